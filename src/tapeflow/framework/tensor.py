@@ -1,0 +1,336 @@
+"""Tensor: an immutable value wrapping a `jax.Array`, and `convert_to_tensor`.
+
+Operators delegate to the ops modules, so `a + b`, `a @ b` and `a[1:, ::2]`
+are recorded on tapes like `tf.add`, `tf.matmul` and `tf.strided_slice`.
+
+>>> import tapeflow as tf
+>>> x = tf.constant([[5, 2], [1, 3]])
+>>> print(x)
+tf.Tensor(
+[[5 2]
+ [1 3]], shape=(2, 2), dtype=int32)
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import dtypes
+from .dtypes import _BY_NP
+from .tensor_shape import TensorShape
+
+__all__ = ["Tensor", "convert_to_tensor", "is_tensor", "constant"]
+
+
+def _np_str(a):
+    return np.array2string(a, separator=" ") if a.ndim else str(a)
+
+
+class Tensor:
+    """A multi-dimensional array with a dtype and shape, as `tf.Tensor`."""
+
+    __slots__ = ("_value", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value):
+        self._value = value
+
+    # -- properties ---------------------------------------------------------
+    @property
+    def dtype(self):
+        v = self._value
+        if isinstance(v, np.ndarray) and v.dtype.kind in "OSU":
+            return dtypes.string
+        return _BY_NP[v.dtype]
+
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def device(self):
+        v = self._value
+        if isinstance(v, jax.Array) and not isinstance(v, jax.core.Tracer):
+            d = next(iter(v.devices()))
+            kind = "GPU" if d.platform in ("gpu", "cuda", "rocm") else d.platform.upper()
+            return f"/job:localhost/replica:0/task:0/device:{kind}:{d.id}"
+        return ""
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    def numpy(self):
+        """The value as a NumPy array (a copy, writeable)."""
+        v = self._value
+        if isinstance(v, jax.core.Tracer):
+            raise _symbolic_error("numpy()")
+        return np.array(v)
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def ref(self):
+        return _Ref(self)
+
+    experimental_ref = ref
+
+    def set_shape(self, shape):
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with "
+                             f"supplied shape {TensorShape(shape)}.")
+
+    # -- printing -----------------------------------------------------------
+    def __str__(self):
+        if isinstance(self._value, jax.core.Tracer):
+            return f"Tensor(\"{type(self).__name__}\", shape={self.shape}, dtype={self.dtype.name})"
+        s = _np_str(np.asarray(self._value))
+        if "\n" in s:
+            s = "\n" + s
+        return f"tf.Tensor({s}, shape={self.shape}, dtype={self.dtype.name})"
+
+    def __repr__(self):
+        if isinstance(self._value, jax.core.Tracer):
+            return f"<tf.Tensor 'symbolic' shape={self.shape} dtype={self.dtype.name}>"
+        a = np.asarray(self._value)
+        r = repr(a) if a.ndim else repr(a.item()) if a.dtype.kind != "O" else repr(a.item())
+        if "\n" in r:
+            r = "\n" + r
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={r}>"
+
+    def __format__(self, spec):
+        if self._value.ndim == 0 and spec:
+            return format(self._value.item(), spec)
+        return format(str(self), spec)
+
+    # -- Python protocol ------------------------------------------------------
+    def __bool__(self):
+        v = self._value
+        if isinstance(v, jax.core.Tracer):
+            raise _symbolic_error("bool")
+        if v.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return bool(v)
+
+    def __float__(self):
+        return float(self._concrete("float"))
+
+    def __int__(self):
+        return int(self._concrete("int"))
+
+    def __index__(self):
+        if not (self.dtype.is_integer):
+            raise TypeError(f"Only integer tensors can be used as an index; got {self.dtype.name}")
+        return int(self._concrete("index"))
+
+    def __complex__(self):
+        return complex(self._concrete("complex"))
+
+    def __len__(self):
+        v = self._value
+        if v.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return v.shape[0]
+
+    def __iter__(self):
+        v = self._value
+        if v.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from ..ops import array_ops
+        return iter(array_ops.unstack(self, axis=0))
+
+    def __hash__(self):
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return Tensor(self._value)
+
+    def __reduce__(self):
+        return convert_to_tensor, (self.numpy(),)
+
+    def _concrete(self, what):
+        v = self._value
+        if isinstance(v, jax.core.Tracer):
+            raise _symbolic_error(what)
+        return v
+
+    # -- operators (bodies installed by ops/_operators.py) --------------------
+    def __getitem__(self, key):
+        from ..ops import slicing
+        return slicing.getitem(self, key)
+
+
+class _Ref:
+    """Hashable reference to a tensor or variable (`x.ref()`)."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        return self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+    def __eq__(self, other):
+        return isinstance(other, _Ref) and other._obj is self._obj
+
+
+class SymbolicTensorError(TypeError):
+    """Raised when a traced (symbolic) tensor's value is used in Python."""
+
+
+def _symbolic_error(what):
+    import traceback
+    frames = [f for f in traceback.extract_stack()[:-3]
+              if "/tapeflow/" not in f.filename.replace("\\", "/")]
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno}: `{frames[-1].line}`)" if frames else ""
+    hint = {
+        "bool": "Using a symbolic tensor as a Python `bool` is not allowed inside a "
+                "tapeflow.function" + where + ". Python `if`/`while` on tensor values "
+                "cannot be compiled: use tf.cond(pred, true_fn, false_fn) or "
+                "tf.while_loop(cond, body, loop_vars) instead.",
+    }.get(what, f"Cannot convert a symbolic tensor to a concrete Python value ({what}) "
+          f"inside a tapeflow.function{where}. Return the tensor from the function, or use "
+          "tf.print to print it.")
+    return SymbolicTensorError(hint)
+
+
+def is_tensor(x):
+    """True for tapeflow Tensors and Variables (`tf.is_tensor`)."""
+    from .variables import Variable
+    return isinstance(x, (Tensor, Variable))
+
+
+# -- conversion ---------------------------------------------------------------
+
+def _infer_np(value, dtype):
+    """Python/NumPy value -> NumPy array with TF's default dtypes."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        arr = np.asarray(value)
+        if dtype is None:
+            if arr.dtype.kind in "OSU":
+                return arr.astype(object)
+            return arr
+    else:
+        arr = np.asarray(value)
+        if dtype is None:
+            k = arr.dtype.kind
+            if k == "f":
+                return arr.astype(np.float32)
+            if k in "iu":
+                if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -2**31):
+                    return arr.astype(np.int64)
+                return arr.astype(np.int32)
+            if k in "OSU":
+                return arr.astype(object)
+            return arr
+    npd = dtype._np
+    if npd is None:
+        return arr.astype(object)
+    k = arr.dtype.kind
+    if k in "fc" and dtype.is_integer or (k == "c" and dtype.is_floating):
+        if not np.all(np.asarray(arr) == np.asarray(arr).astype(npd)):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if k in "OSU":
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    return arr.astype(npd)
+
+
+def _has_tensor(value):
+    from .variables import Variable
+    if isinstance(value, (Tensor, Variable)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_tensor(v) for v in value)
+    return False
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """Converts tensors, Variables, NumPy arrays, scalars and nested lists to a Tensor.
+
+    >>> convert_to_tensor([1.0, 2.0]).dtype
+    tf.float32
+    """
+    if type(value) is Tensor and dtype is None:
+        return value
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
+                             f"with dtype {value.dtype.name}: {value!r}")
+        return value
+    conv = getattr(value, "_as_tensor", None)
+    if conv is not None:  # Variable, and anything tensor-like
+        t = conv()
+        if dtype is not None and t.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for "
+                             f"Tensor with dtype {t.dtype.name}: {value!r}")
+        return t
+    if isinstance(value, (jax.Array, jax.core.Tracer)):
+        if dtype is not None and value.dtype != dtype._np:
+            return Tensor(value.astype(dtype._np))
+        return Tensor(value)
+    if isinstance(value, (list, tuple)) and _has_tensor(value):
+        from ..ops import array_ops
+        return array_ops.stack([convert_to_tensor(v, dtype=dtype, dtype_hint=dtype_hint)
+                                for v in value])
+    if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
+        hint = dtypes.as_dtype(dtype_hint)
+        try:
+            arr = _infer_np(value, hint)
+        except (TypeError, ValueError):
+            arr = _infer_np(value, None)
+    else:
+        try:
+            arr = _infer_np(value, dtype)
+        except ValueError as e:
+            raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: "
+                             f"{value!r}") from e
+    if arr.dtype == object:
+        return Tensor(arr)
+    return Tensor(jnp.asarray(arr))
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """Creates a constant tensor (`tf.constant`).
+
+    >>> constant([1, 2]).dtype
+    tf.int32
+    """
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        t = convert_to_tensor(value)
+        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
+            from ..ops import math_ops
+            t = math_ops.cast(t, dtype)
+    else:
+        t = convert_to_tensor(value, dtype=dtype)
+    if shape is not None:
+        shape = tuple(TensorShape(shape).as_list())
+        v = t._value
+        if v.shape == shape:
+            return t
+        n = int(np.prod(shape))
+        if v.size == 1:
+            return Tensor(jnp.broadcast_to(v.reshape(()), shape))
+        if v.size == n:
+            return Tensor(v.reshape(shape))
+        raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor "
+                        f"{value!r} (converted from {value!r}) has {v.size} elements, but "
+                        f"got `shape` {shape} with {n} elements).")
+    return t
+

@@ -1,0 +1,312 @@
+"""Variable: mutable state that tapes watch and compiled functions thread through.
+
+A Variable holds a jax.Array in `_value`. Reading it (any op, `read_value`,
+`value`) yields a Tensor; under a recording tape that watches the variable,
+each read is a fresh Tensor the tape maps back to the variable, so gradients
+flow to the variable, not to whatever value it held earlier.
+
+`tapeflow.function` swaps `_value` for tracers during a trace; the hook
+`ACCESS_HOOK` lets it see which variables a trace reads or assigns.
+
+>>> import tapeflow as tf
+>>> v = tf.Variable([1.0, 2.0])
+>>> v.assign_add([1.0, 1.0]).numpy()
+array([2., 3.], dtype=float32)
+"""
+import itertools
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..autodiff.engine import STATE
+from . import dtypes
+from .tensor import Tensor, convert_to_tensor
+from .tensor_shape import TensorShape
+
+__all__ = ["Variable", "VariableAggregation", "VariableSynchronization"]
+
+
+class _Hooks(threading.local):
+    def __init__(self):
+        self.access = None  # callable(var, kind) while a tapeflow.function traces
+        self.creator = None  # callable(var) while a trace may create variables
+
+
+HOOKS = _Hooks()
+_NAME_COUNTS = {}
+_NAME_LOCK = threading.Lock()
+_uid = itertools.count()
+
+
+def _unique_name(base):
+    with _NAME_LOCK:
+        n = _NAME_COUNTS.get(base, 0)
+        _NAME_COUNTS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+class VariableAggregation:
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+
+
+class VariableSynchronization:
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class Variable:
+    """A mutable tensor-valued variable (`tf.Variable`).
+
+    >>> v = Variable(1.0, name="w")
+    >>> v.name
+    'w:0'
+    """
+
+    _counter = 0
+
+    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None,
+                 synchronization=VariableSynchronization.AUTO,
+                 aggregation=VariableAggregation.NONE, shape=None,
+                 experimental_enable_variable_lifting=True):
+        if initial_value is None:
+            raise ValueError("The `initial_value` arg (None) must be specified.")
+        if callable(initial_value) and not isinstance(initial_value, Tensor):
+            initial_value = initial_value()
+        hooks = HOOKS
+        if hooks.creator is not None:
+            initial_value = hooks.creator.lift_initial_value(initial_value)
+        t = convert_to_tensor(initial_value, dtype_hint=dtype)
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype)
+            if t.dtype != dtype:
+                from ..ops import math_ops
+                t = math_ops.cast(t, dtype)
+        value = t._value
+        if isinstance(value, jax.core.Tracer):
+            raise ValueError(
+                "A Variable's initial value depends on a traced tensor inside a "
+                "tapeflow.function. Compute initial values eagerly (they are lifted "
+                "with tf.init_scope) or create the variable outside the function.")
+        if not isinstance(value, jax.Array):
+            raise TypeError(f"Variables of dtype {t.dtype.name} are not supported.")
+        if shape is not None:
+            shape = TensorShape(shape)
+            if not shape.is_compatible_with(value.shape):
+                raise ValueError(f"The initial value's shape ({TensorShape(value.shape)}) is "
+                                 f"not compatible with the explicitly supplied `shape` "
+                                 f"argument ({shape}).")
+        self._shape = shape if shape is not None else TensorShape(value.shape)
+        self._value = value
+        self._cached = t
+        self._dtype = t.dtype
+        if trainable is None:
+            trainable = synchronization != VariableSynchronization.ON_READ
+        self._trainable = bool(trainable)
+        base = (name or "Variable").rsplit(":", 1)[0]
+        self._name = _unique_name(base) + ":0" if name is None else base + ":0"
+        self._uid = next(_uid)
+        self._constraint = constraint
+        self._aggregation = aggregation
+        self._synchronization = synchronization
+        self._save_path = None
+        if hooks.creator is not None:
+            hooks.creator.created(self)
+
+    # -- reads ---------------------------------------------------------------
+    def _as_tensor(self):
+        hook = HOOKS.access
+        if hook is not None:
+            hook(self, "read")
+        tapes = STATE.tapes
+        if tapes:
+            return _read_under_tapes(self, tapes)
+        c = self._cached
+        if c is None or c._value is not self._value:
+            c = self._cached = Tensor(self._value)
+        return c
+
+    def value(self):
+        return self._as_tensor()
+
+    def read_value(self):
+        return self._as_tensor()
+
+    def numpy(self):
+        return self._as_tensor().numpy()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    # -- writes --------------------------------------------------------------
+    def _set(self, new):
+        hook = HOOKS.access
+        if hook is not None:
+            hook(self, "write")
+        self._value = new
+        self._cached = None
+
+    def _coerce(self, value, op):
+        t = convert_to_tensor(value, dtype_hint=self._dtype)
+        if t.dtype != self._dtype:
+            raise TypeError(f"Cannot {op} a value of dtype {t.dtype.name} to variable "
+                            f"'{self._name}' of dtype {self._dtype.name}.")
+        v = t._value
+        if v.shape != self._value.shape:
+            if not self._shape.is_compatible_with(v.shape) or self._shape.is_fully_defined():
+                raise ValueError(f"Cannot {op} value of shape {TensorShape(v.shape)} to "
+                                 f"variable '{self._name}' of shape {self._shape}.")
+        return v
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Sets the variable's value; returns the variable."""
+        self._set(self._coerce(value, "assign"))
+        return self
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        self._set(self._value + self._coerce(delta, "assign_add"))
+        return self
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        self._set(self._value - self._coerce(delta, "assign_sub"))
+        return self
+
+    def scatter_nd_update(self, indices, updates):
+        from ..ops import array_ops
+        self._set(array_ops.tensor_scatter_nd_update(self._as_tensor(), indices, updates)._value)
+        return self
+
+    def scatter_update(self, sparse_delta):
+        raise NotImplementedError("IndexedSlices are not supported; use scatter_nd_update.")
+
+    # -- properties ----------------------------------------------------------
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def shape(self):
+        return self._shape if not self._shape.is_fully_defined() else TensorShape(self._value.shape)
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @property
+    def aggregation(self):
+        return self._aggregation
+
+    @property
+    def synchronization(self):
+        return self._synchronization
+
+    @property
+    def device(self):
+        return Tensor(self._value).device
+
+    @property
+    def initial_value(self):
+        return self._as_tensor()
+
+    @property
+    def handle(self):
+        return self
+
+    def ref(self):
+        from .tensor import _Ref
+        return _Ref(self)
+
+    experimental_ref = ref
+
+    # -- printing ------------------------------------------------------------
+    def __repr__(self):
+        v = self._value
+        if isinstance(v, jax.core.Tracer):
+            return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}>"
+        a = np.asarray(v)
+        r = repr(a) if a.ndim else repr(a.item())
+        if "\n" in r or a.ndim >= 2:
+            r = "\n" + r
+        return (f"<tf.Variable '{self._name}' shape={self.shape} "
+                f"dtype={self._dtype.name}, numpy={r}>")
+
+    def __str__(self):
+        return self.__repr__()
+
+    # -- Python protocol -----------------------------------------------------
+    def __hash__(self):
+        raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
+
+    def __bool__(self):
+        return bool(self._as_tensor())
+
+    def __float__(self):
+        return float(self._as_tensor())
+
+    def __int__(self):
+        return int(self._as_tensor())
+
+    def __index__(self):
+        return self._as_tensor().__index__()
+
+    def __len__(self):
+        return len(self._as_tensor())
+
+    def __iter__(self):
+        return iter(self._as_tensor())
+
+    def __getitem__(self, key):
+        return self._as_tensor()[key]
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        v = Variable(jnp.array(self._value), trainable=self._trainable,
+                     name=self._name.rsplit(":", 1)[0])
+        memo[id(self)] = v
+        return v
+
+    def __reduce__(self):
+        return _rebuild_variable, (self.numpy(), self._trainable, self._name.rsplit(":", 1)[0])
+
+
+def _rebuild_variable(value, trainable, name):
+    return Variable(value, trainable=trainable, name=name)
+
+
+def _read_under_tapes(var, tapes):
+    """A fresh Tensor per read, mapped back to `var` on each tape that watches it."""
+    t = Tensor(var._value)
+    key = id(var)
+    for tape in tapes:
+        if not tape._recording:
+            continue
+        if key in tape._watched_vars or (tape._watch_accessed and var._trainable
+                                         and var._dtype.is_floating):
+            tape._watch_variable_read(var, t)
+    return t

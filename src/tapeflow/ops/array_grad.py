@@ -1,0 +1,58 @@
+"""Gradient rules of array_ops and slicing, one per op type."""
+from ..autodiff.engine import RegisterGradient
+from . import array_ops as A
+
+
+
+@RegisterGradient("Identity")
+def _identity(op, g):
+    return g
+
+
+@RegisterGradient("Reshape")
+def _reshape(op, g):
+    return A.reshape(g, op.inputs[0].shape.as_list())
+
+
+@RegisterGradient("BroadcastTo")
+def _broadcast_to(op, g):  # the engine sums g back to the input's shape
+    return g
+
+
+@RegisterGradient("Transpose")
+def _transpose(op, g):  # inverse permutation
+    perm = op.attrs["perm"]
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return A.transpose(g, inv)
+
+
+@RegisterGradient("ConcatV2")
+def _concat(op, g):  # split g back into the pieces
+    ax, sizes = op.attrs["axis"], op.attrs["sizes"]
+    return A.split(g, sizes, axis=ax)
+
+
+@RegisterGradient("Pack")
+def _pack(op, g):
+    return A.unstack(g, axis=op.attrs["axis"])
+
+
+@RegisterGradient("Unpack")
+def _unpack(op, *gs):
+    return A.stack(list(gs), axis=op.attrs["axis"])
+
+
+@RegisterGradient("SelectV2")
+def _select(op, g):  # g flows to the chosen branch
+    c, x, y = op.inputs
+    zero = A.zeros_like(g)
+    return None, A.where(c, g, zero), A.where(c, zero, g)
+
+
+@RegisterGradient("Split")
+def _split(op, *gs):
+    return A.concat(list(gs), axis=op.attrs["axis"])
+
+
