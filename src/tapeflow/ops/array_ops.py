@@ -14,6 +14,11 @@ from ..framework.errors import invalid_argument
 from ..framework.tensor import convert_to_tensor
 from .dispatch import nary, norm_axis, out, outs, static_int_list, unary, wrap
 
+# Names exported at tapeflow's top level.
+__all__ = ["zeros", "ones", "fill", "zeros_like", "ones_like", "range", "identity",
+           "stop_gradient", "shape", "rank", "size", "reshape", "broadcast_to", "transpose",
+           "expand_dims", "squeeze", "concat", "stack", "unstack", "where", "one_hot", "split"]
+
 # -- creation ------------------------------------------------------------------
 
 

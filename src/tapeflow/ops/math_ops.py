@@ -15,6 +15,9 @@ from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from .dispatch import binary, check_float, nary, norm_axes, out, unary, wrap
 
+# Names exported at tapeflow's top level (tf.add, ...); tf.math gets every public name.
+__all__ = ['abs', 'add', 'add_n', 'argmax', 'argmin', 'cast', 'clip_by_value', 'cos', 'cumprod', 'cumsum', 'divide', 'equal', 'exp', 'floordiv', 'greater', 'greater_equal', 'less', 'less_equal', 'log', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'matmul', 'maximum', 'minimum', 'multiply', 'negative', 'not_equal', 'pow', 'reduce_all', 'reduce_any', 'reduce_max', 'reduce_mean', 'reduce_min', 'reduce_prod', 'reduce_sum', 'round', 'saturate_cast', 'sigmoid', 'sign', 'sin', 'sqrt', 'square', 'subtract', 'tanh', 'truediv']
+
 # -- binary arithmetic -------------------------------------------------------
 
 

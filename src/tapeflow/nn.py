@@ -1,0 +1,1 @@
+"""`tf.nn`: activations, losses with logits, convolutions, pooling, normalization."""

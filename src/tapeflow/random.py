@@ -1,0 +1,1 @@
+"""`tf.random`: seeded and stateless random ops and Generator."""
