@@ -13,6 +13,7 @@ _jax.config.update("jax_enable_x64", True)  # TF has float64/int64 tensors
 
 from .autodiff.engine import NotDifferentiable, RegisterGradient  # noqa: E402
 from .autodiff.tape import GradientTape, UnconnectedGradients  # noqa: E402
+from .autodiff.custom_gradient import custom_gradient  # noqa: E402
 from .framework import dtypes, errors  # noqa: E402
 from .framework.dtypes import (  # noqa: E402
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32,
@@ -27,9 +28,32 @@ from .ops.array_ops import *  # noqa: E402,F401,F403
 from .ops.math_ops import *  # noqa: E402,F401,F403
 from .ops.slicing import slice, strided_slice  # noqa: E402
 from . import linalg, math, nest, nn, random  # noqa: E402
+from . import data  # noqa: E402
 from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
 
 _ops_install.install()
 
+from .ops.symbolic_dispatch import wrap_namespace as _wrap_namespace  # noqa: E402
+
+for _mod, _prefix in ((__import__(__name__, fromlist=["_"]), "tf"), (math, "tf.math"),
+                      (nn, "tf.nn"), (linalg, "tf.linalg")):
+    _wrap_namespace(_mod, _prefix, skip=("constant", "convert_to_tensor", "is_tensor"))
+
+from .keras.initializers import (  # noqa: E402 - TF's top-level initializer aliases
+    Constant as constant_initializer, GlorotNormal as glorot_normal_initializer,
+    GlorotUniform as glorot_uniform_initializer, Ones as ones_initializer,
+    RandomNormal as random_normal_initializer, RandomUniform as random_uniform_initializer,
+    TruncatedNormal as truncated_normal_initializer,
+    VarianceScaling as variance_scaling_initializer, Zeros as zeros_initializer)
+from .keras import initializers  # noqa: E402
+
 newaxis = None
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # `tf.keras` is imported on first use: keras imports tapeflow itself.
+    if name == "keras":
+        import importlib
+        return importlib.import_module(".keras", __name__)
+    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

@@ -1,1 +1,143 @@
-"""`tf.random`: seeded and stateless random ops and Generator."""
+"""`tf.random`: seeded and stateless random ops and Generator.
+
+>>> import tapeflow as tf
+>>> tf.random.stateless_uniform([2], seed=[1, 2]).shape
+TensorShape([2])
+"""
+import os
+import types
+
+import jax
+import jax.numpy as jnp
+
+from .framework import dtypes
+from .ops.dispatch import to_tensor, wrap
+from .ops.random_ops import (  # noqa: F401
+    categorical, gamma, get_seed, key_from_seed, new_state_variable, next_key, normal,
+    poisson, rng_state_variables, sample, set_seed, shuffle, truncated_normal, uniform)
+from .ops.random_ops import _categorical
+
+__all__ = ["set_seed", "normal", "uniform", "truncated_normal", "categorical", "shuffle",
+           "gamma", "poisson", "stateless_normal", "stateless_uniform",
+           "stateless_truncated_normal", "stateless_categorical", "Generator",
+           "get_global_generator", "set_global_generator", "experimental"]
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None,
+                     alg="auto_select"):
+    """Normal samples fully determined by `seed` (shape [2]).
+
+    >>> a = stateless_normal([2], seed=[3, 4]); b = stateless_normal([2], seed=[3, 4])
+    >>> bool((a.numpy() == b.numpy()).all())
+    True
+    """
+    return sample("normal", key_from_seed(seed), shape, dtype, mean, stddev)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32,
+                               name=None, alg="auto_select"):
+    """Truncated-normal samples fully determined by `seed`."""
+    return sample("truncated", key_from_seed(seed), shape, dtype, mean, stddev)
+
+
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32, name=None,
+                      alg="auto_select"):
+    """Uniform samples fully determined by `seed`; integer dtypes need maxval."""
+    return sample("uniform", key_from_seed(seed), shape, dtype, minval, maxval)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=None):
+    """Categorical samples fully determined by `seed`: result [batch, num_samples]."""
+    return _categorical(key_from_seed(seed), to_tensor(logits), num_samples,
+                        dtypes.as_dtype(dtype))
+
+
+def stateless_split(seed, num=2):
+    """`num` new stateless seeds (int64 [num, 2]) derived from `seed`."""
+    keys = jax.random.split(key_from_seed(seed), int(num))
+    return wrap(keys.astype(jnp.int64))
+
+
+class Generator:
+    """A random generator with its own state Variable (`tf.random.Generator`).
+
+    >>> g = Generator.from_seed(1)
+    >>> g.normal([2]).shape
+    TensorShape([2])
+    """
+
+    def __init__(self, copy_from=None, state=None, alg=None):
+        if copy_from is not None:
+            state = copy_from._state._value
+        if state is None:
+            raise ValueError("Generator needs `copy_from` or `state`; use "
+                             "Generator.from_seed or Generator.from_non_deterministic_state.")
+        self._state = new_state_variable(jnp.asarray(state, jnp.uint32), "generator_state")
+
+    @classmethod
+    def from_seed(cls, seed, alg=None):
+        """A generator whose numbers are determined by the integer `seed`."""
+        with jax.ensure_compile_time_eval():
+            return cls(state=jax.random.PRNGKey(int(seed)))
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None):
+        """A generator seeded from the operating system's entropy."""
+        return cls.from_seed(int.from_bytes(os.urandom(4), "little"))
+
+    @property
+    def state(self):
+        return self._state
+
+    @property
+    def algorithm(self):
+        return 1
+
+    def reset_from_seed(self, seed):
+        """Restarts this generator's sequence from `seed`."""
+        with jax.ensure_compile_time_eval():
+            self._state.assign(jax.random.PRNGKey(int(seed)))
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
+        """Normal samples from this generator's state (advances it)."""
+        return sample("normal", next_key(self._state), shape, dtype, mean, stddev)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
+        """Truncated-normal samples (within two stddevs) from this generator."""
+        return sample("truncated", next_key(self._state), shape, dtype, mean, stddev)
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=dtypes.float32, name=None):
+        """Uniform samples in [minval, maxval) from this generator; ints need maxval."""
+        return sample("uniform", next_key(self._state), shape, dtype, minval, maxval)
+
+    def make_seeds(self, count=1):
+        """int64 seeds of shape [2, count] for the stateless ops."""
+        bits = jax.random.randint(next_key(self._state), (2, int(count)), 0, 2**31 - 1,
+                                  jnp.int64)
+        return wrap(bits)
+
+    def split(self, count=1):
+        """`count` new independent generators; advances this one."""
+        keys = jax.random.split(next_key(self._state), int(count))
+        with jax.ensure_compile_time_eval():
+            return [Generator(state=k) for k in keys]
+
+
+_GLOBAL = [None]
+
+
+def get_global_generator():
+    """The process-wide Generator (created on first use)."""
+    if _GLOBAL[0] is None:
+        _GLOBAL[0] = Generator.from_non_deterministic_state()
+    return _GLOBAL[0]
+
+
+def set_global_generator(generator):
+    """Replaces the process-wide Generator."""
+    _GLOBAL[0] = generator
+
+
+experimental = types.SimpleNamespace(
+    stateless_split=stateless_split, Generator=Generator,
+    get_global_generator=get_global_generator, set_global_generator=set_global_generator)

@@ -70,3 +70,23 @@ def test_persistent_tape_and_structures():
     assert float(g.gradient(y, x)) == pytest.approx(6.0)
     res = g.gradient(z, {"a": x, "b": [x]})
     assert float(res["a"]) == pytest.approx(108.0) and float(res["b"][0]) == pytest.approx(108.0)
+
+
+def test_linear_regression_step_matches_numpy(rng):
+    # The spec's end-to-end example (document 001): one `train_on_batch` step.
+    x = rng.standard_normal((16, 2)).astype(np.float32)
+    y = rng.standard_normal((16, 1)).astype(np.float32)
+    w0 = rng.uniform(size=(2, 1)).astype(np.float32)
+    w, b = tf.Variable(w0), tf.Variable(tf.zeros(shape=(1,)))
+    lr = 0.01
+    with tf.GradientTape() as tape:
+        predictions = tf.matmul(x, w) + b
+        loss = tf.reduce_mean(tf.square(y - predictions))
+        dloss_dw, dloss_db = tape.gradient(loss, [w, b])
+    w.assign_sub(lr * dloss_dw)
+    b.assign_sub(lr * dloss_db)
+    r = x @ w0 - y  # d/dp mean((y-p)^2) = 2 (p - y) / n
+    np.testing.assert_allclose(dloss_dw.numpy(), 2 * x.T @ r / 16, rtol=1e-5)
+    np.testing.assert_allclose(dloss_db.numpy(), 2 * r.sum(0) / 16, rtol=1e-5)
+    np.testing.assert_allclose(w.numpy(), w0 - lr * 2 * x.T @ r / 16, rtol=1e-5)
+    assert float(loss) == pytest.approx(float(np.mean(r ** 2)), rel=1e-5)

@@ -15,11 +15,23 @@ each input's shape once, here, instead of in every rule.
 ...     return [-dy]
 """
 import threading
+import types
 
-__all__ = ["OpRecord", "RegisterGradient", "get_gradient", "record",
-           "recording_tapes", "backward", "stop_recording"]
+import jax
+import ml_dtypes
+import numpy as np
+
+from ..framework.tensor import Tensor, convert_to_tensor
+
+__all__ = ["OpRecord", "RegisterGradient", "NotDifferentiable", "get_gradient", "record",
+           "recording_tapes", "backward", "stop_recording", "ones_seed", "DIFFERENTIABLE"]
 
 _GRADIENTS = {}
+_NO_ATTRS = types.MappingProxyType({})
+
+# NumPy dtypes whose tensors carry gradients (floating and complex).
+DIFFERENTIABLE = frozenset(np.dtype(t) for t in (
+    np.float16, ml_dtypes.bfloat16, np.float32, np.float64, np.complex64, np.complex128))
 
 
 class _State(threading.local):
@@ -39,7 +51,7 @@ class OpRecord:
         self.type = op_type
         self.inputs = inputs
         self.outputs = outputs
-        self.attrs = attrs or {}
+        self.attrs = attrs if attrs is not None else _NO_ATTRS
         self.grad_fn = grad_fn
 
     def get_attr(self, name):
@@ -69,11 +81,15 @@ class RegisterGradient:
 
 
 def NotDifferentiable(op_type):  # noqa: N802 - TF's public name
-    """Declares that an op type has no gradient (its inputs get None)."""
+    """Declares that an op type has no gradient (its inputs get None).
+
+    >>> NotDifferentiable("MyArgMax")
+    """
     _GRADIENTS[op_type] = None
 
 
 def get_gradient(op_type):
+    """The registered rule of `op_type` (None for non-differentiable ops)."""
     try:
         return _GRADIENTS[op_type]
     except KeyError:
@@ -86,12 +102,12 @@ def recording_tapes():
 
 
 def record(op_type, inputs, outputs, attrs=None, grad_fn=None):
-    """Adds the op to every recording tape that watches one of its inputs."""
-    tapes = STATE.tapes
-    if not tapes:
-        return
+    """Adds the op to every recording tape that watches one of its inputs.
+
+    Floating outputs of a recorded op become watched on that tape.
+    """
     rec = None
-    for tape in tapes:
+    for tape in STATE.tapes:
         if not tape._recording:
             continue
         watched = tape._watched
@@ -101,15 +117,18 @@ def record(op_type, inputs, outputs, attrs=None, grad_fn=None):
         else:
             continue
         if rec is None:
-            rec = OpRecord(op_type, tuple(inputs), tuple(outputs), attrs, grad_fn)
+            rec = OpRecord(op_type, inputs if type(inputs) is tuple else tuple(inputs),
+                           outputs if type(outputs) is tuple else tuple(outputs), attrs, grad_fn)
         tape._records.append(rec)
         for o in rec.outputs:
-            if o.dtype._np is not None and (o.dtype.is_floating or o.dtype.is_complex):
+            if o._value.dtype in DIFFERENTIABLE:
                 watched[id(o)] = o
 
 
 class stop_recording:  # noqa: N801 - context manager, named like TF's
-    """Pauses every active tape (used by backward passes and `tape.stop_recording`)."""
+    """Pauses every active tape (or the given ones) inside a `with` block."""
+
+    __slots__ = ("_tapes", "_saved")
 
     def __init__(self, tapes=None):
         self._tapes = tapes
@@ -117,7 +136,7 @@ class stop_recording:  # noqa: N801 - context manager, named like TF's
     def __enter__(self):
         tapes = STATE.tapes if self._tapes is None else self._tapes
         self._saved = [(t, t._recording) for t in tapes]
-        for t, _ in self._saved:
+        for t in tapes:
             t._recording = False
         return self
 
@@ -127,21 +146,78 @@ class stop_recording:  # noqa: N801 - context manager, named like TF's
         return False
 
 
+_ONES = {}
+
+
+def ones_seed(t):
+    """A Tensor of ones shaped like `t`: the default seed of a backward pass.
+
+    Small seeds are cached (jax arrays are immutable), which saves building
+    a fresh array on every `tape.gradient` call.
+    """
+    v = t._value
+    key = (v.shape, v.dtype)
+    a = _ONES.get(key)
+    if a is None:
+        import jax.numpy as jnp
+        if isinstance(v, jax.core.Tracer) or v.size > 4096:
+            a = jnp.ones(v.shape, v.dtype)
+        else:
+            a = jnp.asarray(np.ones(v.shape, v.dtype))
+            if not isinstance(a, jax.core.Tracer):
+                if len(_ONES) > 256:
+                    _ONES.clear()
+                _ONES[key] = a
+    s = object.__new__(Tensor)
+    s._value = a
+    return s
+
+
+_OPS = []
+
+
+def _ops():
+    """(math_ops, array_ops), imported on first use (they import this module)."""
+    if not _OPS:
+        from ..ops import array_ops, math_ops
+        _OPS.extend((math_ops, array_ops))
+    return _OPS
+
+
 def _unbroadcast(grad, shape):
-    """Sums `grad` down to `shape` (the shape of the input it belongs to)."""
-    from ..ops import array_ops, math_ops
-    gshape = tuple(grad.shape)
+    """Sums `grad` down to `shape` (the shape of the input it belongs to).
+
+    A gradient smaller than the input (a rule or custom gradient returning a
+    broadcastable value) is broadcast up instead.
+    """
+    math_ops, array_ops = _ops()
     shape = tuple(shape)
-    if gshape == shape:
-        return grad
+    gshape = grad._value.shape
     lead = len(gshape) - len(shape)
-    axes = list(range(lead))
-    for i, d in enumerate(shape):
-        if d == 1 and gshape[lead + i] != 1:
-            axes.append(lead + i)
-    if axes:
-        grad = math_ops.reduce_sum(grad, axis=axes, keepdims=False)
-    return array_ops.reshape(grad, shape)
+    if lead >= 0:
+        axes = list(range(lead))
+        axes += [lead + i for i, d in enumerate(shape) if d == 1 and gshape[lead + i] != 1]
+        if axes:
+            grad = math_ops.reduce_sum(grad, axis=axes, keepdims=False)
+        if grad._value.shape == shape:
+            return grad
+        if grad._value.size == int(np.prod(shape)):
+            return array_ops.reshape(grad, list(shape))
+    return array_ops.broadcast_to(grad, list(shape))
+
+
+def _live_records(records, wanted_ids):
+    """Records reachable forward from the wanted sources, in tape order."""
+    reach = set(wanted_ids)
+    live = []
+    for rec in records:
+        for x in rec.inputs:
+            if id(x) in reach:
+                live.append(rec)
+                for o in rec.outputs:
+                    reach.add(id(o))
+                break
+    return live, reach
 
 
 def backward(records, targets, target_grads, wanted_ids):
@@ -149,54 +225,55 @@ def backward(records, targets, target_grads, wanted_ids):
 
     targets / target_grads: the tensors to differentiate and their seeds.
     wanted_ids: ids of the tensors whose gradients are requested.
-    Returns {id(tensor): gradient Tensor} for every reached tensor.
+    Returns {id(tensor): gradient Tensor} for the wanted tensors reached.
     """
-    from ..ops import math_ops
-
-    # Forward reachability from the wanted sources prunes useless records.
-    reach = set(wanted_ids)
-    live = []
-    for rec in records:
-        if any(id(x) in reach for x in rec.inputs):
-            live.append(rec)
-            for o in rec.outputs:
-                reach.add(id(o))
-
+    math_ops = _ops()[0]
+    add = math_ops.add
+    live, reach = _live_records(records, wanted_ids)
+    keep = set(wanted_ids)
     grads = {}
     for t, g in zip(targets, target_grads):
         k = id(t)
-        grads[k] = g if k not in grads else math_ops.add(grads[k], g)
+        grads[k] = g if k not in grads else add(grads[k], g)
 
     for rec in reversed(live):
         outs = rec.outputs
-        dys = [grads.get(id(o)) for o in outs]
-        if all(d is None for d in dys):
-            continue
-        fn = rec.grad_fn if rec.grad_fn is not None else get_gradient(rec.type)
+        if len(outs) == 1:
+            k = id(outs[0])
+            dy = grads.get(k) if k in keep else grads.pop(k, None)
+            if dy is None:
+                continue
+            dys = (dy,)
+        else:
+            dys = [grads.get(id(o)) if id(o) in keep else grads.pop(id(o), None) for o in outs]
+            if all(d is None for d in dys):
+                continue
+            dys = [_ops()[1].zeros_like(o) if d is None else d for d, o in zip(dys, outs)]
+        fn = rec.grad_fn
         if fn is None:
-            continue
-        if len(outs) > 1:
-            from ..ops import array_ops
-            dys = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, outs)]
+            fn = get_gradient(rec.type)
+            if fn is None:
+                continue
         in_grads = fn(rec, *dys)
-        if not isinstance(in_grads, (list, tuple)):
-            in_grads = [in_grads]
+        if type(in_grads) is not tuple and type(in_grads) is not list:
+            in_grads = (in_grads,)
         for x, g in zip(rec.inputs, in_grads):
-            if g is None or id(x) not in reach:
+            if g is None:
                 continue
-            xd = x.dtype
-            if not (xd.is_floating or xd.is_complex):
-                continue
-            g = _as_tensor(g)
-            if g.dtype != xd:
-                g = math_ops.cast(g, xd)
-            g = _unbroadcast(g, x.shape)
             k = id(x)
+            if k not in reach:
+                continue
+            xv = x._value
+            xd = xv.dtype
+            if xd not in DIFFERENTIABLE:
+                continue
+            if type(g) is not Tensor:
+                g = convert_to_tensor(g)
+            gv = g._value
+            if gv.dtype != xd:
+                g = math_ops.cast(g, x.dtype)
+            if gv.shape != xv.shape:
+                g = _unbroadcast(g, xv.shape)
             prev = grads.get(k)
-            grads[k] = g if prev is None else math_ops.add(prev, g)
+            grads[k] = g if prev is None else add(prev, g)
     return grads
-
-
-def _as_tensor(g):
-    from ..framework.tensor import convert_to_tensor
-    return convert_to_tensor(g)

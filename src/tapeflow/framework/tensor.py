@@ -37,14 +37,16 @@ class Tensor:
     # -- properties ---------------------------------------------------------
     @property
     def dtype(self):
-        v = self._value
-        if isinstance(v, np.ndarray) and v.dtype.kind in "OSU":
-            return dtypes.string
-        return _BY_NP[v.dtype]
+        try:
+            return _BY_NP[self._value.dtype]
+        except KeyError:  # NumPy object/str arrays hold string tensors
+            if self._value.dtype.kind in "OSU":
+                return dtypes.string
+            raise
 
     @property
     def shape(self):
-        return TensorShape(self._value.shape)
+        return TensorShape._trusted(self._value.shape)
 
     def get_shape(self):
         return self.shape
@@ -195,7 +197,7 @@ class SymbolicTensorError(TypeError):
 
 def _symbolic_error(what):
     import traceback
-    frames = [f for f in traceback.extract_stack()[:-3]
+    frames = [f for f in traceback.extract_stack()
               if "/tapeflow/" not in f.filename.replace("\\", "/")]
     where = f" (at {frames[-1].filename}:{frames[-1].lineno}: `{frames[-1].line}`)" if frames else ""
     hint = {
@@ -242,6 +244,11 @@ def _infer_np(value, dtype):
     if npd is None:
         return arr.astype(object)
     k = arr.dtype.kind
+    if k in "iu" and dtype.is_integer and arr.size:
+        info = np.iinfo(npd)
+        if arr.max() > info.max or arr.min() < info.min:
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name} "
+                            f"(out of range [{info.min}, {info.max}])")
     if k in "fc" and dtype.is_integer or (k == "c" and dtype.is_floating):
         if not np.all(np.asarray(arr) == np.asarray(arr).astype(npd)):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")

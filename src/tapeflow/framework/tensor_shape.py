@@ -13,10 +13,10 @@ def _dim(d):
         return None
     if hasattr(d, "value") and not isinstance(d, int):  # Dimension-like
         return d.value
-    try:
-        v = int(d.__index__()) if hasattr(d, "__index__") else int(d)
-    except TypeError as e:
-        raise TypeError(f"Dimension value must be integer or None, got {d!r}") from e
+    if isinstance(d, (str, bytes)) or not hasattr(d, "__index__"):
+        raise TypeError(f"Dimension value must be integer or None or have an __index__ "
+                        f"method, got value '{d!r}' with type '{type(d)}'")
+    v = int(d.__index__())
     if v < 0:
         raise ValueError(f"Dimension {v} must be >= 0")
     return v
@@ -52,6 +52,13 @@ class TensorShape:
             self._dims = (_dim(dims),)
         else:
             self._dims = tuple(_dim(d) for d in dims)
+
+    @classmethod
+    def _trusted(cls, dims):
+        """A shape from a tuple of non-negative ints (a jax array's shape), unchecked."""
+        s = object.__new__(cls)
+        s._dims = dims
+        return s
 
     @property
     def rank(self):

@@ -35,16 +35,7 @@ class _Hooks(threading.local):
 
 
 HOOKS = _Hooks()
-_NAME_COUNTS = {}
-_NAME_LOCK = threading.Lock()
 _uid = itertools.count()
-
-
-def _unique_name(base):
-    with _NAME_LOCK:
-        n = _NAME_COUNTS.get(base, 0)
-        _NAME_COUNTS[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
 
 
 class VariableAggregation:
@@ -79,11 +70,11 @@ class Variable:
                  experimental_enable_variable_lifting=True):
         if initial_value is None:
             raise ValueError("The `initial_value` arg (None) must be specified.")
+        hooks = HOOKS
+        if hooks.creator is not None:  # inside a trace: callables run under tf.init_scope
+            initial_value = hooks.creator.lift_initial_value(initial_value)
         if callable(initial_value) and not isinstance(initial_value, Tensor):
             initial_value = initial_value()
-        hooks = HOOKS
-        if hooks.creator is not None:
-            initial_value = hooks.creator.lift_initial_value(initial_value)
         t = convert_to_tensor(initial_value, dtype_hint=dtype)
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
@@ -96,6 +87,9 @@ class Variable:
                 "A Variable's initial value depends on a traced tensor inside a "
                 "tapeflow.function. Compute initial values eagerly (they are lifted "
                 "with tf.init_scope) or create the variable outside the function.")
+        if isinstance(value, np.ndarray) and value.dtype.kind not in "OSU":
+            value = jnp.asarray(value)  # e.g. a batch from tapeflow.data (host memory)
+            t = Tensor(value)
         if not isinstance(value, jax.Array):
             raise TypeError(f"Variables of dtype {t.dtype.name} are not supported.")
         if shape is not None:
@@ -111,8 +105,8 @@ class Variable:
         if trainable is None:
             trainable = synchronization != VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
-        base = (name or "Variable").rsplit(":", 1)[0]
-        self._name = _unique_name(base) + ":0" if name is None else base + ":0"
+        # Eager TF 2 does not uniquify names: every unnamed variable is 'Variable:0'.
+        self._name = (name or "Variable").rsplit(":", 1)[0] + ":0"
         self._uid = next(_uid)
         self._constraint = constraint
         self._aggregation = aggregation
@@ -168,25 +162,28 @@ class Variable:
         return v
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
-        """Sets the variable's value; returns the variable."""
+        """Sets the variable's value; returns the variable (None if not read_value).
+
+        >>> Variable([1.0]).assign([2.0]).numpy()
+        array([2.], dtype=float32)
+        """
         self._set(self._coerce(value, "assign"))
-        return self
+        return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Adds `delta` in place; returns the variable (None if not read_value)."""
         self._set(self._value + self._coerce(delta, "assign_add"))
-        return self
+        return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtracts `delta` in place; returns the variable (None if not read_value)."""
         self._set(self._value - self._coerce(delta, "assign_sub"))
-        return self
+        return self if read_value else None
 
     def scatter_nd_update(self, indices, updates):
         from ..ops import array_ops
         self._set(array_ops.tensor_scatter_nd_update(self._as_tensor(), indices, updates)._value)
         return self
-
-    def scatter_update(self, sparse_delta):
-        raise NotImplementedError("IndexedSlices are not supported; use scatter_nd_update.")
 
     # -- properties ----------------------------------------------------------
     @property

@@ -1,6 +1,7 @@
 """Gradient rules of array_ops and slicing, one per op type."""
 from ..autodiff.engine import RegisterGradient
 from . import array_ops as A
+from . import math_ops as M
 
 
 
@@ -56,3 +57,26 @@ def _split(op, *gs):
     return A.concat(list(gs), axis=op.attrs["axis"])
 
 
+
+@RegisterGradient("Fill")
+def _fill(op, g):  # the engine sums g down to the scalar value
+    return g
+
+
+@RegisterGradient("EnsureShape")
+def _ensure_shape(op, g):
+    return g
+
+
+@RegisterGradient("LinSpace")
+def _linspace(op, g):  # out = start + t * (stop - start), t = k / (num - 1)
+    ax, n = op.attrs["axis"], op.attrs["num"]
+    t = A.range(n, dtype=g.dtype) if n > 1 else A.zeros([n], g.dtype)
+    if n > 1:
+        t = M.divide(t, float(n - 1))
+    shape = [1] * g.ndim
+    shape[ax] = n
+    t = A.reshape(t, shape)
+    g_stop = M.reduce_sum(M.multiply(g, t), axis=ax)
+    g_start = M.reduce_sum(M.subtract(g, M.multiply(g, t)), axis=ax)
+    return g_start, g_stop

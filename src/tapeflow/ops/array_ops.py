@@ -17,13 +17,25 @@ from .dispatch import nary, norm_axis, out, outs, static_int_list, unary, wrap
 # Names exported at tapeflow's top level.
 __all__ = ["zeros", "ones", "fill", "zeros_like", "ones_like", "range", "identity",
            "stop_gradient", "shape", "rank", "size", "reshape", "broadcast_to", "transpose",
-           "expand_dims", "squeeze", "concat", "stack", "unstack", "where", "one_hot", "split"]
+           "expand_dims", "squeeze", "concat", "stack", "unstack", "where", "split"]
 
 # -- creation ------------------------------------------------------------------
 
 
+# TF's DataType enum numbers (`tf.zeros(3, 1)` means float32).
+_ENUM = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
+         8: "complex64", 9: "int64", 10: "bool", 14: "bfloat16", 17: "uint16",
+         18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
+
+
+def _as_dtype(dtype):
+    if isinstance(dtype, (int, np.integer)) and not isinstance(dtype, bool) and dtype in _ENUM:
+        dtype = _ENUM[int(dtype)]
+    return dtypes.as_dtype(dtype)
+
+
 def _dt(dtype, default=dtypes.float32):
-    return (dtypes.as_dtype(dtype) if dtype is not None else default)._np
+    return (_as_dtype(dtype) if dtype is not None else default)._np
 
 
 def _shape_arg(shape, op_type):
@@ -35,32 +47,61 @@ def _shape_arg(shape, op_type):
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
-    """A tensor of zeros (`tf.zeros`)."""
+    """A tensor of zeros; `dtype` may be a DType, a name or a NumPy type.
+
+    >>> zeros([2], 'int32').numpy().tolist()
+    [0, 0]
+    """
     return wrap(jnp.zeros(_shape_arg(shape, "Fill"), _dt(dtype)))
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
-    """A tensor of ones (`tf.ones`)."""
+    """A tensor of ones.
+
+    >>> ones((1, 2)).numpy().tolist()
+    [[1.0, 1.0]]
+    """
     return wrap(jnp.ones(_shape_arg(shape, "Fill"), _dt(dtype)))
 
 
 def fill(dims, value, name=None):
-    v = convert_to_tensor(value)
-    return wrap(jnp.full(_shape_arg(dims, "Fill"), v._value))
+    """`dims`-shaped tensor of `value`; the dtype is the value's.
+
+    >>> fill([2], 7).numpy().tolist()
+    [7, 7]
+    """
+    v = unary(value)
+    if v.ndim:
+        raise invalid_argument(f"value must be a scalar, got shape {list(v.shape)}", "Fill")
+    return out(jnp.full(_shape_arg(dims, "Fill"), v._value), "Fill", (v,))
 
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TF's name
+    """Zeros with the shape (and, unless given, the dtype) of `input`.
+
+    >>> zeros_like([1, 2]).numpy().tolist()
+    [0, 0]
+    """
     x = unary(input)
     return wrap(jnp.zeros(x._value.shape, _dt(dtype, x.dtype)))
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
+    """Ones with the shape (and, unless given, the dtype) of `input`.
+
+    >>> ones_like([[1.5]]).numpy().tolist()
+    [[1.0]]
+    """
     x = unary(input)
     return wrap(jnp.ones(x._value.shape, _dt(dtype, x.dtype)))
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
-    """Like Python's range but a tensor; dtype inferred from the arguments as TF does."""
+    """Like Python's range but a tensor; the dtype is the widest of the arguments'.
+
+    >>> range(1, 7, 2).numpy().tolist()
+    [1, 3, 5]
+    """
     if limit is None:
         start, limit = 0, start
     vals = [convert_to_tensor(v) for v in (start, limit, delta)]
@@ -75,12 +116,21 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
 
 
 def identity(input, name=None):  # noqa: A002
+    """The same values as a new tensor (gradients pass through).
+
+    >>> identity([1, 2]).numpy().tolist()
+    [1, 2]
+    """
     x = unary(input)
     return out(x._value, "Identity", (x,))
 
 
 def stop_gradient(input, name=None):  # noqa: A002
-    """Returns the input; no gradient flows through it."""
+    """Returns the input; no gradient flows through it.
+
+    >>> stop_gradient([1.]).numpy().tolist()
+    [1.0]
+    """
     x = unary(input)
     return wrap(x._value)
 
@@ -89,20 +139,39 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 
 def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The shape as a 1-D integer tensor.
+
+    >>> shape([[1, 2, 3]]).numpy().tolist()
+    [1, 3]
+    """
     x = unary(input)
     return wrap(jnp.asarray(x._value.shape, dtype=dtypes.as_dtype(out_type)._np))
 
 
 def rank(input, name=None):  # noqa: A002
+    """The number of dimensions, as a scalar int32 tensor.
+
+    >>> int(rank([[1, 2]]))
+    2
+    """
     return wrap(jnp.asarray(unary(input).ndim, jnp.int32))
 
 
 def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The number of elements, as a scalar tensor.
+
+    >>> int(size([[1, 2]]))
+    2
+    """
     return wrap(jnp.asarray(unary(input)._value.size, dtypes.as_dtype(out_type)._np))
 
 
 def reshape(tensor, shape, name=None):
-    """Reshapes; one dim may be -1. Error names both shapes when sizes differ."""
+    """Reshapes; one dim may be -1. The error names both shapes when sizes differ.
+
+    >>> reshape([1, 2, 3, 4], [2, -1]).numpy().tolist()
+    [[1, 2], [3, 4]]
+    """
     x = unary(tensor)
     new = static_int_list(shape)
     n = x._value.size
@@ -123,6 +192,11 @@ def reshape(tensor, shape, name=None):
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
+    """Broadcasts `input` to `shape` with NumPy's rules.
+
+    >>> broadcast_to([1, 2], [2, 2]).numpy().tolist()
+    [[1, 2], [1, 2]]
+    """
     x = unary(input)
     target = tuple(static_int_list(shape))
     try:
@@ -134,9 +208,15 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
 
 
 def transpose(a, perm=None, conjugate=False, name="transpose"):
+    """Permutes the axes (reverses them when `perm` is None).
+
+    >>> transpose([[1, 2]]).numpy().tolist()
+    [[1], [2]]
+    """
     x = unary(a)
     perm = list(reversed(np.arange(x.ndim).tolist())) if perm is None else static_int_list(perm)
-    if sorted(p % max(x.ndim, 1) for p in perm) != list(np.arange(x.ndim)):
+    if any(not -x.ndim <= p < x.ndim for p in perm) or \
+            sorted(p % x.ndim for p in perm) != list(np.arange(x.ndim)):
         raise invalid_argument(f"transpose expects a vector of size {x.ndim}. But input(1) "
                                f"is a vector of size {len(perm)} or not a permutation: {perm}",
                                "Transpose")
@@ -148,6 +228,11 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
+    """Inserts a length-1 axis at `axis` (negative counts from the end).
+
+    >>> expand_dims([1, 2], -1).shape
+    TensorShape([2, 1])
+    """
     x = unary(input)
     ax = int(axis)
     if not -x.ndim - 1 <= ax <= x.ndim:
@@ -162,6 +247,11 @@ def _expand_shape(s, ax):
 
 
 def squeeze(input, axis=None, name=None):  # noqa: A002
+    """Removes length-1 axes (all of them, or those in `axis`).
+
+    >>> squeeze([[1], [2]]).numpy().tolist()
+    [1, 2]
+    """
     x = unary(input)
     s = x.shape.as_list()
     if axis is None:
@@ -177,11 +267,22 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
 
 
 def concat(values, axis, name="concat"):
+    """Joins tensors along an existing axis.
+
+    >>> concat([[1], [2, 3]], 0).numpy().tolist()
+    [1, 2, 3]
+    """
     ts = nary(list(values), "ConcatV2")
     if not ts:
         raise ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter "
                          "than minimum length 1.")
-    ax = norm_axis(axis, ts[0].ndim, "ConcatV2")
+    r = ts[0].ndim
+    if r == 0:
+        raise invalid_argument("Can't concatenate scalars (use tf.stack instead)", "ConcatV2")
+    if not -r <= int(axis) < r:
+        raise invalid_argument(f"ConcatOp : Expected concatenating dimensions in the range "
+                               f"[{-r}, {r}), but got {int(axis)}", "ConcatV2")
+    ax = int(axis) % r
     ref = ts[0].shape.as_list()
     for i, t in enumerate(ts[1:], 1):
         s = t.shape.as_list()
@@ -193,6 +294,11 @@ def concat(values, axis, name="concat"):
 
 
 def stack(values, axis=0, name="stack"):
+    """Joins same-shaped tensors along a new axis.
+
+    >>> stack([[1, 2], [3, 4]], axis=1).numpy().tolist()
+    [[1, 3], [2, 4]]
+    """
     ts = nary(list(values), "Pack")
     if not ts:
         raise ValueError("stack requires a non-empty list of tensors.")
@@ -201,23 +307,35 @@ def stack(values, axis=0, name="stack"):
         if t.shape != ref:
             raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
                                    f"{ref} != values[{i}].shape = {t.shape}", "Pack")
-    ax = norm_axis(axis, ts[0].ndim + 1, "Pack")
+    r = ts[0].ndim + 1
+    if not -r <= int(axis) < r:
+        raise ValueError(f"Argument `axis` = {int(axis)} not in range [{-r}, {r})")
+    ax = int(axis) % r
     return out(jnp.stack([t._value for t in ts], axis=ax), "Pack", tuple(ts), {"axis": ax})
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits along `axis` into a list of tensors of one rank less.
+
+    >>> [t.numpy().tolist() for t in unstack([[1, 2], [3, 4]])]
+    [[1, 2], [3, 4]]
+    """
     x = unary(value)
     ax = norm_axis(axis, x.ndim, "Unpack")
     n = x._value.shape[ax]
-    if num is not None and num != n:
-        raise ValueError(f"Cannot infer argument `num` from shape {x.shape}" if num is None
-                         else f"num={num} does not match dimension {n} of shape {x.shape}")
+    if num is not None and int(num) != n:
+        raise invalid_argument(f"Input shape axis {ax} must equal {num}, got shape "
+                               f"{list(x.shape)}", "Unpack")
     v = jnp.moveaxis(x._value, ax, 0)
     return outs([v[i] for i in np.arange(n)], "Unpack", (x,), {"axis": ax})
 
 
 def where(condition, x=None, y=None, name=None):
-    """Elementwise select; with only `condition`, the coordinates of True entries."""
+    """Elementwise select; with only `condition`, the int64 coordinates of True entries.
+
+    >>> where([True, False, True]).numpy().tolist()
+    [[0], [2]]
+    """
     c = unary(condition)
     if x is None and y is None:
         return wrap(jnp.argwhere(np.asarray(c._value)).astype(jnp.int64))
@@ -236,27 +354,17 @@ def where(condition, x=None, y=None, name=None):
     return out(v, "SelectV2", (c, x, y))
 
 
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    idx = unary(indices)
-    d = dtypes.as_dtype(dtype) if dtype is not None else (
-        convert_to_tensor(on_value).dtype if on_value is not None else dtypes.float32)
-    on = 1 if on_value is None else on_value
-    off = 0 if off_value is None else off_value
-    ax = -1 if axis is None else int(axis)
-    depth = int(depth)
-    hot = jnp.asarray(idx._value)[..., None] == jnp.arange(depth)
-    v = jnp.where(hot, jnp.asarray(on, d._np), jnp.asarray(off, d._np))
-    if ax != -1:
-        v = jnp.moveaxis(v, -1, ax)
-    return wrap(v)
-
-
-
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
-    """Splits into equal parts (an int) or parts of the given sizes (a list)."""
+    """Splits into equal parts (an int) or parts of the given sizes (a list, one -1 allowed).
+
+    >>> [t.numpy().tolist() for t in split([1, 2, 3], [1, -1])]
+    [[1], [2, 3]]
+    """
     x = unary(value)
     ax = norm_axis(axis, x.ndim, "Split")
     n = x._value.shape[ax]
+    if hasattr(num_or_size_splits, "ndim") and num_or_size_splits.ndim == 0:
+        num_or_size_splits = int(num_or_size_splits)
     if isinstance(num_or_size_splits, (int, np.integer)):
         k = int(num_or_size_splits)
         if k <= 0 or n % k:
@@ -266,12 +374,27 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         sizes = [n // k] * k
     else:
         sizes = static_int_list(num_or_size_splits)
+        if sizes.count(-1) > 1:
+            raise invalid_argument("Cannot infer split dimension twice: more than one -1 in "
+                                   f"size_splits {sizes}", "SplitV")
         if -1 in sizes:
             sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
-        if sum(sizes) != n:
+        if sum(sizes) != n or any(z < 0 for z in sizes):
             raise invalid_argument(f"Determined shape must either match input shape along "
                                    f"split_dim exactly if fully specified, or be less than the "
                                    f"size of the input along split_dim if not fully specified. "
                                    f"Got: {sum(sizes)} vs {n}", "SplitV")
     bounds = np.cumsum(sizes)[:-1].tolist()
     return outs(jnp.split(x._value, bounds, axis=ax), "Split", (x,), {"axis": ax})
+
+
+# The rest of TF's array ops live in their own modules; re-exported here so that
+# `from .ops.array_ops import *` gives tapeflow every one of them.
+from . import gather_ops as _gather_ops  # noqa: E402
+from . import layout_ops as _layout_ops  # noqa: E402
+from . import shape_ops as _shape_ops  # noqa: E402
+from .gather_ops import *  # noqa: E402,F401,F403
+from .layout_ops import *  # noqa: E402,F401,F403
+from .shape_ops import *  # noqa: E402,F401,F403
+
+__all__ = __all__ + _gather_ops.__all__ + _layout_ops.__all__ + _shape_ops.__all__

@@ -14,10 +14,11 @@ the matching `*_grad.py` module, registered by op type.
 import jax
 import numpy as np
 
-from ..autodiff.engine import STATE, record
+from ..autodiff.engine import DIFFERENTIABLE, STATE, record
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework.variables import Variable
 
 __all__ = ["wrap", "out", "outs", "unary", "binary", "nary", "norm_axis", "norm_axes",
            "to_tensor", "static_int_list", "check_float"]
@@ -54,52 +55,137 @@ def outs(values, op_type, inputs, attrs=None):
 
 
 def to_tensor(x, dtype=None, dtype_hint=None):
+    """`convert_to_tensor` with a fast path for Tensors (`to_tensor([1.0]).dtype` is float32)."""
     if type(x) is Tensor and dtype is None:
         return x
     return convert_to_tensor(x, dtype=dtype, dtype_hint=dtype_hint)
 
 
 def unary(x, op_type=None):
+    """The single operand of an op as a Tensor (`unary(2.0).dtype` is float32)."""
     if type(x) is Tensor:
         return x
+    if type(x) is Variable:
+        return x._as_tensor()
     return convert_to_tensor(x)
 
 
+_TF_KIND = {"float32": "float", "float64": "double", "float16": "half"}
+
+
 def _mismatch(op_type, idx, want, got):
-    kind = "float" if want.is_floating else want.name
+    w, g = _TF_KIND.get(want.name, want.name), _TF_KIND.get(got.name, got.name)
     return invalid_argument(
         f"cannot compute {op_type} as input #{idx}(zero-based) was expected to be a "
-        f"{kind} tensor but is a {got.name} tensor", op_type)
+        f"{w} tensor but is a {g} tensor (dtypes {want.name} and {got.name} differ; "
+        "tapeflow never promotes dtypes implicitly: use tf.cast)", op_type)
 
 
 def _is_tensorlike(x):
     return isinstance(x, (Tensor, np.ndarray, np.generic, jax.Array)) or hasattr(x, "_as_tensor")
 
 
+# Elementwise binary op types: their operands must broadcast against each other.
+ELEMENTWISE = frozenset((
+    "AddV2", "Add", "Sub", "Mul", "RealDiv", "Div", "TruncateDiv", "FloorDiv", "FloorMod",
+    "TruncateMod", "Mod", "Pow", "Maximum", "Minimum", "SquaredDifference", "DivNoNan",
+    "MulNoNan", "Xdivy", "Xlogy", "Xlog1py", "Atan2", "Igamma", "Igammac", "Zeta",
+    "Polygamma", "NextAfter", "Complex", "Equal", "NotEqual", "Greater", "GreaterEqual",
+    "Less", "LessEqual", "ApproximateEqual", "LogicalAnd", "LogicalOr", "LogicalXor",
+    "BitwiseAnd", "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift"))
+
+
+def _broadcastable(xs, ys):
+    for a, b in zip(reversed(xs), reversed(ys)):
+        if a != b and a != 1 and b != 1:
+            return False
+    return True
+
+
+_CONSTS = {}  # (python type, value, numpy dtype) -> jax array
+
+
+def _py_const(v, ref):
+    """A Python scalar as a Tensor of `ref`'s dtype when it fits (TF's rule), cached."""
+    npd = ref._value.dtype
+    if v != v:  # NaN never matches a cache key
+        return convert_to_tensor(v, dtype=ref.dtype)
+    key = (type(v), repr(v) if v == 0 else v, npd)
+    val = _CONSTS.get(key)
+    if val is None:
+        t = convert_to_tensor(v, dtype=ref.dtype)
+        val = t._value
+        if isinstance(val, jax.core.Tracer):
+            return t
+        if len(_CONSTS) > 512:
+            _CONSTS.clear()
+        _CONSTS[key] = val
+    t = _new(Tensor)
+    t._value = val
+    return t
+
+
 def binary(x, y, op_type):
-    """Converts both operands; Python values take the other operand's dtype."""
-    if type(x) is Tensor and type(y) is Tensor:
-        if x._value.dtype != y._value.dtype:
-            raise _mismatch(op_type, 1, x.dtype, y.dtype)
-        return x, y
-    xt, yt = _is_tensorlike(x), _is_tensorlike(y)
-    if xt:
-        x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype_hint=x.dtype) if not yt else convert_to_tensor(y)
-    elif yt:
-        y = convert_to_tensor(y)
-        x = convert_to_tensor(x, dtype_hint=y.dtype)
+    """Converts both operands; Python and NumPy values take the other operand's dtype.
+
+    Mixed tensor dtypes raise InvalidArgumentError naming both; elementwise
+    ops also check that the shapes broadcast (naming both shapes).
+
+    >>> a, b = binary(convert_to_tensor([1.0]), 2, "Mul")
+    >>> b.dtype
+    tf.float32
+    """
+    tx, ty = type(x), type(y)
+    if tx is Variable:
+        x, tx = x._as_tensor(), Tensor
+    if ty is Variable:
+        y, ty = y._as_tensor(), Tensor
+    if tx is Tensor:
+        if ty is not Tensor:
+            y = _py_const(y, x) if ty is float or ty is int else _other(y, x)
+    elif ty is Tensor:
+        x = _py_const(x, y) if tx is float or tx is int else _other(x, y)
     else:
-        x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype_hint=x.dtype)
-    if x.dtype != y.dtype:
+        x, y = _convert_pair(x, y)
+    xv, yv = x._value, y._value
+    if xv.dtype != yv.dtype:
         raise _mismatch(op_type, 1, x.dtype, y.dtype)
+    xs, ys = xv.shape, yv.shape
+    if xs != ys and xs and ys and op_type in ELEMENTWISE and not _broadcastable(xs, ys):
+        raise invalid_argument(f"Incompatible shapes: {list(xs)} vs. {list(ys)}", op_type)
     return x, y
+
+
+def _strong(v):
+    """Tensors, Variables and jax arrays keep their own dtype."""
+    return isinstance(v, (Tensor, jax.Array)) or hasattr(v, "_as_tensor")
+
+
+def _other(v, ref):
+    """The operand beside Tensor `ref`: weak values (Python, NumPy) take ref's dtype."""
+    if _strong(v):
+        return convert_to_tensor(v)
+    if type(v) is float or type(v) is int:
+        return _py_const(v, ref)
+    return convert_to_tensor(v, dtype=ref.dtype)
+
+
+def _convert_pair(x, y):
+    if _strong(x):
+        x = convert_to_tensor(x)
+        return x, _other(y, x)
+    if _strong(y):
+        y = convert_to_tensor(y)
+        return _other(x, y), y
+    x = convert_to_tensor(x)
+    return x, convert_to_tensor(y, dtype_hint=x.dtype)
 
 
 def nary(values, op_type):
     """Converts a list of operands to one common dtype (first tensor's)."""
-    ref = next((v for v in values if _is_tensorlike(v)), None)
+    ref = next((v for v in values if _strong(v)), None)
+    if ref is None:
+        ref = next((v for v in values if _is_tensorlike(v)), None)
     dt = convert_to_tensor(ref).dtype if ref is not None else None
     ts = [convert_to_tensor(v, dtype_hint=dt) for v in values]
     if dt is None and ts:
@@ -111,6 +197,9 @@ def nary(values, op_type):
 
 
 def check_float(x, op_type):
+    """Returns `x` if it is floating or complex, else TF's InvalidArgumentError."""
+    if x._value.dtype in DIFFERENTIABLE:
+        return x
     d = x.dtype
     if not (d.is_floating or d.is_complex):
         raise invalid_argument(

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..autodiff.engine import NotDifferentiable, RegisterGradient
 from . import array_ops as A
+from . import elementwise_ops as E
 from . import math_ops as M
 
 
@@ -20,16 +21,22 @@ def _sub(op, g):
     return g, M.negative(g)
 
 
+def _c(t):
+    """conj(t) for complex t (TF's convention for complex gradients), else t."""
+    return E.conj(t) if t.dtype.is_complex else t
+
+
 @RegisterGradient("Mul")
 def _mul(op, g):  # d(xy) = y dx + x dy
     x, y = op.inputs
-    return M.multiply(g, y), M.multiply(g, x)
+    return M.multiply(g, _c(y)), M.multiply(g, _c(x))
 
 
 @RegisterGradient("RealDiv")
 def _div(op, g):  # d(x/y) = dx/y - x dy/y^2
     x, y = op.inputs
-    return M.realdiv(g, y), M.negative(M.realdiv(M.multiply(g, op.outputs[0]), y))
+    return (M.realdiv(g, _c(y)),
+            M.negative(M.realdiv(M.multiply(g, _c(op.outputs[0])), _c(y))))
 
 
 @RegisterGradient("Pow")
@@ -78,12 +85,17 @@ def _neg(op, g):
 
 @RegisterGradient("Square")
 def _square(op, g):  # 2x
-    return M.multiply(g, M.multiply(op.inputs[0], 2.0))
+    return M.multiply(g, M.multiply(_c(op.inputs[0]), 2.0))
 
 
 @RegisterGradient("Abs")
 def _abs(op, g):
-    return M.multiply(g, M.sign(op.inputs[0]))
+    x = op.inputs[0]
+    if x.dtype.is_complex:  # |z|' = z / |z| (0 at z = 0)
+        zero = A.zeros_like(g)
+        return E.divide_no_nan(M.multiply(E.complex(g, zero), x),
+                               E.complex(op.outputs[0], zero))
+    return M.multiply(g, M.sign(x))
 
 
 @RegisterGradient("Sqrt")
@@ -99,7 +111,7 @@ def _rsqrt(op, g):  # -y^3 / 2
 
 @RegisterGradient("Exp")
 def _exp(op, g):
-    return M.multiply(g, op.outputs[0])
+    return M.multiply(g, _c(op.outputs[0]))
 
 
 @RegisterGradient("Expm1")
@@ -109,7 +121,7 @@ def _expm1(op, g):
 
 @RegisterGradient("Log")
 def _log(op, g):  # 1/x
-    return M.realdiv(g, op.inputs[0])
+    return M.realdiv(g, _c(op.inputs[0]))
 
 
 @RegisterGradient("Log1p")
@@ -263,6 +275,8 @@ def _prod(op, g):  # prod / x (x != 0); zero entries handled by exclusive produc
 def _matmul(op, g):  # dA = g B^T, dB = A^T g (with the forward transposes undone)
     a, b = op.inputs
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    if a.dtype.is_complex:
+        return _complex_matmul(op, g)
     if not ta and not tb:
         ga = M.matmul(g, b, transpose_b=True)
         gb = M.matmul(a, g, transpose_a=True)
@@ -275,6 +289,26 @@ def _matmul(op, g):  # dA = g B^T, dB = A^T g (with the forward transposes undon
     else:
         ga = M.matmul(b, g, transpose_a=True, transpose_b=True)
         gb = M.matmul(g, a, transpose_a=True, transpose_b=True)
+    return _sum_batch(ga, a), _sum_batch(gb, b)
+
+
+def _apply(t, transpose, conj):
+    """t, t^T or t^H (the forward flags) on the two innermost dims."""
+    if transpose:
+        perm = list(range(t.ndim - 2)) + [t.ndim - 1, t.ndim - 2]
+        t = A.transpose(t, perm)
+    return E.conj(t) if conj else t
+
+
+def _complex_matmul(op, g):  # with A', B' the flagged inputs: dA' = g B'^H, dB' = A'^H g
+    a, b = op.inputs
+    at = op.attrs
+    ap = _apply(a, at["transpose_a"], at["conj_a"])
+    bp = _apply(b, at["transpose_b"], at["conj_b"])
+    ga = M.matmul(g, bp, adjoint_b=True)
+    gb = M.matmul(ap, g, adjoint_a=True)
+    ga = _apply(ga, at["transpose_a"], at["conj_a"])  # the flags are their own inverses
+    gb = _apply(gb, at["transpose_b"], at["conj_b"])
     return _sum_batch(ga, a), _sum_batch(gb, b)
 
 

@@ -7,6 +7,7 @@ function and records itself; its gradient rule is in math_grad.py.
 >>> tf.reduce_sum(tf.constant([[1., 2.], [3., 4.]]), axis=0).numpy()
 array([4., 6.], dtype=float32)
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -16,12 +17,21 @@ from ..framework.errors import invalid_argument
 from .dispatch import binary, check_float, nary, norm_axes, out, unary, wrap
 
 # Names exported at tapeflow's top level (tf.add, ...); tf.math gets every public name.
-__all__ = ['abs', 'add', 'add_n', 'argmax', 'argmin', 'cast', 'clip_by_value', 'cos', 'cumprod', 'cumsum', 'divide', 'equal', 'exp', 'floordiv', 'greater', 'greater_equal', 'less', 'less_equal', 'log', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'matmul', 'maximum', 'minimum', 'multiply', 'negative', 'not_equal', 'pow', 'reduce_all', 'reduce_any', 'reduce_max', 'reduce_mean', 'reduce_min', 'reduce_prod', 'reduce_sum', 'round', 'saturate_cast', 'sigmoid', 'sign', 'sin', 'sqrt', 'square', 'subtract', 'tanh', 'truediv']
+__all__ = ["abs", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh", "atan",
+           "atanh", "cast", "clip_by_value", "cos", "cosh", "cumprod", "cumsum", "divide", "exp",
+           "floor", "floordiv", "log", "matmul", "maximum", "minimum", "multiply", "negative",
+           "pow", "realdiv", "reduce_all", "reduce_any", "reduce_max", "reduce_mean", "reduce_min",
+           "reduce_prod", "reduce_sum", "round", "saturate_cast", "sigmoid", "sign", "sin", "sinh",
+           "sqrt", "square", "subtract", "tan", "tanh", "truediv"]
+# tf.math has these too (extended below with the sibling modules' names).
+MATH_NAMES = __all__ + ["ceil", "expm1", "floormod", "log1p", "mod", "reciprocal",
+                        "rsqrt", "squared_difference", "floor_div", "neg", "accumulate_n"]
 
 # -- binary arithmetic -------------------------------------------------------
 
 
 def add(x, y, name=None):
+    """x + y with broadcasting (strings concatenate): `tf.add([1, 2], 3) -> [4, 5]`."""
     x, y = binary(x, y, "AddV2")
     if x.dtype is dtypes.string:
         return wrap(np.char.add(x._value.astype(str), y._value.astype(str)).astype(object))
@@ -29,11 +39,13 @@ def add(x, y, name=None):
 
 
 def subtract(x, y, name=None):
+    """x - y with broadcasting: `tf.subtract([5, 2], 1) -> [4, 1]`."""
     x, y = binary(x, y, "Sub")
     return out(jnp.subtract(x._value, y._value), "Sub", (x, y))
 
 
 def multiply(x, y, name=None):
+    """x * y with broadcasting: `tf.multiply([1., 2.], [[3.], [4.]])` has shape (2, 2)."""
     x, y = binary(x, y, "Mul")
     return out(jnp.multiply(x._value, y._value), "Mul", (x, y))
 
@@ -55,11 +67,13 @@ divide = truediv
 
 
 def realdiv(x, y, name=None):
+    """x / y for same-dtype inputs (ints divide as ints): `tf.realdiv(7., 2.) -> 3.5`."""
     x, y = binary(x, y, "RealDiv")
     return out(jnp.divide(x._value, y._value), "RealDiv", (x, y))
 
 
 def floordiv(x, y, name=None):
+    """Division rounding down: `tf.math.floordiv(-7, 2) -> -4`."""
     x, y = binary(x, y, "FloorDiv")
     return out(jnp.floor_divide(x._value, y._value), "FloorDiv", (x, y))
 
@@ -68,6 +82,7 @@ floor_div = floordiv
 
 
 def floormod(x, y, name=None):
+    """Remainder with the sign of y: `tf.math.floormod(-7, 2) -> 1`."""
     x, y = binary(x, y, "FloorMod")
     return out(jnp.mod(x._value, y._value), "FloorMod", (x, y))
 
@@ -76,21 +91,25 @@ mod = floormod
 
 
 def pow(x, y, name=None):  # noqa: A001 - TF's name
+    """x ** y with broadcasting: `tf.pow(2., [1., 3.]) -> [2., 8.]`."""
     x, y = binary(x, y, "Pow")
     return out(jnp.power(x._value, y._value), "Pow", (x, y))
 
 
 def maximum(x, y, name=None):
+    """Elementwise max; ties send the gradient to x: `tf.maximum([1, 5], 3) -> [3, 5]`."""
     x, y = binary(x, y, "Maximum")
     return out(jnp.maximum(x._value, y._value), "Maximum", (x, y))
 
 
 def minimum(x, y, name=None):
+    """Elementwise min: `tf.minimum([1, 5], 3) -> [1, 3]`."""
     x, y = binary(x, y, "Minimum")
     return out(jnp.minimum(x._value, y._value), "Minimum", (x, y))
 
 
 def squared_difference(x, y, name=None):
+    """(x - y) ** 2: `tf.math.squared_difference(1., 4.) -> 9.`."""
     x, y = binary(x, y, "SquaredDifference")
     return out(jnp.square(x._value - y._value), "SquaredDifference", (x, y))
 
@@ -110,10 +129,16 @@ def add_n(inputs, name=None):
     return out(acc, "AddN", tuple(ts))
 
 
+def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
+    """Sums a list of same-shape tensors (`add_n` under TF's older name)."""
+    return add_n(inputs)
+
+
 # -- unary -------------------------------------------------------------------
 
 
 def negative(x, name=None):
+    """-x: `tf.negative([1, -2]) -> [-1, 2]`."""
     x = unary(x)
     return out(jnp.negative(x._value), "Neg", (x,))
 
@@ -160,11 +185,11 @@ tanh = _unary_float(jnp.tanh, "Tanh")
 asinh = _unary_float(jnp.arcsinh, "Asinh")
 acosh = _unary_float(jnp.arccosh, "Acosh")
 atanh = _unary_float(jnp.arctanh, "Atanh")
-sigmoid = _unary_float(lambda v: 1 / (1 + jnp.exp(-v)), "Sigmoid")
+sigmoid = _unary_float(jax.nn.sigmoid, "Sigmoid")
 reciprocal = _unary_float(jnp.reciprocal, "Reciprocal")
 floor = _unary_float(jnp.floor, "Floor")
 ceil = _unary_float(jnp.ceil, "Ceil")
-round = _unary_float(jnp.round, "Round")  # noqa: A001 - banker's rounding like TF
+round = _unary_any(jnp.round, "Round")  # noqa: A001 - half to even like TF; ints unchanged
 
 
 def cast(x, dtype, name=None):
@@ -180,6 +205,7 @@ def cast(x, dtype, name=None):
 
 
 def saturate_cast(value, dtype, name=None):
+    """Casts, clipping to the target range first: `saturate_cast(300., tf.uint8) -> 255`."""
     x = unary(value)
     d = dtypes.as_dtype(dtype)
     if d.is_integer and x.dtype.is_floating or (d.is_integer and x.dtype.is_integer):
@@ -189,6 +215,7 @@ def saturate_cast(value, dtype, name=None):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """Clips to [min, max]: `tf.clip_by_value([-2., 0.5, 3.], -1., 1.) -> [-1., 0.5, 1.]`."""
     t = unary(t)
     lo = minimum(maximum(t, clip_value_min), clip_value_max)
     return lo
@@ -203,8 +230,10 @@ def _reduce(fn, op_type, float_only=False):
         if float_only:
             check_float(x, op_type)
         axes = norm_axes(axis, x.ndim, op_type)
-        return out(fn(x._value, axis=axes, keepdims=keepdims), op_type, (x,),
-                   {"axis": axes, "keepdims": keepdims})
+        v = fn(x._value, axis=axes, keepdims=keepdims)
+        if v.dtype != x._value.dtype:  # jnp widens int32 sums to int64; TF keeps int32
+            v = v.astype(x._value.dtype)
+        return out(v, op_type, (x,), {"axis": axes, "keepdims": keepdims})
     op.__name__ = "reduce_" + op_type.lower()
     op.__doc__ = f"Reduces by {op_type} over `axis` (all axes when None)."
     return op
@@ -223,83 +252,23 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     v = x._value
     if x.dtype.is_integer:
         n = int(np.prod([v.shape[a] for a in axes])) if axes else 1
-        r = (jnp.sum(v, axis=axes, keepdims=keepdims) // max(n, 1)).astype(v.dtype)
+        total = jnp.sum(v, axis=axes, keepdims=keepdims).astype(v.dtype)
+        r = lax.div(total, jnp.asarray(max(n, 1), v.dtype))  # rounds toward zero, as TF
     else:
         r = jnp.mean(v, axis=axes, keepdims=keepdims)
     return out(r, "Mean", (x,), {"axis": axes, "keepdims": keepdims})
 
 
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical or over `axis`: `tf.reduce_any([[True, False]], axis=1) -> [True]`."""
     x = unary(input_tensor)
     return wrap(jnp.any(x._value, axis=norm_axes(axis, x.ndim, "Any"), keepdims=keepdims))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical and over `axis`: `tf.reduce_all([[True, False]], axis=1) -> [False]`."""
     x = unary(input_tensor)
     return wrap(jnp.all(x._value, axis=norm_axes(axis, x.ndim, "All"), keepdims=keepdims))
-
-
-# -- comparisons and logic (never differentiable) -------------------------------
-
-
-def _compare(fn, op_type):
-    def op(x, y, name=None):
-        x, y = binary(x, y, op_type)
-        return wrap(fn(x._value, y._value))
-    op.__name__ = op_type.lower()
-    op.__doc__ = f"Elementwise {op_type} with broadcasting; returns bool."
-    return op
-
-
-equal = _compare(jnp.equal, "Equal")
-not_equal = _compare(jnp.not_equal, "NotEqual")
-greater = _compare(jnp.greater, "Greater")
-greater_equal = _compare(jnp.greater_equal, "GreaterEqual")
-less = _compare(jnp.less, "Less")
-less_equal = _compare(jnp.less_equal, "LessEqual")
-
-
-def _logical(fn, op_type):
-    def op(x, y, name=None):
-        x, y = binary(x, y, op_type)
-        if x.dtype is not dtypes.bool:
-            raise invalid_argument(f"cannot compute {op_type} as input #0(zero-based) was "
-                                   f"expected to be a bool tensor but is a {x.dtype.name} "
-                                   "tensor", op_type)
-        return wrap(fn(x._value, y._value))
-    op.__name__ = op_type.lower()
-    return op
-
-
-logical_and = _logical(jnp.logical_and, "LogicalAnd")
-logical_or = _logical(jnp.logical_or, "LogicalOr")
-logical_xor = _logical(jnp.logical_xor, "LogicalXor")
-
-
-def logical_not(x, name=None):
-    x = unary(x)
-    if x.dtype is not dtypes.bool:
-        raise invalid_argument(f"cannot compute LogicalNot as input #0(zero-based) was "
-                               f"expected to be a bool tensor but is a {x.dtype.name} tensor",
-                               "LogicalNot")
-    return wrap(jnp.logical_not(x._value))
-
-
-def _bitwise(fn, op_type):
-    def op(x, y, name=None):
-        x, y = binary(x, y, op_type)
-        return wrap(fn(x._value, y._value))
-    return op
-
-
-bitwise_and = _bitwise(jnp.bitwise_and, "BitwiseAnd")
-bitwise_or = _bitwise(jnp.bitwise_or, "BitwiseOr")
-bitwise_xor = _bitwise(jnp.bitwise_xor, "BitwiseXor")
-
-
-def invert(x, name=None):
-    x = unary(x)
-    return wrap(jnp.invert(x._value))
 
 
 # -- matmul --------------------------------------------------------------------
@@ -309,27 +278,39 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product of the two innermost dims, batched over the leading ones."""
     a, b = binary(a, b, "MatMul")
-    if a.ndim < 2 or b.ndim < 2:
+    av, bv = a._value, b._value
+    sa, sb = av.shape, bv.shape
+    if len(sa) < 2 or len(sb) < 2:
         raise invalid_argument(f"In[0] and In[1] has different ndims: {a.shape} vs. "
-                               f"{b.shape}" if a.ndim != b.ndim else
+                               f"{b.shape}" if len(sa) != len(sb) else
                                f"In[0] is not a matrix. Instead it has shape {a.shape}",
                                "MatMul")
-    av, bv = a._value, b._value
-    if adjoint_a:
-        av, transpose_a = jnp.conj(av), True
-    if adjoint_b:
-        bv, transpose_b = jnp.conj(bv), True
-    if transpose_a:
-        av = jnp.swapaxes(av, -1, -2)
-    if transpose_b:
-        bv = jnp.swapaxes(bv, -1, -2)
-    if av.shape[-1] != bv.shape[-2]:
+    if transpose_a or transpose_b or adjoint_a or adjoint_b:
+        if adjoint_a:
+            av, transpose_a = jnp.conj(av), True
+        if adjoint_b:
+            bv, transpose_b = jnp.conj(bv), True
+        if transpose_a:
+            av = jnp.swapaxes(av, -1, -2)
+        if transpose_b:
+            bv = jnp.swapaxes(bv, -1, -2)
+        sa, sb = av.shape, bv.shape
+        attrs = {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+                 "conj_a": bool(adjoint_a), "conj_b": bool(adjoint_b)}
+    else:
+        attrs = _MATMUL_PLAIN
+    if sa[-1] != sb[-2]:
         raise invalid_argument(
-            f"Matrix size-incompatible: In[0]: {list(av.shape)}, In[1]: {list(bv.shape)}",
-            "MatMul")
-    return out(jnp.matmul(av, bv), "MatMul", (a, b),
-               {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
-                "conj_a": bool(adjoint_a), "conj_b": bool(adjoint_b)})
+            f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)}", "MatMul")
+    try:
+        v = jnp.matmul(av, bv)
+    except (TypeError, ValueError):
+        raise invalid_argument(f"In[0] and In[1] must have compatible batch dimensions: "
+                               f"{list(sa)} vs. {list(sb)}", "BatchMatMulV2") from None
+    return out(v, "MatMul", (a, b), attrs)
+
+
+_MATMUL_PLAIN = {"transpose_a": False, "transpose_b": False, "conj_a": False, "conj_b": False}
 
 
 # -- scans -----------------------------------------------------------------------
@@ -373,7 +354,27 @@ def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
 
 
 def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
+    """Index of the smallest value along `axis` (default 0), as int64."""
     x = unary(input)
     from .dispatch import norm_axis
     ax = norm_axis(0 if axis is None else axis, x.ndim, "ArgMin")
     return wrap(jnp.argmin(x._value, axis=ax).astype(dtypes.as_dtype(output_type)._np))
+
+
+# -- the rest of tf.math lives in sibling modules, re-exported here ------------------
+# (imported last: those modules use this one; tapeflow/__init__ imports this first).
+from . import (  # noqa: E402
+    einsum_ops, elementwise_ops, logic_ops, reduction_ops, segment_ops, sort_ops)
+
+
+def _reexport(*modules):
+    for mod in modules:
+        for n in mod.__all__ + mod.MATH_ONLY:
+            globals()[n] = getattr(mod, n)
+        __all__.extend(mod.__all__)
+        MATH_NAMES.extend(mod.__all__ + mod.MATH_ONLY)
+
+
+_reexport(logic_ops, elementwise_ops, reduction_ops, sort_ops, segment_ops, einsum_ops)
+for _n in logic_ops.BITWISE:  # tf.bitwise.*; kept here for the Python operators
+    globals()[_n] = getattr(logic_ops, _n)

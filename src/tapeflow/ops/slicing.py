@@ -29,6 +29,8 @@ def _norm_key(x, key):
     dim = 0
     nd = x.ndim
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise ValueError("Multiple ellipses in slice spec not allowed")
     for k in key:
         if k is Ellipsis:
             res.append(Ellipsis)
@@ -38,7 +40,10 @@ def _norm_key(x, key):
             res.append(None)
             continue
         if isinstance(k, builtins.slice):
-            res.append(builtins.slice(*(_scalar(v) for v in (k.start, k.stop, k.step))))
+            sl = builtins.slice(*(_scalar(v) for v in (k.start, k.stop, k.step)))
+            if isinstance(sl.step, (int, np.integer)) and sl.step == 0:
+                raise invalid_argument(f"strides[{dim}] must be non-zero", "StridedSlice")
+            res.append(sl)
             dim += 1
             continue
         if isinstance(k, (bool, np.bool_)):
@@ -66,18 +71,19 @@ def _scalar(v):
     if isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
         t = unary(v)
         if not t.dtype.is_integer or t.ndim != 0:
-            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis "
-                            "(`None`) and scalar tf.int32/tf.int64 tensors are valid "
-                            f"indices, got {v!r}")
+            raise TypeError(_BAD_INDEX + repr(v))
         val = t._value
         try:
             return int(val)
         except Exception:  # a tracer: dynamic index
             return val
-    if isinstance(v, (list, np.ndarray)):
-        raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
-                        f"and scalar tf.int32/tf.int64 tensors are valid indices, got {v!r}")
-    return int(v)
+    if isinstance(v, (list, tuple, np.ndarray, str, bytes)) or not hasattr(v, "__index__"):
+        raise TypeError(_BAD_INDEX + repr(v))
+    return int(v.__index__())
+
+
+_BAD_INDEX = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+              "scalar tf.int32/tf.int64 tensors are valid indices, got ")
 
 
 def getitem(tensor, key):

@@ -1,1 +1,53 @@
-"""keras.layers."""
+"""keras.layers: the Layer base class and the built-in layers (one per module)."""
+from .input_spec import InputSpec  # noqa: F401
+from .layer import Layer  # noqa: F401
+from .core.activation import Activation  # noqa: F401
+from .core.dense import Dense  # noqa: F401
+from .core.embedding import Embedding  # noqa: F401
+from .core.identity import Identity  # noqa: F401
+from .core.input_layer import Input, InputLayer  # noqa: F401
+from .core.lambda_layer import Lambda  # noqa: F401
+from .core.masking import Masking  # noqa: F401
+from .core.tf_op_layer import TFOpLambda  # noqa: F401
+from .merging.add import Add, add  # noqa: F401
+from .merging.average import Average, average  # noqa: F401
+from .merging.concatenate import Concatenate, concatenate  # noqa: F401
+from .merging.dot import Dot, dot  # noqa: F401
+from .merging.maximum import Maximum, maximum  # noqa: F401
+from .merging.minimum import Minimum, minimum  # noqa: F401
+from .merging.multiply import Multiply, multiply  # noqa: F401
+from .merging.subtract import Subtract, subtract  # noqa: F401
+from .normalization.batch_normalization import BatchNormalization  # noqa: F401
+from .normalization.layer_normalization import LayerNormalization  # noqa: F401
+from .normalization.unit_normalization import UnitNormalization  # noqa: F401
+from .regularization.activity_regularization import ActivityRegularization  # noqa: F401
+from .regularization.alpha_dropout import AlphaDropout  # noqa: F401
+from .regularization.dropout import Dropout  # noqa: F401
+from .regularization.gaussian_dropout import GaussianDropout  # noqa: F401
+from .regularization.gaussian_noise import GaussianNoise  # noqa: F401
+from .regularization.spatial_dropout import (  # noqa: F401
+    SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
+from .reshaping.flatten import Flatten  # noqa: F401
+from .reshaping.permute import Permute  # noqa: F401
+from .reshaping.repeat_vector import RepeatVector  # noqa: F401
+from .reshaping.reshape import Reshape  # noqa: F401
+
+
+def serialize(layer):
+    """`{"class_name": ..., "config": ...}` of a layer."""
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """Rebuilds a layer from `serialize`'s output (built-in or `custom_objects` classes).
+
+    >>> deserialize(serialize(Dense(2))).units
+    2
+    """
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or globals().get(name)
+    if not (isinstance(cls, type) and issubclass(cls, Layer)):
+        raise ValueError(f"Unknown layer: '{name}'. Please ensure you are using a "
+                         "`keras.utils.custom_object_scope` and that this object is included "
+                         "in the scope (or pass it in `custom_objects`).")
+    return cls.from_config(config["config"])

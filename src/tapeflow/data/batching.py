@@ -1,0 +1,395 @@
+"""Batching: batch, padded_batch, unbatch, rebatch, window, bucket_by_sequence_length.
+
+Over in-memory sources `batch` gathers each batch with one fancy index
+(`x[idx]`) instead of stacking elements one at a time.
+
+>>> [b.tolist() for b in Dataset.range(5).batch(2).as_numpy_iterator()]
+[[0, 1], [2, 3], [4]]
+"""
+import numpy as np
+
+from ..framework import errors
+from ..framework.tensor_shape import TensorShape
+from . import structure
+from .dataset import INFINITE, UNKNOWN, Dataset, method
+from .transforms import _Unary
+
+__all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "WindowDataset",
+           "ListDataset", "stack"]
+
+
+class ListDataset(Dataset):
+    """A dataset over a Python list of NumPy-structure elements."""
+
+    def __init__(self, elements, spec=None):
+        self._list = elements
+        if spec is not None:
+            self.__dict__["_spec"] = spec
+
+    def _card(self):
+        return len(self._list)
+
+    def _elements(self):
+        return iter(self._list)
+
+
+def stack(elements):
+    """Stacks a list of same-structure elements into one batched element."""
+    template = elements[0]
+    flats = [structure.flat(e) for e in elements]
+    out = []
+    for c, first in enumerate(flats[0]):
+        parts = [f[c] for f in flats]
+        for k, p in enumerate(parts):
+            if p.shape != first.shape:
+                raise errors.invalid_argument(
+                    f"Cannot batch tensors with different shapes in component {c}. First element "
+                    f"had shape {list(first.shape)} and element {k} had shape {list(p.shape)}.")
+        out.append(np.stack(parts))
+    return structure.pack(template, out)
+
+
+def _check_size(batch_size):
+    batch_size = int(batch_size)
+    if batch_size <= 0:
+        raise errors.invalid_argument(f"Batch size must be greater than zero, got {batch_size}.")
+    return batch_size
+
+
+def _batched_card(n, size, drop):
+    if n < 0:
+        return n
+    return n // size if drop else -(-n // size)
+
+
+def _batched_spec(spec, size, drop):
+    return structure._map(
+        lambda s: structure.TensorSpec([size if drop else None] + (
+            s.shape.as_list() if s.shape.rank is not None else []), s.dtype)
+        if s.shape.rank is not None else s, spec)
+
+
+def _index_blocks(chunks, size, drop):
+    pending, have = [], 0
+    for c in chunks:
+        start = 0
+        if pending:
+            need = size - have
+            pending.append(c[:need])
+            have += len(pending[-1])
+            start = len(pending[-1])
+            if have < size:
+                continue
+            yield np.concatenate(pending)
+            pending, have = [], 0
+        n = len(c)
+        full_end = start + (n - start) // size * size
+        for s in range(start, full_end, size):
+            yield c[s:s + size]
+        if full_end < n:
+            pending, have = [c[full_end:]], n - full_end
+    if pending and not drop:
+        yield np.concatenate(pending)
+
+
+class BatchDataset(_Unary):
+    """Consecutive elements stacked along a new first dimension."""
+
+    def __init__(self, input_dataset, batch_size, drop_remainder):
+        super().__init__(input_dataset)
+        self._size = _check_size(batch_size)
+        self._drop = bool(drop_remainder)
+
+    def _card(self):
+        return _batched_card(self._input._card(), self._size, self._drop)
+
+    def _compute_spec(self):
+        return _batched_spec(self._input.element_spec, self._size, self._drop)
+
+    def _elements(self):
+        plan = self._input._index_plan()
+        if plan is not None:
+            source, chunks = plan
+            for idx in _index_blocks(chunks, self._size, self._drop):
+                yield source._gather(idx)
+            return
+        batch = []
+        for elem in self._input._elements():
+            batch.append(elem)
+            if len(batch) == self._size:
+                yield stack(batch)
+                batch = []
+        if batch and not self._drop:
+            yield stack(batch)
+
+
+def _pad_value(value, dtype):
+    if value is None:
+        return b"" if dtype == object else np.zeros((), dtype)
+    return structure.to_numpy_leaf(value)
+
+
+def pad_stack(elements, padded_shapes=None, padding_values=None):
+    """Pads each component to a common shape (max over the batch, or `padded_shapes`)."""
+    template = elements[0]
+    flats = [structure.flat(e) for e in elements]
+    n = len(flats[0])
+    shapes = [None] * n if padded_shapes is None else structure.flat(
+        structure._map(lambda s: s, padded_shapes)) if structure.is_structure(
+        padded_shapes) else [padded_shapes]
+    values = [None] * n if padding_values is None else (
+        structure.flat(padding_values) if structure.is_structure(padding_values)
+        else [padding_values] * n)
+    out = []
+    for c in range(n):
+        parts = [f[c] for f in flats]
+        rank = parts[0].ndim
+        want = TensorShape(shapes[c]).as_list() if shapes[c] is not None and TensorShape(
+            shapes[c]).rank is not None else [None] * rank
+        if len(want) != rank:
+            raise ValueError(f"The padded shape {want} is not compatible with the shape "
+                             f"{list(parts[0].shape)} of component {c}.")
+        target = [max(p.shape[d] for p in parts) if w is None or w == -1 else int(w)
+                  for d, w in enumerate(want)]
+        pad = _pad_value(values[c], parts[0].dtype)
+        arr = np.full([len(parts)] + target, pad, dtype=parts[0].dtype)
+        for k, p in enumerate(parts):
+            if any(s > t for s, t in zip(p.shape, target)):
+                raise errors.invalid_argument(
+                    f"Attempted to pad to a smaller size than the input element: element shape "
+                    f"{list(p.shape)}, padded shape {target}.")
+            arr[(k,) + tuple(slice(0, s) for s in p.shape)] = p
+        out.append(arr)
+    return structure.pack(template, out)
+
+
+class PaddedBatchDataset(BatchDataset):
+    """Batches of elements padded to a common shape."""
+
+    def __init__(self, input_dataset, batch_size, padded_shapes, padding_values, drop):
+        super().__init__(input_dataset, batch_size, drop)
+        self._shapes, self._values = padded_shapes, padding_values
+
+    def _compute_spec(self):
+        spec = self._input.element_spec
+        if self._shapes is not None:
+            flat = structure.flat(spec)
+            shp = structure.flat(self._shapes) if structure.is_structure(self._shapes) \
+                else [self._shapes]
+            spec = structure.pack(spec, [structure.TensorSpec(
+                [None if d in (None, -1) else d for d in TensorShape(sh).as_list()], s.dtype)
+                for s, sh in zip(flat, shp)])
+        else:
+            spec = structure._map(lambda s: structure.TensorSpec(
+                [None] * (s.shape.rank or 0), s.dtype), spec)
+        return _batched_spec(spec, self._size, self._drop)
+
+    def _elements(self):
+        batch = []
+        for elem in self._input._elements():
+            batch.append(elem)
+            if len(batch) == self._size:
+                yield pad_stack(batch, self._shapes, self._values)
+                batch = []
+        if batch and not self._drop:
+            yield pad_stack(batch, self._shapes, self._values)
+
+
+class UnbatchDataset(_Unary):
+    """Splits each element along its first dimension."""
+
+    def _card(self):
+        return INFINITE if self._input._card() == INFINITE else UNKNOWN
+
+    def _compute_spec(self):
+        return structure._map(lambda s: structure.TensorSpec(s.shape[1:], s.dtype),
+                              self._input.element_spec)
+
+    def _elements(self):
+        for elem in self._input._elements():
+            leaves = structure.flat(elem)
+            sizes = {a.shape[0] if a.ndim else None for a in leaves}
+            if None in sizes:
+                raise errors.invalid_argument("Input element must have a non-scalar value in "
+                                              "each component.")
+            if len(sizes) > 1:
+                raise errors.invalid_argument(
+                    f"Input element must have the same batch size in each component. Component "
+                    f"sizes: {[a.shape[0] for a in leaves]}")
+            for i in range(sizes.pop() if sizes else 0):
+                yield structure.pack(elem, [np.asarray(a[i]) for a in leaves])
+
+
+class WindowDataset(_Unary):
+    """Windows of `size` elements, `shift` apart, every `stride`-th element, as datasets."""
+
+    def __init__(self, input_dataset, size, shift, stride, drop):
+        super().__init__(input_dataset)
+        self._size = _check_size(size)
+        self._shift = self._size if shift is None else int(shift)
+        self._stride = int(stride)
+        if self._shift <= 0 or self._stride <= 0:
+            raise errors.invalid_argument("`shift` and `stride` must be positive.")
+        self._drop = bool(drop)
+
+    def _card(self):
+        n = self._input._card()
+        if n < 0:
+            return n
+        if self._drop:
+            span = (self._size - 1) * self._stride + 1
+            return 0 if n < span else (n - span) // self._shift + 1
+        return -(-n // self._shift)
+
+    def _compute_spec(self):
+        return structure._map(lambda s: _DatasetSpec(s), self._input.element_spec)
+
+    def _window(self, elems):
+        spec = self._input.element_spec
+        flats = [structure.flat(e) for e in elems]
+        sflat = structure.flat(spec)
+        parts = [ListDataset([f[c] for f in flats], sflat[c]) for c in range(len(sflat))]
+        return structure.pack(spec, parts)
+
+    def _elements(self):
+        buf = []
+        span = (self._size - 1) * self._stride + 1
+        it = self._input._elements()
+        done = False
+        while True:
+            while not done and len(buf) < span:
+                elem = next(it, None)
+                if elem is None:
+                    done = True
+                else:
+                    buf.append(elem)
+            if not buf or (self._drop and len(buf) < span):
+                return
+            yield self._window(buf[::self._stride][:self._size])
+            skip = self._shift
+            if skip >= len(buf):
+                for _ in range(skip - len(buf)):
+                    if next(it, None) is None:
+                        done = True
+                        break
+                buf = []
+                if done:
+                    return
+            else:
+                buf = buf[skip:]
+
+
+class _DatasetSpec:
+    """Spec of a nested dataset component (as `tf.data.DatasetSpec`)."""
+
+    def __init__(self, element_spec):
+        self.element_spec = element_spec
+
+    def __eq__(self, other):
+        return isinstance(other, _DatasetSpec) and other.element_spec == self.element_spec
+
+    def __repr__(self):
+        return f"DatasetSpec({self.element_spec!r}, TensorShape([]))"
+
+
+class BucketDataset(_Unary):
+    """Groups elements by length into buckets and emits padded batches per bucket."""
+
+    def __init__(self, input_dataset, length_fn, boundaries, batch_sizes, padded_shapes,
+                 padding_values, pad_to_boundary, no_padding, drop):
+        super().__init__(input_dataset)
+        if len(batch_sizes) != len(boundaries) + 1:
+            raise ValueError(f"len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1 "
+                             f"but len(bucket_batch_sizes)={len(batch_sizes)} and "
+                             f"len(bucket_boundaries)={len(boundaries)}")
+        if list(boundaries) != sorted(boundaries):
+            raise ValueError("bucket_boundaries must be sorted in increasing order.")
+        self._len, self._bounds = length_fn, list(boundaries)
+        self._sizes = [int(b) for b in batch_sizes]
+        self._shapes, self._values = padded_shapes, padding_values
+        self._to_bound, self._no_pad, self._drop = pad_to_boundary, no_padding, drop
+
+    def _card(self):
+        return INFINITE if self._input._card() == INFINITE else UNKNOWN
+
+    def _compute_spec(self):
+        return structure._map(lambda s: structure.TensorSpec(
+            [None] * ((s.shape.rank or 0) + 1), s.dtype), self._input.element_spec)
+
+    def _emit(self, b, elems):
+        if self._no_pad:
+            return stack(elems)
+        shapes = self._shapes
+        if self._to_bound and b < len(self._bounds):
+            top = self._bounds[b] - 1
+            shapes = structure._map(lambda s: [top if d is None else d for d in s.shape.as_list()],
+                                    self._input.element_spec) if shapes is None else shapes
+        return pad_stack(elems, shapes, self._values)
+
+    def _elements(self):
+        buckets = [[] for _ in self._sizes]
+        for elem in self._input._elements():
+            n = int(structure.to_numpy_leaf(structure.call(self._len, elem)))
+            b = int(np.searchsorted(self._bounds, n, side="right"))
+            buckets[b].append(elem)
+            if len(buckets[b]) == self._sizes[b]:
+                yield self._emit(b, buckets[b])
+                buckets[b] = []
+        if not self._drop:
+            for b, elems in enumerate(buckets):
+                if elems:
+                    yield self._emit(b, elems)
+
+
+@method
+def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
+          name=None):
+    """Stacks `batch_size` consecutive elements; the last batch may be smaller."""
+    return BatchDataset(self, batch_size, drop_remainder)
+
+
+@method
+def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False,
+                 name=None):
+    """Batches elements of different shapes, padding each to a common shape.
+
+    >>> ds = Dataset.from_generator(lambda: iter([[1], [2, 3]]),
+    ...     output_signature=structure.TensorSpec([None], "int32"))
+    >>> [b.tolist() for b in ds.padded_batch(2).as_numpy_iterator()]
+    [[[1, 0], [2, 3]]]
+    """
+    return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
+
+
+@method
+def unbatch(self, name=None):
+    """Splits elements into their rows (the inverse of batch)."""
+    return UnbatchDataset(self)
+
+
+@method
+def rebatch(self, batch_size, drop_remainder=False, name=None):
+    """Re-batches already batched elements to `batch_size` rows each."""
+    return BatchDataset(UnbatchDataset(self), batch_size, drop_remainder)
+
+
+@method
+def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+    """Windows of elements, each a (structure of) dataset(s); see `flat_map` to batch them.
+
+    >>> ds = Dataset.range(5).window(2, shift=2)
+    >>> [[int(v) for v in w] for w in ds]
+    [[0, 1], [2, 3], [4]]
+    """
+    return WindowDataset(self, size, shift, stride, drop_remainder)
+
+
+@method
+def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                              padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False, name=None):
+    """Batches elements of similar length together (buckets split at `bucket_boundaries`)."""
+    return BucketDataset(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                         padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
+                         drop_remainder)

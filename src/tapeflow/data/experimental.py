@@ -1,0 +1,45 @@
+"""`tf.data.experimental`: cardinality, sampling, bucketing and constants.
+
+>>> from tapeflow.data.dataset import Dataset
+>>> int(cardinality(Dataset.range(4).repeat()))
+-1
+"""
+from .dataset import Dataset
+from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy
+
+__all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
+           "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
+           "AutoShardPolicy", "assert_cardinality"]
+
+
+def cardinality(dataset):
+    """`dataset.cardinality()`: an int64 scalar tensor (-1 infinite, -2 unknown)."""
+    return dataset.cardinality()
+
+
+sample_from_datasets = Dataset.sample_from_datasets
+choose_from_datasets = Dataset.choose_from_datasets
+
+
+def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_batch_sizes,
+                              padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False):
+    """Transformation for `dataset.apply(...)`: see `Dataset.bucket_by_sequence_length`."""
+    def apply(ds):
+        return ds.bucket_by_sequence_length(
+            element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+            padding_values, pad_to_bucket_boundary, no_padding, drop_remainder)
+    return apply
+
+
+def assert_cardinality(expected_cardinality):
+    """Transformation that declares the dataset's cardinality."""
+    def apply(ds):
+        from .transforms import _Identity
+
+        class _Asserted(_Identity):
+            def _card(self):
+                return int(expected_cardinality)
+        return _Asserted(ds)
+    return apply

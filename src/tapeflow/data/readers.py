@@ -1,0 +1,64 @@
+"""File readers: `tf.data.TextLineDataset` (one string element per line).
+
+>>> import tempfile, os
+>>> p = os.path.join(tempfile.mkdtemp(), "a.txt")
+>>> _ = open(p, "w").write("x\\ny\\n")
+>>> list(TextLineDataset(p).as_numpy_iterator())
+[b'x', b'y']
+"""
+import gzip
+import zlib
+
+import numpy as np
+
+from ..framework import dtypes, errors
+from . import structure
+from .dataset import Dataset
+
+__all__ = ["TextLineDataset"]
+
+
+def _open(path, compression):
+    if compression == "GZIP":
+        return gzip.open(path, "rb")
+    if compression == "ZLIB":
+        import io
+        with open(path, "rb") as f:
+            return io.BytesIO(zlib.decompress(f.read()))
+    if compression not in (None, ""):
+        raise ValueError(f"Unsupported compression_type: {compression!r}")
+    return open(path, "rb")
+
+
+class TextLineDataset(Dataset):
+    """Lines of one or more text files, without their line endings, as tf.string."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
+                 name=None):
+        if isinstance(filenames, Dataset):
+            self._files = None
+            self._file_ds = filenames
+        else:
+            names = structure.to_numpy_leaf(filenames).reshape(-1)
+            self._files = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        self._compression = compression_type
+
+    def _filenames(self):
+        if self._files is not None:
+            return self._files
+        return [n.decode() if isinstance(n, bytes) else str(n)
+                for n in self._file_ds.as_numpy_iterator()]
+
+    def _compute_spec(self):
+        return structure.TensorSpec([], dtypes.string)
+
+    def _elements(self):
+        for path in self._filenames():
+            try:
+                f = _open(path, self._compression)
+            except FileNotFoundError:
+                raise errors.NotFoundError(None, None, f"{path}; No such file or directory") \
+                    from None
+            with f:
+                for line in f:
+                    yield np.array(line.rstrip(b"\n").rstrip(b"\r"), dtype=object)

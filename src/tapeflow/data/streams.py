@@ -1,0 +1,208 @@
+"""Stream transformations with state or nesting: enumerate, flat_map, interleave,
+scan, take_while, unique.
+
+>>> [tuple(map(int, e)) for e in Dataset.from_tensor_slices([7, 8]).enumerate()]
+[(0, 7), (1, 8)]
+"""
+import collections
+
+import numpy as np  # noqa: F401 - used by the doctests
+
+from . import structure
+from .dataset import INFINITE, UNKNOWN, Dataset, method
+from .sources import RangeDataset, ZipDataset
+from .transforms import _threads, _Unary
+
+__all__ = ["FlatMapDataset", "InterleaveDataset", "ScanDataset", "TakeWhileDataset",
+           "UniqueDataset"]
+
+
+def _as_dataset(ds, what):
+    if not isinstance(ds, Dataset):
+        raise TypeError(f"The `map_func` argument of `{what}` must return a `Dataset` object; "
+                        f"got {type(ds).__name__}.")
+    return ds
+
+
+class FlatMapDataset(_Unary):
+    """`fn(element)` returns a dataset; their elements are concatenated."""
+
+    def __init__(self, input_dataset, fn):
+        super().__init__(input_dataset)
+        self._fn = fn
+
+    def _card(self):
+        return UNKNOWN
+
+    def _compute_spec(self):
+        return Dataset._compute_spec(self)
+
+    def _elements(self):
+        for elem in self._input._elements():
+            yield from _as_dataset(structure.call(self._fn, elem), "flat_map")._elements()
+
+
+class InterleaveDataset(FlatMapDataset):
+    """Cycles over `cycle_length` inner datasets, `block_length` elements from each."""
+
+    def __init__(self, input_dataset, fn, cycle_length, block_length, parallel):
+        super().__init__(input_dataset, fn)
+        self._cycle = cycle_length
+        self._block = 1 if block_length is None else int(block_length)
+        self._parallel = parallel
+
+    def _open(self, elem):
+        ds = _as_dataset(structure.call(self._fn, elem), "interleave")
+        if self._parallel not in (None, 0, 1):
+            # each open input fills its own buffer on a background thread; the
+            # output order stays the deterministic round-robin one
+            from .prefetch import PrefetchDataset
+            return PrefetchDataset(ds, self._block)._elements()
+        return ds._elements()
+
+    def _elements(self):
+        cycle = self._cycle
+        if cycle is None or cycle == -1:
+            cycle = _threads(None)
+        inputs = self._input._elements()
+        slots = collections.deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(slots) < cycle:
+                elem = next(inputs, None)
+                if elem is None:
+                    exhausted = True
+                else:
+                    slots.append(self._open(elem))
+            if not slots:
+                return
+            it = slots.popleft()
+            n = 0
+            for value in it:
+                yield value
+                n += 1
+                if n == self._block:
+                    break
+            if n == self._block:
+                slots.append(it)
+            # an exhausted iterator's slot is refilled (at the back) by the loop above
+
+
+class ScanDataset(_Unary):
+    """Running state: `scan_func(state, elem) -> (new_state, output)`."""
+
+    def __init__(self, input_dataset, initial_state, fn):
+        super().__init__(input_dataset)
+        self._state = structure.normalize(initial_state)
+        self._fn = fn
+
+    def _compute_spec(self):
+        return Dataset._compute_spec(self)
+
+    def _elements(self):
+        state = self._state
+        for elem in self._input._elements():
+            st, t = structure.to_tensors(state), structure.to_tensors(elem)
+            res = self._fn(st, *t) if type(t) is tuple else self._fn(st, t)
+            if not isinstance(res, (tuple, list)) or len(res) != 2:
+                raise TypeError("The scan function must return a pair (new_state, output_element).")
+            state = structure.from_output(res[0])
+            yield structure.from_output(res[1])
+
+
+class TakeWhileDataset(_Unary):
+    """Elements up to (not including) the first one where `predicate` is False."""
+
+    def __init__(self, input_dataset, predicate):
+        super().__init__(input_dataset)
+        self._pred = predicate
+
+    def _card(self):
+        return UNKNOWN
+
+    def _elements(self):
+        for elem in self._input._elements():
+            if not bool(structure.to_numpy_leaf(structure.call(self._pred, elem))):
+                return
+            yield elem
+
+
+class UniqueDataset(_Unary):
+    """Each distinct scalar int/string element once, in first-seen order."""
+
+    def __init__(self, input_dataset):
+        super().__init__(input_dataset)
+        spec = input_dataset.element_spec
+        if structure.is_structure(spec) or spec.shape.rank != 0 or not (
+                spec.dtype.is_integer or spec.dtype.name == "string"):
+            raise TypeError("`Dataset.unique()` only supports datasets with 1 component of "
+                            f"int32, int64 or string scalars; got {spec}.")
+
+    def _card(self):
+        return UNKNOWN
+
+    def _elements(self):
+        seen = set()
+        for elem in self._input._elements():
+            key = elem.item()
+            if key not in seen:
+                seen.add(key)
+                yield elem
+
+
+class _Counter(RangeDataset):
+    """start, start+1, ... forever (int64)."""
+
+    def __init__(self, start):
+        super().__init__(start, 2**62, 1, "int64")
+
+    def _card(self):
+        return INFINITE
+
+
+@method
+def enumerate(self, start=0, name=None):  # noqa: A001
+    """Pairs each element with its int64 position, counting from `start`."""
+    return ZipDataset((_Counter(int(start)), self))
+
+
+@method
+def flat_map(self, map_func, name=None):
+    """Maps each element to a dataset and flattens the result."""
+    return FlatMapDataset(self, map_func)
+
+
+@method
+def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
+               deterministic=None, name=None):
+    """Interleaves the datasets `map_func` returns, `block_length` elements at a time.
+
+    >>> ds = Dataset.range(1, 3).interleave(
+    ...     lambda x: Dataset.from_tensors(x).repeat(2), cycle_length=2)
+    >>> [int(v) for v in ds]
+    [1, 2, 1, 2]
+    """
+    return InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
+
+
+@method
+def scan(self, initial_state, scan_func, name=None):
+    """Like reduce, but yields every intermediate output.
+
+    >>> [int(v) for v in Dataset.range(4).scan(np.int64(0), lambda s, x: (s + x, s + x))]
+    [0, 1, 3, 6]
+    """
+    return ScanDataset(self, initial_state, scan_func)
+
+
+@method
+def take_while(self, predicate, name=None):
+    """Stops at the first element where `predicate` is False."""
+    return TakeWhileDataset(self, predicate)
+
+
+@method
+def unique(self, name=None):
+    """Drops repeated elements (scalar ints or strings)."""
+    return UniqueDataset(self)
+

@@ -1,0 +1,299 @@
+"""Element-wise and stream transformations: map, filter, take, skip, repeat,
+enumerate, flat_map, interleave, scan, take_while, unique, shard.
+
+User functions receive tapeflow Tensors (tuple elements are unpacked into
+arguments); exceptions they raise propagate unchanged, with their traceback.
+
+>>> [int(v) for v in Dataset.range(6).filter(lambda x: x % 2 == 0).map(lambda x: x * 10)]
+[0, 20, 40]
+"""
+import collections
+import concurrent.futures
+import itertools
+import os
+
+import numpy as np
+
+from . import structure
+from .dataset import INFINITE, UNKNOWN, Dataset, method
+
+__all__ = ["MapDataset", "FilterDataset", "TakeDataset", "SkipDataset", "RepeatDataset"]
+
+AUTOTUNE = -1
+
+
+class _Unary(Dataset):
+    """A dataset transforming one input; spec and cardinality default to the input's."""
+
+    def __init__(self, input_dataset):
+        self._input = input_dataset
+
+    def _inputs(self):
+        return [self._input]
+
+    def _card(self):
+        return self._input._card()
+
+    def _compute_spec(self):
+        return self._input.element_spec
+
+
+class _Identity(_Unary):
+    def _index_plan(self):
+        return self._input._index_plan()
+
+    def _elements(self):
+        return self._input._elements()
+
+
+def _threads(n):
+    return os.cpu_count() or 2 if n in (None, AUTOTUNE) else int(n)
+
+
+class MapDataset(_Unary):
+    """`fn` applied to every element (optionally on a thread pool, order kept)."""
+
+    def __init__(self, input_dataset, fn, num_parallel_calls=None):
+        super().__init__(input_dataset)
+        self._fn = fn
+        self._parallel = num_parallel_calls
+
+    def _compute_spec(self):
+        return Dataset._compute_spec(self)
+
+    def _apply(self, elem):
+        return structure.from_output(structure.call(self._fn, elem))
+
+    def _elements(self):
+        if self._parallel is None or self._parallel == 1:
+            for elem in self._input._elements():
+                yield self._apply(elem)
+            return
+        n = _threads(self._parallel)
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            window = collections.deque()
+            try:
+                for elem in self._input._elements():
+                    window.append(pool.submit(self._apply, elem))
+                    if len(window) >= n:
+                        yield window.popleft().result()
+                while window:
+                    yield window.popleft().result()
+            finally:
+                for f in window:
+                    f.cancel()
+
+
+class FilterDataset(_Unary):
+    """Elements for which `predicate` returns True (a scalar bool tensor)."""
+
+    def __init__(self, input_dataset, predicate):
+        super().__init__(input_dataset)
+        self._pred = predicate
+
+    def _card(self):
+        return INFINITE if self._input._card() == INFINITE else UNKNOWN
+
+    def _elements(self):
+        for elem in self._input._elements():
+            keep = structure.to_numpy_leaf(structure.call(self._pred, elem))
+            if keep.dtype != np.bool_ or keep.ndim != 0:
+                raise ValueError("Invalid `predicate`. `predicate` must return a scalar boolean "
+                                 f"tensor, but its return type was {keep.dtype} of shape "
+                                 f"{keep.shape}.")
+            if keep:
+                yield elem
+
+
+def _slice_chunks(chunks, start, stop):
+    """Index chunks restricted to stream positions [start, stop) (stop None: no end)."""
+    pos = 0
+    for c in chunks:
+        n = len(c)
+        lo, hi = max(start - pos, 0), n if stop is None else min(stop - pos, n)
+        if lo < hi:
+            yield c[lo:hi]
+        pos += n
+        if stop is not None and pos >= stop:
+            return
+
+
+class TakeDataset(_Unary):
+    """The first `count` elements (all of them when count is -1)."""
+
+    def __init__(self, input_dataset, count):
+        super().__init__(input_dataset)
+        self._count = int(count)
+
+    def _card(self):
+        n, c = self._input._card(), self._count
+        if c < 0:
+            return n
+        if n == INFINITE:
+            return c
+        return UNKNOWN if n == UNKNOWN else min(n, c)
+
+    def _index_plan(self):
+        plan = self._input._index_plan()
+        if plan is None or self._count < 0:
+            return plan
+        return plan[0], _slice_chunks(plan[1], 0, self._count)
+
+    def _elements(self):
+        it = self._input._elements()
+        return it if self._count < 0 else itertools.islice(it, self._count)
+
+
+class SkipDataset(_Unary):
+    """All but the first `count` elements (count -1 skips everything)."""
+
+    def __init__(self, input_dataset, count):
+        super().__init__(input_dataset)
+        self._count = int(count)
+
+    def _card(self):
+        n, c = self._input._card(), self._count
+        if n < 0:
+            return n if c >= 0 else (n if n == UNKNOWN else UNKNOWN)
+        return 0 if c < 0 else max(n - c, 0)
+
+    def _index_plan(self):
+        plan = self._input._index_plan()
+        if plan is None:
+            return None
+        if self._count < 0:
+            return plan[0], iter(())
+        return plan[0], _slice_chunks(plan[1], self._count, None)
+
+    def _elements(self):
+        it = self._input._elements()
+        if self._count < 0:
+            for _ in it:
+                pass
+            return iter(())
+        return itertools.islice(it, self._count, None)
+
+
+class RepeatDataset(_Unary):
+    """The input repeated `count` times (forever when count is None or -1)."""
+
+    def __init__(self, input_dataset, count):
+        super().__init__(input_dataset)
+        self._count = -1 if count is None else int(count)
+
+    def _card(self):
+        n, c = self._input._card(), self._count
+        if c == 0 or n == 0:
+            return 0
+        if c < 0:
+            return INFINITE if n != UNKNOWN else UNKNOWN
+        return n if n < 0 else n * c
+
+    def _epochs(self):
+        return itertools.count() if self._count < 0 else range(self._count)
+
+    def _index_plan(self):
+        first = self._input._index_plan()
+        if first is None:
+            return None
+
+        def chunks():
+            plan = first
+            for k in self._epochs():
+                if k:
+                    plan = self._input._index_plan()
+                got = False
+                for c in plan[1]:
+                    got = got or len(c) > 0
+                    yield c
+                if not got:
+                    return
+        return first[0], chunks()
+
+    def _elements(self):
+        for _ in self._epochs():
+            empty = True
+            for elem in self._input._elements():
+                empty = False
+                yield elem
+            if empty:
+                return
+
+
+class ShardDataset(_Unary):
+    """Every `num_shards`-th element starting at `index`."""
+
+    def __init__(self, input_dataset, num_shards, index):
+        super().__init__(input_dataset)
+        num_shards, index = int(num_shards), int(index)
+        if num_shards <= 0:
+            raise _invalid(f"Number of shards must be > 0; got {num_shards}.")
+        if not 0 <= index < num_shards:
+            raise _invalid(f"Index must be in [0, num_shards); got index={index}, "
+                           f"num_shards={num_shards}.")
+        self._n, self._i = num_shards, index
+
+    def _card(self):
+        n = self._input._card()
+        return n if n < 0 else n // self._n + (1 if n % self._n > self._i else 0)
+
+    def _index_plan(self):
+        plan = self._input._index_plan()
+        if plan is None:
+            return None
+
+        def chunks():
+            pos = 0
+            for c in plan[1]:
+                first = (self._i - pos) % self._n
+                yield c[first::self._n]
+                pos += len(c)
+        return plan[0], chunks()
+
+    def _elements(self):
+        return itertools.islice(self._input._elements(), self._i, None, self._n)
+
+
+def _invalid(msg):
+    from ..framework import errors
+    return errors.invalid_argument(msg)
+
+
+@method
+def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):  # noqa: A001
+    """Applies `map_func` to each element; output order is kept even when parallel.
+
+    >>> [int(v) for v in Dataset.from_tensor_slices([1, 2]).map(lambda x: x + 1)]
+    [2, 3]
+    """
+    return MapDataset(self, map_func, num_parallel_calls)
+
+
+@method
+def filter(self, predicate, name=None):  # noqa: A001
+    """Keeps the elements where `predicate(element)` is True."""
+    return FilterDataset(self, predicate)
+
+
+@method
+def take(self, count, name=None):
+    """The first `count` elements (-1: all)."""
+    return TakeDataset(self, count)
+
+
+@method
+def skip(self, count, name=None):
+    """Drops the first `count` elements (-1: all)."""
+    return SkipDataset(self, count)
+
+
+@method
+def repeat(self, count=None, name=None):
+    """Repeats the dataset `count` times; forever when `count` is None or -1."""
+    return RepeatDataset(self, count)
+
+
+@method
+def shard(self, num_shards, index, name=None):
+    """The elements whose position is `index` modulo `num_shards`."""
+    return ShardDataset(self, num_shards, index)

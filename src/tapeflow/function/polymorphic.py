@@ -1,0 +1,308 @@
+"""`tapeflow.function`: TF2's tf.function, compiled with XLA through jax.jit.
+
+One trace per distinct call signature (tensor shapes and dtypes, Python
+values); Python side effects run only while tracing; Variables are threaded
+through the compiled program as state.
+
+>>> import tapeflow as tf
+>>> @tf.function
+... def f(x):
+...     return x * 2.0
+>>> f(tf.constant([1.0, 2.0])).numpy()
+array([2., 4.], dtype=float32)
+"""
+import functools
+import logging
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import nest
+from ..autodiff import engine
+from ..framework.tensor import Tensor
+from ..framework.variables import Variable
+from .context import STACK, current_trace
+from .tensor_spec import TensorSpec, check_against
+from .tracing import Entry, strip
+
+__all__ = ["function", "Function", "ConcreteFunction"]
+
+_log = logging.getLogger("tapeflow")
+_RETRACE_WARN = 5
+
+
+def _leaf_key(x):
+    if isinstance(x, Tensor):
+        v = x._value
+        return ("T", v.shape, v.dtype)
+    if isinstance(x, (jax.Array, np.ndarray)):
+        return ("T", x.shape, x.dtype)
+    if isinstance(x, Variable):
+        return ("V", id(x))
+    if isinstance(x, TensorSpec):
+        return ("T", tuple(x.shape.as_list()), x.dtype._np)
+    try:
+        hash(x)
+        return ("P", type(x), x)
+    except TypeError:
+        return ("O", id(x))
+
+
+def _struct_key(x):
+    if isinstance(x, (list, tuple)):
+        return (type(x), tuple(_struct_key(c) for c in x))
+    if isinstance(x, dict):
+        return (type(x), tuple((k, _struct_key(x[k])) for k in sorted(x, key=repr)))
+    return _leaf_key(x)
+
+
+def _values(leaves):
+    out = []
+    for x in leaves:
+        if isinstance(x, Tensor):
+            out.append(x._value)
+        elif isinstance(x, (jax.Array, np.ndarray)):
+            out.append(jnp.asarray(x))
+    return out
+
+
+def _relax(a, b):
+    """Merges two shape-keyed structure keys, replacing differing dims with None."""
+    if isinstance(a, tuple) and len(a) == 3 and a[0] == "T" and isinstance(b, tuple) \
+            and len(b) == 3 and b[0] == "T":
+        if a[2] != b[2] or len(a[1]) != len(b[1]):
+            return None
+        return ("T", tuple(x if x == y else None for x, y in zip(a[1], b[1])), a[2])
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        parts = [_relax(x, y) for x, y in zip(a, b)]
+        return None if any(p is None and (x is not None) for p, x in zip(parts, a)) else tuple(parts)
+    return a if a == b else None
+
+
+def _covers(general, key):
+    """True when the structure key `general` (None dims allowed) accepts `key`."""
+    if isinstance(general, tuple) and len(general) == 3 and general[0] == "T":
+        return isinstance(key, tuple) and len(key) == 3 and key[0] == "T" and \
+            general[2] == key[2] and len(general[1]) == len(key[1]) and \
+            all(g is None or g == d for g, d in zip(general[1], key[1]))
+    if isinstance(general, tuple) and isinstance(key, tuple) and len(general) == len(key):
+        return all(_covers(g, k) for g, k in zip(general, key))
+    return general == key
+
+
+class Function:
+    """A callable that traces its Python function into XLA programs, one per signature."""
+
+    def __init__(self, python_function, input_signature=None, autograph=True,
+                 jit_compile=None, reduce_retracing=False, name=None):
+        self._python_fn = python_function
+        self._input_signature = None if input_signature is None else list(input_signature)
+        self._reduce_retracing = bool(reduce_retracing)
+        self._jit_compile = jit_compile
+        self._autograph = autograph
+        self._cache = {}
+        self._state_vars = []  # every variable any trace of this function used
+        self._traced_once = False
+        self._created_any = False
+        self._read_only = False  # backward functions never write variables back
+        self._tracing_count = 0
+        self._bound = {}
+        self._fast = {}  # (shape, dtype, ...) of all-Tensor positional calls -> Entry
+        self._simple = self._input_signature is None and not self._reduce_retracing
+        self._name = name or getattr(python_function, "__name__", "function")
+        functools.update_wrapper(self, python_function, updated=())
+
+    @property
+    def python_function(self):
+        return self._python_fn
+
+    @property
+    def input_signature(self):
+        return self._input_signature
+
+    def experimental_get_tracing_count(self):
+        """How many signatures have been traced so far."""
+        return self._tracing_count
+
+    def _note_state(self, known):
+        self._traced_once = True
+        ids = {id(v) for v in self._state_vars}
+        self._state_vars.extend(v for v in known if id(v) not in ids)
+
+    # -- binding to instances -------------------------------------------------
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        bound = self._bound.get(id(instance))
+        if bound is None:
+            try:
+                ref = weakref.ref(instance)
+            except TypeError:
+                def ref(obj=instance):
+                    return obj
+            fn = self._python_fn
+
+            def method(*args, **kwargs):
+                return fn(ref(), *args, **kwargs)
+            functools.update_wrapper(method, fn)
+            bound = Function(method, self._input_signature, self._autograph,
+                             self._jit_compile, self._reduce_retracing, self._name)
+            self._bound[id(instance)] = bound
+            try:
+                weakref.finalize(instance, self._bound.pop, id(instance), None)
+            except TypeError:
+                pass
+        return bound
+
+    # -- calling ----------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if STACK.run_eagerly or current_trace() is not None:
+            return self._python_fn(*args, **kwargs)  # eager, or inlined into the outer trace
+        fast = self._fast_key(args) if not kwargs and self._simple else None
+        if fast is not None and not engine.STATE.tapes:
+            entry = self._fast.get(fast)
+            if entry is not None and entry.jitted is not None:
+                return entry.pack(entry.call_values([a._value for a in args]))
+        if self._input_signature is not None:
+            args, kwargs = self._bind_signature(args, kwargs)
+        entry = self._entry_for(args, kwargs)
+        if fast is not None:
+            self._fast[fast] = entry
+        leaves = nest.flatten((args, kwargs))
+        vals = _values(leaves)
+        if engine.recording_tapes():
+            from .gradient import call_recorded
+            return call_recorded(entry, leaves, vals)
+        return entry.pack(entry.call_values(vals))
+
+    @staticmethod
+    def _fast_key(args):
+        """(shape, dtype, ...) when every argument is a Tensor, else None."""
+        key = []
+        for a in args:
+            if type(a) is not Tensor:
+                return None
+            v = a._value
+            key.append(v.shape)
+            key.append(v.dtype)
+        return tuple(key)
+
+    def _bind_signature(self, args, kwargs):
+        sig = self._input_signature
+        if kwargs:
+            raise TypeError(f"tf.function `{self._name}` has an input_signature; pass its "
+                            f"arguments positionally. Received keyword arguments: "
+                            f"{sorted(kwargs)}")
+        if len(args) != len(sig):
+            raise TypeError(f"tf.function `{self._name}` takes {len(sig)} positional "
+                            f"argument(s) per its input_signature, got {len(args)}.")
+        counter = [0]
+
+        def match(spec, value):
+            if isinstance(spec, TensorSpec):
+                counter[0] += 1
+                return check_against(spec, value, self._name, counter[0] - 1)
+            if isinstance(spec, (list, tuple)) and isinstance(value, (list, tuple)) \
+                    and len(spec) == len(value):
+                return type(value)(match(s, v) for s, v in zip(spec, value))
+            if isinstance(spec, dict) and isinstance(value, dict) and set(spec) == set(value):
+                return {k: match(spec[k], value[k]) for k in value}
+            raise TypeError(f"Binding inputs to tf.function `{self._name}` failed: "
+                            f"{value!r} does not match the input_signature's {spec!r}.")
+        return tuple(match(s, a) for s, a in zip(sig, args)), {}
+
+    def _key(self, args, kwargs):
+        if self._input_signature is not None:
+            return ("sig",)
+        key = _struct_key((args, kwargs))
+        if not self._reduce_retracing:
+            return key
+        for k in self._cache:  # reuse or widen an existing, more general trace
+            merged = _relax(k, key)
+            if merged is not None:
+                return merged
+        return key
+
+    def _entry_for(self, args, kwargs):
+        key = self._key(args, kwargs)
+        entry = self._cache.get(key)
+        if entry is None:  # a trace with None dimensions may cover these shapes
+            entry = next((e for k, e in self._cache.items() if _covers(k, key)), None)
+        if entry is None:
+            entry = Entry(self, (args, kwargs))
+            self._cache[key] = entry
+            self._tracing_count += 1
+            if self._tracing_count >= _RETRACE_WARN:
+                _log.warning(
+                    "%d traces of tf.function `%s` so far: retracing is expensive. It is "
+                    "likely caused by calling it with tensors of changing shapes or with "
+                    "changing Python values; consider input_signature or "
+                    "reduce_retracing=True.", self._tracing_count, self._name)
+        return entry
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The traced specialization for these arguments (tensors or TensorSpecs)."""
+        if not args and not kwargs and self._input_signature is not None:
+            args = tuple(self._input_signature)
+        specs = nest.flatten((args, kwargs))
+        concrete = [s for s in specs if not isinstance(s, TensorSpec)]
+        if len(concrete) == len(specs) and self._input_signature is not None:
+            args, kwargs = self._bind_signature(args, kwargs)
+        entry = self._entry_for(args, kwargs)
+        if entry.jitted is None and all(
+                not isinstance(s, TensorSpec) or s.shape.is_fully_defined() for s in specs):
+            filled = [jnp.zeros(s.shape.as_list(), s.dtype._np) if isinstance(s, TensorSpec)
+                      else s for s in specs]
+            a, k = nest.pack_sequence_as((args, kwargs), filled)
+            entry.template = strip((a, k))
+            saved = [(v, v._value) for v in self._state_vars]
+            entry.call_values(_values(filled))
+            for v, val in saved:  # tracing for inspection must not change state
+                v._value, v._cached = val, None
+        return ConcreteFunction(self, entry)
+
+    def __repr__(self):
+        return f"<tapeflow.function {self._name}>"
+
+
+class ConcreteFunction:
+    """One traced specialization of a Function; calling it runs that trace."""
+
+    def __init__(self, function, entry):
+        self._function = function
+        self._entry = entry
+
+    @property
+    def structured_outputs(self):
+        return self._entry.out_struct
+
+    @property
+    def function(self):
+        return self._function
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             reduce_retracing=False, experimental_implements=None,
+             experimental_autograph_options=None, experimental_attributes=None,
+             experimental_relax_shapes=None, experimental_compile=None,
+             experimental_follow_type_hints=None):
+    """Compiles a Python function with XLA (`tf.function`), as decorator or call.
+
+    >>> import tapeflow as tf
+    >>> g = tf.function(lambda x: x + 1)
+    >>> int(g(tf.constant(1)))
+    2
+    """
+    if experimental_relax_shapes:
+        reduce_retracing = True
+
+    def decorate(fn):
+        if isinstance(fn, Function):
+            return fn
+        return Function(fn, input_signature, autograph, jit_compile, reduce_retracing)
+    return decorate if func is None else decorate(func)

@@ -1,0 +1,282 @@
+"""One traced specialization of a tapeflow.function: a jax.jit over a pure function.
+
+The pure function is `(written_vals, read_vals, arg_vals) -> (outs, new_vals)`:
+while it traces, every known Variable's `_value` is its tracer input, and the
+values of the variables it assigned come back as outputs. Variables touched
+but not known yet are found through `variables.HOOKS` and the trace is redone
+with them (`Retrace`); nothing is compiled before a trace succeeds.
+"""
+import re
+import sys
+import traceback
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import nest
+from ..autodiff import engine
+from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
+from ..framework.variables import HOOKS, Variable
+from .context import STACK, TraceContext, init_scope
+
+_SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
+              "Make sure the tf.Variable is only created once or created outside "
+              "tf.function (this function tried to create a new variable on a later trace).")
+_DYN = object()  # marks a tensor output among static (Python) outputs
+
+
+class Retrace(Exception):
+    """Raised inside a trace that touched variables it was not given as state."""
+
+
+class _Creator:
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def lift_initial_value(self, value):
+        if not self.ctx.allow_creation:
+            raise ValueError(_SINGLETON)
+        if callable(value) and not isinstance(value, Tensor):
+            with init_scope():
+                return value()
+        return value
+
+    def created(self, var):
+        self.ctx.created.append(var)
+        self.ctx.remember(var)
+
+
+def _donate():
+    return True  # every jax backend used here (CPU, GPU) honours donation
+
+
+class Entry:
+    """A traced specialization: its variables, its jitted program, its outputs."""
+
+    def __init__(self, function, template):
+        self.function = function
+        self.template = strip(template)  # (args, kwargs) with tensors replaced by SLOT
+        self.known = []
+        self.written = []  # indices into `known` passed as donated buffers
+        self.out_struct = None
+        self.out_static = None
+        self.jitted = None
+        self.backward = None
+        self.keep_pre = False  # keep the RNG inputs of each call (for gradient replay)
+        self.rng_pre = []
+
+    # -- tracing -------------------------------------------------------------
+    def _pure(self, known, written_idx, allow_creation, run):
+        fn = self.function._python_fn
+        known_ids = {id(v): i for i, v in enumerate(known)}
+        wset = set(written_idx)
+        rest_idx = [i for i in range(len(known)) if i not in wset]
+
+        def pure(w_vals, r_vals, arg_vals):
+            ctx = TraceContext(allow_creation)
+            ctx.known = known
+            for i, val in list(zip(written_idx, w_vals)) + list(zip(rest_idx, r_vals)):
+                v = known[i]
+                ctx.remember(v)
+                v._value = val
+                v._cached = None
+            writes = run["writes"] = set()
+            dwrites = run["dwrites"] = set()
+
+            def access(var, kind):
+                i = known_ids.get(id(var))
+                if i is not None:
+                    if kind == "write":
+                        writes.add(i)
+                    return
+                if kind == "write":
+                    dwrites.add(id(var))
+                if id(var) not in ctx.concrete:
+                    ctx.remember(var)
+                    ctx.discovered.append(var)
+                if ctx.cf_depth:
+                    raise Retrace()
+
+            saved = (HOOKS.access, HOOKS.creator, engine.STATE.tapes)
+            HOOKS.access, HOOKS.creator = access, _Creator(ctx)
+            engine.STATE.tapes = []
+            STACK.traces.append(ctx)
+            run["ctx"] = ctx
+            try:
+                args, kwargs = self._rebuild(arg_vals)
+                try:
+                    with jax.ensure_compile_time_eval():  # static shapes stay concrete
+                        result = fn(*args, **kwargs)
+                except Retrace:
+                    raise
+                except Exception as e:
+                    if ctx.discovered or ctx.created:
+                        raise Retrace() from None
+                    if isinstance(e, SymbolicTensorError):
+                        raise _with_user_line(e) from None
+                    raise
+                outs = self._split_outputs(result)
+                if ctx.discovered or ctx.created:
+                    raise Retrace()
+                order = sorted(wset | writes)
+                run["order"] = order
+                return outs, [known[i]._value for i in order]
+            finally:
+                STACK.traces.pop()
+                HOOKS.access, HOOKS.creator, engine.STATE.tapes = saved
+                ctx.restore()
+        return pure
+
+    def _rebuild(self, arg_vals):
+        args, kwargs = self.template
+        leaves = nest.flatten((args, kwargs))
+        it = iter(arg_vals)
+        new = [Tensor(next(it)) if x is SLOT else x for x in leaves]
+        return nest.pack_sequence_as((args, kwargs), new)
+
+    def _split_outputs(self, result):
+        flat = nest.flatten(result)
+        static, dyn = [], []
+        for x in flat:
+            if isinstance(x, (Tensor, Variable)) or isinstance(x, jax.Array):
+                dyn.append(convert_to_tensor(x)._value)
+                static.append(_DYN)
+            else:
+                static.append(x)
+        self.out_struct, self.out_static = result, static
+        self.single = len(static) == 1 and static[0] is _DYN and not nest.is_nested(result)
+        return dyn
+
+    def trace(self, arg_vals):
+        """Traces (and compiles on first call) until the variable set is complete."""
+        f = self.function
+        known, written = list(f._state_vars), []
+        for _ in range(8):
+            allow = not f._traced_once and not f._created_any
+            run = {}
+            pure = self._pure(known, written, allow, run)
+            donate = (0,) if _donate() and not f._read_only else ()
+            jitted = jax.jit(pure, donate_argnums=donate)
+            w_vars, r_vars = _partition(known, written)
+            try:
+                self._keep_rng(w_vars + r_vars)
+                res = jitted(_donatable(w_vars) if donate else [v._value for v in w_vars],
+                             [v._value for v in r_vars], arg_vals)
+            except Retrace:
+                ctx = run["ctx"]
+                f._created_any |= bool(ctx.created)
+                wids = {id(known[i]) for i in run.get("writes", ())} | run.get("dwrites", set())
+                for v in ctx.discovered + ctx.created:
+                    if all(v is not k for k in known):
+                        known.append(v)
+                if donate:  # guess the written set from this attempt: saves a retrace
+                    written = [i for i, v in enumerate(known) if id(v) in wids]
+                continue
+            if donate and run["order"] != written:
+                written = run["order"]  # retrace once so the written buffers are donated
+                continue
+            self.known, self.written, self.jitted = known, written, jitted
+            self.w_vars, self.r_vars, self._run = w_vars, r_vars, run
+            self.out_vars = [known[i] for i in run["order"]]
+            f._note_state(known)
+            return res
+        raise RuntimeError("tapeflow.function: the set of variables kept changing while "
+                           "tracing; create variables once, outside later calls.")
+
+    def _keep_rng(self, variables):
+        """Copies the RNG states' input values (donation deletes them) for gradient replay."""
+        if self.keep_pre:
+            self.rng_pre = [(v, jnp.array(v._value, copy=True)) for v in variables
+                            if getattr(v, "_tapeflow_rng", False)]
+
+    # -- calling ---------------------------------------------------------------
+    def call_values(self, arg_vals):
+        """Runs the compiled program; writes back variable values; returns output values."""
+        if self.jitted is None:
+            outs, new = self.trace(arg_vals)
+        else:
+            if self.keep_pre:
+                self._keep_rng(self.w_vars + self.r_vars)
+            try:
+                outs, new = self.jitted(_donatable(self.w_vars),
+                                        [v._value for v in self.r_vars], arg_vals)
+            except Retrace:  # jax retraced for new shapes and met new variables
+                ctx = self._run["ctx"]
+                self.function._note_state(ctx.discovered + ctx.created)
+                self.jitted = None
+                outs, new = self.trace(arg_vals)
+        if not self.function._read_only:
+            for v, val in zip(self.out_vars, new):
+                v._value = val
+                v._cached = None
+        return outs
+
+    def pack(self, out_vals):
+        if self.single:
+            return _wrap(out_vals[0])
+        it = iter(out_vals)
+        leaves = [_wrap(next(it)) if s is _DYN else s for s in self.out_static]
+        return nest.pack_sequence_as(self.out_struct, leaves)
+
+
+class _Slot:
+    def __repr__(self):
+        return "<tensor argument>"
+
+
+SLOT = _Slot()
+
+
+def strip(template):
+    """(args, kwargs) with every tensor argument replaced by SLOT (keeps no buffers alive)."""
+    leaves = nest.flatten(template)
+    from .tensor_spec import TensorSpec
+    return nest.pack_sequence_as(
+        template, [SLOT if _is_dynamic(x) or isinstance(x, TensorSpec) else x for x in leaves])
+
+
+def _donatable(variables):
+    """The variables' buffers for donation; a copy where something else still holds one.
+
+    A donated buffer is deleted by the call, so a Tensor read from the variable
+    earlier (or the array it was created from) would die with it: those get a copy.
+    """
+    out = []
+    for v in variables:
+        v._cached = None
+        x = v._value
+        if sys.getrefcount(x) > 3:  # the attribute, `x` and getrefcount's argument
+            x = jnp.array(x, copy=True)
+        out.append(x)
+    return out
+
+
+def _partition(known, written):
+    ws = set(written)
+    return [known[i] for i in written], [v for i, v in enumerate(known) if i not in ws]
+
+
+def _with_user_line(err):
+    """The same error, naming the innermost frame of user code in its traceback."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if "/tapeflow/" not in f.filename.replace("\\", "/")
+              and "/jax/" not in f.filename.replace("\\", "/")]
+    msg = str(err)
+    if frames:
+        f = frames[-1]
+        where = f"(at {f.filename}:{f.lineno}: `{f.line}`)"
+        msg = re.sub(r"\(at .*?`\)", lambda m: where, msg, count=1) if "(at " in msg else \
+            f"{msg} {where}"
+    new = SymbolicTensorError(msg)
+    return new
+
+
+def _wrap(v):
+    t = object.__new__(Tensor)
+    t._value = v
+    return t
+
+
+def _is_dynamic(x):
+    return isinstance(x, (Tensor, jax.Array, np.ndarray))

@@ -1,0 +1,53 @@
+"""LayerNormalization: normalizes each sample over `axis` (the last by default)."""
+import tapeflow as tf
+
+from ... import initializers
+from ..layer import Layer
+
+__all__ = ["LayerNormalization"]
+
+
+class LayerNormalization(Layer):
+    """`gamma * (x - mean) / sqrt(var + epsilon) + beta`, statistics per sample."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+        self.epsilon, self.center, self.scale = epsilon, center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.supports_masking = True
+
+    def _axes(self, rank):
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        return sorted(a % rank for a in axes)
+
+    def build(self, input_shape):
+        shape = tf.TensorShape(input_shape)
+        param_shape = [shape[a] for a in self._axes(shape.rank)]
+        self.gamma = self.add_weight("gamma", param_shape, initializer=self.gamma_initializer) \
+            if self.scale else None
+        self.beta = self.add_weight("beta", param_shape, initializer=self.beta_initializer) \
+            if self.center else None
+        self.built = True
+
+    def call(self, inputs):
+        rank = inputs.shape.rank
+        axes = self._axes(rank)
+        mean, var = tf.nn.moments(inputs, axes=axes, keepdims=True)
+        out = (inputs - mean) * tf.math.rsqrt(var + self.epsilon)
+        shape = [1] * rank
+        for a in axes:
+            shape[a] = inputs.shape[a]
+        if self.gamma is not None:
+            out = out * tf.reshape(self.gamma, shape)
+        if self.beta is not None:
+            out = out + tf.reshape(self.beta, shape)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer)}
