@@ -74,7 +74,7 @@ def test_gather_nd_matches_numpy(rng, pshape, ishape, b):
 def test_gather_nd_doc_example_and_errors():
     words = tf.constant([["a", "b"], ["c", "d"]])
     assert tf.gather_nd(words, [[1, 0]]).numpy().tolist() == tf.constant(["c"]).numpy().tolist()
-    assert tf.gather(words, [1, 0], axis=1).numpy().tolist() == [["b", "a"], ["d", "c"]]
+    assert tf.gather(words, [1, 0], axis=1).numpy().tolist() == [[b"b", b"a"], [b"d", b"c"]]
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = \[2, 0\]"):
         tf.gather_nd([[1, 2], [3, 4]], [[2, 0]])
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[1, 3\].*\[2, 2\]"):

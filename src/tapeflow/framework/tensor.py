@@ -219,13 +219,19 @@ def is_tensor(x):
 
 # -- conversion ---------------------------------------------------------------
 
+def _bytes_array(arr):
+    """Object array of bytes: TF's string tensors hold UTF-8 bytes, not str."""
+    enc = np.vectorize(lambda s: s.encode("utf-8") if isinstance(s, str) else s, otypes=[object])
+    return enc(arr) if arr.size else arr.astype(object)
+
+
 def _infer_np(value, dtype):
     """Python/NumPy value -> NumPy array with TF's default dtypes."""
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         if dtype is None:
             if arr.dtype.kind in "OSU":
-                return arr.astype(object)
+                return _bytes_array(arr)
             return arr
     else:
         arr = np.asarray(value)
@@ -238,11 +244,11 @@ def _infer_np(value, dtype):
                     return arr.astype(np.int64)
                 return arr.astype(np.int32)
             if k in "OSU":
-                return arr.astype(object)
+                return _bytes_array(arr)
             return arr
     npd = dtype._np
     if npd is None:
-        return arr.astype(object)
+        return _bytes_array(arr)
     k = arr.dtype.kind
     if k in "iu" and dtype.is_integer and arr.size:
         info = np.iinfo(npd)
