@@ -1,4 +1,6 @@
 """Merge layers (class and functional forms) against NumPy."""
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -57,6 +59,38 @@ def test_dot():
     x = np.ones((2, 3, 4), "float32")
     y = np.ones((2, 5, 4), "float32")
     assert layers.Dot(axes=(2, 2))([x, y]).shape == (2, 3, 5)
+
+
+_REFERENCES = {
+    "Add": lambda p, q: p + q, "Subtract": lambda p, q: p - q,
+    "Multiply": lambda p, q: p * q, "Average": lambda p, q: (p + q) / 2,
+    "Maximum": jnp.maximum, "Minimum": jnp.minimum,
+    "Concatenate": lambda p, q: jnp.concatenate([p, q], axis=1),
+    "Dot": lambda p, q: jnp.sum(p * q, axis=1, keepdims=True),
+}
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    (layers.Add, {}), (layers.Subtract, {}), (layers.Multiply, {}), (layers.Average, {}),
+    (layers.Maximum, {}), (layers.Minimum, {}), (layers.Concatenate, {"axis": 1}),
+    (layers.Dot, {"axes": 1}),
+])
+def test_merge_values_and_gradients_vs_jax(cls, kwargs):
+    ref = _REFERENCES[cls.__name__]
+    w = np.random.default_rng(0).standard_normal(ref(A, B).shape).astype("float32")
+    a, b = tf.constant(A), tf.constant(B)
+    layer = cls(**kwargs)
+    with tf.GradientTape() as tape:
+        tape.watch([a, b])
+        y = layer([a, b], training=True)
+        loss = tf.reduce_sum(y * w)
+    np.testing.assert_allclose(y.numpy(), ref(A, B), rtol=1e-5)
+    np.testing.assert_allclose(layer([a, b], training=False).numpy(), y.numpy(), rtol=1e-6)
+    ga, gb = tape.gradient(loss, [a, b])
+    ja, jb = jax.grad(lambda p, q: jnp.sum(ref(p, q) * w), argnums=(0, 1))(A, B)
+    np.testing.assert_allclose(ga.numpy(), ja, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gb.numpy(), jb, rtol=1e-5, atol=1e-6)
+    assert len(layer.weights) == 0
 
 
 @pytest.mark.parametrize("cls,kwargs", [
