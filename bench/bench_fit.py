@@ -5,14 +5,16 @@ batch 64, one epoch of 60,000 samples (the shipped 10k MNIST test set tiled x6),
 
     python bench/bench_fit.py [--repeats 3] [--epochs 1]
 
-Prints seconds per epoch (after a warm-up that compiles every batch shape) and ratios
-to the raw jax.jit loop. Keras 3, tf-keras and PyTorch runs are skipped when not
-installed.
+Each contender runs in its own subprocess (interleaved per repeat); prints seconds per
+epoch (after a warm-up that compiles every batch shape), ratios to the raw jax.jit loop
+and to Keras 3 (JAX backend), and each contender's peak RSS. Keras 3 and PyTorch runs
+are skipped when not installed.
 """
 import argparse
-import gc
 import importlib.util
+import json
 import os
+import subprocess
 import sys
 import time
 
@@ -131,7 +133,7 @@ def bench_keras3(x, y, repeats, backend):
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, verbose=0)
+        model.fit(x, y, batch_size=BATCH, epochs=1, shuffle=True, verbose=0)
         times.append(time.perf_counter() - t)
     return times
 
@@ -158,37 +160,74 @@ def bench_torch(x, y, repeats):
     return times
 
 
+CONTENDERS = {
+    "raw jax.jit loop": lambda x, y, e: bench_jax(x, y, 1, e),
+    "tapeflow fit()": lambda x, y, e: bench_tapeflow(x, y, 1, e)[0],
+    "tapeflow fit(), steps_per_execution=8": lambda x, y, e: bench_tapeflow(x, y, 1, e, spe=8)[0],
+    "Keras 3 (JAX)": lambda x, y, e: bench_keras3(x, y, 1, "jax"),
+    "PyTorch": lambda x, y, e: bench_torch(x, y, 1),
+}
+
+
+def peak_rss_mb():
+    """This process's peak resident set size in MiB (ru_maxrss is KiB on Linux)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_one(name, epochs):
+    """Child process: one warm-up + one timed epoch of one contender; prints a JSON line."""
+    x, y = load_data()
+    try:
+        times = CONTENDERS[name](x, y, epochs)
+        err = None if times is not None else "skipped (not installed)"
+    except Exception as e:  # a broken optional install is reported, not fatal
+        times, err = None, f"failed ({type(e).__name__}: {e})"
+    print(json.dumps({"times": times, "rss": peak_rss_mb(), "err": err}))
+
+
+def spawn(name, epochs):
+    env = dict(os.environ, KERAS_BACKEND="jax")
+    out = subprocess.run([sys.executable, __file__, "--only", name, "--epochs", str(epochs)],
+                         capture_output=True, text=True, env=env)
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"times": None, "rss": 0.0, "err": f"crashed: {out.stderr[-300:]}"}
+    return json.loads(lines[-1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--only", help="(internal) run one contender in this process")
     args = ap.parse_args()
-    x, y = load_data()
-    rows = {}
+    if args.only:
+        return run_one(args.only, args.epochs)
+    rows, rss, errs = {}, {}, {}
     for _ in range(args.repeats):  # interleave so machine load hits every contender alike
-        rows.setdefault("raw jax.jit loop", []).extend(bench_jax(x, y, 1, args.epochs))
-        t, hist = bench_tapeflow(x, y, 1, args.epochs)
-        rows.setdefault("tapeflow fit()", []).extend(t)
-        t, _ = bench_tapeflow(x, y, 1, args.epochs, spe=8)
-        rows.setdefault("tapeflow fit(), steps_per_execution=8", []).extend(t)
-        gc.collect()
-    for name, fn in (("Keras 3 (JAX)", lambda: bench_keras3(x, y, args.repeats, "jax")),
-                     ("PyTorch", lambda: bench_torch(x, y, args.repeats))):
-        try:
-            r = fn()
-        except Exception as e:  # a broken optional install is reported, not fatal
-            r = None
-            print(f"{name}: failed ({type(e).__name__}: {e})")
-        if r is None:
-            print(f"{name}: skipped (not installed)")
-        else:
-            rows[name] = r
+        for name in CONTENDERS:
+            if name in errs:
+                continue
+            r = spawn(name, args.epochs)
+            if r["err"]:
+                errs[name] = r["err"]
+                continue
+            rows.setdefault(name, []).extend(r["times"])
+            rss[name] = max(rss.get(name, 0.0), r["rss"])
+    for name, err in errs.items():
+        print(f"{name}: {err}")
     base = float(np.median(rows["raw jax.jit loop"]))
-    print(f"\nseconds per epoch (median of {args.repeats}), ratio to the raw jax.jit loop")
+    peer = rows.get("Keras 3 (JAX)")
+    kbase = float(np.median(peer)) if peer else None
+    print(f"\nseconds per epoch (median of {args.repeats}, each run in its own process), "
+          f"peak RSS; load average {os.getloadavg()[0]:.2f}")
+    print(f"  {'contender':42s} {'s/epoch':>8s} {'vs jax':>7s} {'vs K3':>6s} {'RSS MiB':>8s} {'vs K3':>6s}")
     for name, ts in rows.items():
         med = float(np.median(ts))
-        print(f"  {name:42s} {med:7.3f} s   {med / base:5.2f}x")
-    print(f"final training accuracy (tapeflow fit): {hist['sparse_categorical_accuracy'][-1]:.4f}")
+        kt = f"{med / kbase:5.2f}x" if kbase else "   - "
+        kr = f"{rss[name] / rss['Keras 3 (JAX)']:5.2f}x" if kbase else "   - "
+        print(f"  {name:42s} {med:8.3f} {med / base:6.2f}x {kt} {rss[name]:8.0f} {kr}")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from .keras.initializers import (  # noqa: E402 - TF's top-level initializer ali
     TruncatedNormal as truncated_normal_initializer,
     VarianceScaling as variance_scaling_initializer, Zeros as zeros_initializer)
 from .keras import initializers  # noqa: E402
+from . import train  # noqa: E402 - tf.train.Checkpoint, CheckpointManager
 
 newaxis = None
 __version__ = "0.1.0"

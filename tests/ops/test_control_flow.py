@@ -123,7 +123,7 @@ def test_switch_case_and_case_gradients(mode):
         assert float(tape.gradient(y, x)) == pytest.approx(ref(0.7) + 3 * 0.7 ** 2, rel=1e-5)
 
 
-def test_compiled_while_without_maximum_iterations_warns_under_a_tape(caplog):
+def test_compiled_while_without_maximum_iterations_gradient_is_a_clear_error():
     @tf.function
     def f(x):
         with tf.GradientTape() as tape:
@@ -131,7 +131,24 @@ def test_compiled_while_without_maximum_iterations_warns_under_a_tape(caplog):
             y = tf.while_loop(lambda k, y: k < 2, lambda k, y: (k + 1, y * x), (0, x))[1]
         return y, tape.gradient(y, x)
 
-    with caplog.at_level("WARNING", logger="tapeflow"):
-        y, g = f(tf.constant(2.0))
-    assert float(y) == 8.0 and g is None
-    assert any("maximum_iterations" in r.getMessage() for r in caplog.records)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="maximum_iterations"):
+        f(tf.constant(2.0))
+
+    @tf.function
+    def captured(x):  # the loop variable is a constant; the body reads the watched x
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.while_loop(lambda k, y: k < 2, lambda k, y: (k + 1, y * x),
+                              (0, tf.constant(1.0)))[1]
+        return tape.gradient(y, x)
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="maximum_iterations"):
+        captured(tf.constant(2.0))
+
+    @tf.function
+    def value_only(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.while_loop(lambda k, y: k < 2, lambda k, y: (k + 1, y * x), (0, x))[1]
+        return y
+    assert float(value_only(tf.constant(2.0))) == 8.0

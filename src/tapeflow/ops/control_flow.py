@@ -6,16 +6,15 @@ tapeflow.function they lower to lax.cond / lax.switch / lax.while_loop /
 lax.scan; the trace's variables travel through them as extra operands, so
 assignments (and random ops) inside branches and loop bodies work.
 
-When a GradientTape records inside a trace, branches and loops are built
-from tapeflow ops instead (both branches + tf.where; loops unrolled over
-their static length), so the tape can differentiate them.
+When a GradientTape records inside a trace, a cond is recorded as one
+"Cond" op over a single lax.cond (control_flow_grad.py), so only the taken
+branch runs; a while_loop with a static maximum_iterations is unrolled, and
+one without it raises a clear error when differentiated.
 
 >>> import tapeflow as tf
->>> tf.cond(tf.constant(True), lambda: 1.0, lambda: 2.0).numpy()
+>>> float(tf.cond(tf.constant(True), lambda: 1.0, lambda: 2.0))
 1.0
 """
-import logging
-
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -25,8 +24,6 @@ from ..autodiff.engine import recording_tapes
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..function.context import current_trace, staged
 from . import array_ops, math_ops
-
-_log = logging.getLogger("tapeflow")
 
 __all__ = ["cond", "case", "switch_case", "while_loop"]
 
@@ -101,12 +98,23 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         return true_fn() if bool(p) else false_fn()
     if p.shape != ():
         raise ValueError(f"pred must be a scalar boolean, got shape {list(p.shape)}")
+    return _traced_cond(p.astype(bool), true_fn, false_fn, True)
+
+
+def _plain_cond(p, true_fn, false_fn, keep_state):
+    return _lax_branches(p, [false_fn, true_fn], "true_fn and false_fn", True, keep_state)
+
+
+def _traced_cond(p, true_fn, false_fn, keep_state):
+    """lax.cond; under a recording tape, one "Cond" op (see control_flow_grad.py)."""
     if recording_tapes():
-        return _select_branches(Tensor(p), [true_fn, false_fn])
-    return _lax_branches(p.astype(bool), [false_fn, true_fn], "true_fn and false_fn", True)
+        from .control_flow_grad import recorded_cond
+        return recorded_cond(p, true_fn, false_fn, keep_state, _plain_cond, _traced_cond,
+                             _Scope)
+    return _plain_cond(p, true_fn, false_fn, keep_state)
 
 
-def _lax_branches(index, fns, what, is_pred=False):
+def _lax_branches(index, fns, what, is_pred=False, keep_state=True):
     scope = _Scope()
     structs = []
 
@@ -126,22 +134,9 @@ def _lax_branches(index, fns, what, is_pred=False):
         raise _struct_error(what, e) from None
     for s in structs[1:]:
         nest.assert_same_structure(structs[0], s, check_types=False)
-    scope._set(new_state)
+    if keep_state:
+        scope._set(new_state)
     return _pack(structs[0], outs)
-
-
-def _select_branches(pred, fns):
-    """Differentiable cond under a recording tape: both branches, then tf.where."""
-    scope = _Scope()
-    (a, sa), (b, sb) = scope.run(fns[0]), scope.run(fns[1])
-    try:
-        nest.assert_same_structure(a, b, check_types=False)
-    except (TypeError, ValueError) as e:
-        raise _struct_error("true_fn and false_fn", e) from None
-    p = pred._value
-    scope._set([jnp.where(p, x, y) for x, y in zip(sa, sb)])
-    return nest.map_structure(
-        lambda x, y: None if x is None else array_ops.where(pred, _t(x), _t(y)), a, b)
 
 
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
@@ -212,6 +207,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Repeats `body` while `cond` is true (`tf.while_loop`); returns the final loop_vars.
 
+    Inside a tapeflow.function the loop compiles to one lax.while_loop. XLA
+    needs static shapes, so a compiled loop can only be differentiated when
+    `maximum_iterations` is a Python int (the gradient then unrolls that many
+    guarded steps); differentiating one without it raises InvalidArgumentError.
+    Eagerly, loops are always differentiable.
+
     >>> import tapeflow as tf
     >>> i, s = tf.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, s + i), (0, 0))
     >>> int(s)
@@ -234,9 +235,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if recording_tapes():
         if isinstance(maximum_iterations, int):
             return _unrolled_while(call, cond_fn, body_fn, lv, maximum_iterations)
-        _log.warning("tf.while_loop inside a tapeflow.function without a static "
-                     "maximum_iterations is not differentiable: pass maximum_iterations "
-                     "to get gradients through it.")
+        from .control_flow_grad import record_undifferentiable_while
+        return record_undifferentiable_while(
+            lv, lambda: _lax_while(call, cond_fn, body_fn, lv, maximum_iterations),
+            lambda vals: call(body_fn, _pack(lv, vals)), _Scope())
     return _lax_while(call, cond_fn, body_fn, lv, maximum_iterations)
 
 

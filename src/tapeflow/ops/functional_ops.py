@@ -1,9 +1,10 @@
 """tf.map_fn, tf.scan, tf.foldl, tf.foldr and tf.vectorized_map, eager and compiled.
 
-Eagerly, or while a GradientTape records, they loop in Python over the
-leading axis (tapes record every step, so they are differentiable); inside a
-tapeflow.function with no recording tape they lower to one lax.scan (or
-jax.vmap), with the trace's variables carried through as state.
+Eagerly they loop in Python over the leading axis (tapes record every step).
+Inside a tapeflow.function they lower to one lax.scan (or jax.vmap), with
+the trace's variables carried through as state; while a GradientTape
+records, that scan is one "Scan" op whose gradient is a reverse scan
+(functional_ops_grad.py), so nothing is unrolled.
 
 >>> import tapeflow as tf
 >>> tf.map_fn(lambda x: x * x, tf.constant([1, 2, 3])).numpy()
@@ -35,12 +36,19 @@ def _length(elems):
     return n
 
 
-def _scan(step, carry, elems, reverse=False):
-    """carry, ys = scan of step(carry, x) -> (carry, y) over the leading axis of elems."""
+def _scan(step, carry, elems, reverse=False, keep_state=True):
+    """carry, ys = scan of step(carry, x) -> (carry, y) over the leading axis of elems.
+
+    Inside a trace under a recording tape it is one recorded "Scan" op over a
+    lax.scan (functional_ops_grad.py); gradient reruns pass keep_state=False.
+    """
     n = _length(elems)
-    if current_trace() is None or recording_tapes():
+    if current_trace() is None or (n == 0 and recording_tapes()):
         return _python_scan(step, carry, elems, n, reverse)
-    return _lax_scan(step, carry, elems, reverse)
+    if recording_tapes():
+        from .functional_ops_grad import recorded_scan
+        return recorded_scan(step, carry, elems, reverse, _lax_scan, _scan, _Scope, keep_state)
+    return _lax_scan(step, carry, elems, reverse, keep_state)
 
 
 def _python_scan(step, carry, elems, n, reverse):
@@ -55,7 +63,7 @@ def _python_scan(step, carry, elems, n, reverse):
     return carry, y
 
 
-def _lax_scan(step, carry, elems, reverse):
+def _lax_scan(step, carry, elems, reverse, keep_state=True):
     scope = _Scope()
     shapes = {}
 
@@ -74,7 +82,8 @@ def _lax_scan(step, carry, elems, reverse):
     with staged():
         (cv, state), ys = lax.scan(f, (_vals(carry), scope.values()), _vals(elems),
                                    reverse=reverse)
-    scope._set(state)
+    if keep_state:
+        scope._set(state)
     return _pack(carry, cv), _pack(shapes["y"], ys)
 
 

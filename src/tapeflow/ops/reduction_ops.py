@@ -79,7 +79,7 @@ def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None
     x = unary(input)
     axes = norm_axes(axis, x.ndim, "Sum")
     v = x._value
-    nz = (v != "") if x.dtype is dtypes.string else (v != 0)
+    nz = (np.vectorize(len, otypes=[np.int64])(v) != 0 if v.size else np.zeros(v.shape, bool)) if x.dtype is dtypes.string else (v != 0)
     return wrap(jnp.sum(jnp.asarray(nz), axis=axes, keepdims=bool(keepdims))
                 .astype(dtypes.as_dtype(dtype)._np))
 

@@ -105,27 +105,31 @@ class ArrayData:
     def cardinality(self):
         return self.steps
 
-    def epoch_batches(self):
-        """Yields (x, y, sw) NumPy batches for one epoch."""
-        order = None
+    def epoch_batches(self, group=1):
+        """Yields (x, y, sw) NumPy batches for one epoch.
+
+        Rows are gathered `group` batches at a time (one fancy index per group, so a
+        shuffled epoch never holds a second copy of the data); the batches of a group
+        are consecutive views of that one block, which lets steps_per_execution feed
+        them to the compiled loop without another copy.
+        """
+        bs, cw = self.batch_size, self.class_weight
         if self.shuffle == "batch":
-            starts = np.random.permutation(self.steps)
+            spans, order = [(int(b), 1) for b in np.random.permutation(self.steps)], None
         else:
-            starts = np.arange(self.steps)
-            if self.shuffle:
-                order = np.random.permutation(self.n)
-        take = _taker(order)
-        bs = self.batch_size
-        x, y, sw = (_map(take, s) for s in (self.x, self.y, self.sw))
-        cw = self.class_weight
-        for b in starts:
-            lo = int(b) * bs
+            order = np.random.permutation(self.n) if self.shuffle else None
+            spans = [(b, min(group, self.steps - b)) for b in range(0, self.steps, group)]
+        for b0, count in spans:
+            lo = b0 * bs
             if lo >= self.n:
                 return
-            sl = slice(lo, min(lo + bs, self.n))
-            batch = (_map(lambda a: a[sl], x), _map(lambda a: a[sl], y),
-                     _map(lambda a: a[sl], sw))
-            yield apply_class_weight(*batch, cw) if cw else batch
+            hi = min(lo + count * bs, self.n)
+            rows = slice(lo, hi) if order is None else order[lo:hi]
+            block = [_map(lambda a: a[rows], s) for s in (self.x, self.y, self.sw)]
+            for j in range(0, hi - lo, bs):
+                sl = slice(j, j + bs)
+                batch = tuple(_map(lambda a: a[sl], s) for s in block)
+                yield apply_class_weight(*batch, cw) if cw else batch
 
 
 def _map(fn, struct):
@@ -135,12 +139,6 @@ def _map(fn, struct):
     if isinstance(struct, np.ndarray):
         return fn(struct)
     return nest.map_structure(fn, struct)
-
-
-def _taker(order):
-    if order is None:
-        return lambda a: a
-    return lambda a: a[order]
 
 
 def apply_class_weight(x, y, sw, class_weight):

@@ -3,12 +3,17 @@
 `make_step_function(step, eager)` returns `fn(batches)` taking a tuple of packed
 batches (one per step) and returning the last step's logs. Compiled: one
 `tapeflow.function` program; several same-shaped batches (steps_per_execution)
-are stacked and run by one compiled `tf.while_loop` around the step.
+are stacked (a zero-copy view when they are back-to-back slices of one block) and
+run by one compiled `tf.while_loop` around the step. At most `_IN_FLIGHT` compiled
+calls are queued ahead of the device.
 
 >>> fn = make_step_function(lambda data: {"n": data[0]}, eager=True)
 >>> int(fn(((1,), (2,)))["n"])
 2
 """
+import collections
+
+import jax
 import numpy as np
 
 import tapeflow as tf
@@ -49,9 +54,28 @@ def _same_shapes(batches):
                                              for v in nest.flatten(batches))
 
 
+def _consecutive(vs):
+    """True when the arrays are back-to-back C-contiguous views of one buffer."""
+    v0 = vs[0]
+    if not v0.flags.c_contiguous or v0.base is None:
+        return False
+    p0 = v0.__array_interface__["data"][0]
+    return all(v.base is v0.base and v.shape == v0.shape and v.flags.c_contiguous and
+               v.__array_interface__["data"][0] == p0 + i * v0.nbytes
+               for i, v in enumerate(vs))
+
+
+def _stack_leaf(*vs):
+    """Stacks same-shaped arrays; back-to-back views of one block are re-viewed, not copied."""
+    if _consecutive(vs):
+        shape, strides = (len(vs),) + vs[0].shape, (vs[0].nbytes,) + vs[0].strides
+        return _as_arg(np.lib.stride_tricks.as_strided(vs[0], shape, strides, writeable=False))
+    return _as_arg(np.stack(vs))
+
+
 def _stack(batches):
     """k batches -> one structure of arrays with a leading k axis."""
-    return nest.map_structure(lambda *vs: _as_arg(np.stack(vs)), *batches)
+    return nest.map_structure(_stack_leaf, *batches)
 
 
 def _loop_steps(step, stacked):
@@ -63,6 +87,14 @@ def _loop_steps(step, stacked):
         return i + 1, step(nest.map_structure(lambda a: tf.gather(a, i), stacked))
     _, logs = tf.while_loop(lambda i, logs: i < k, body, (tf.constant(1), logs))
     return logs
+
+
+_IN_FLIGHT = 4  # compiled calls queued ahead of the device at most
+
+
+def _wait(logs):
+    """Blocks until the compiled call that produced `logs` has finished."""
+    jax.block_until_ready([getattr(v, "_value", None) for v in nest.flatten(logs)])
 
 
 def groups(batches, k):
@@ -89,8 +121,15 @@ def make_step_function(step, eager):
     compiled = tf.function(run, jit_compile=True)
     looped = tf.function(lambda stacked: _loop_steps(step, stacked), jit_compile=True)
 
+    pending = collections.deque()
+
     def call(batches):
         if len(batches) > 2 and _same_shapes(batches):
-            return looped(_stack(batches))
-        return compiled(tuple(_args(b) for b in batches))
+            out = looped(_stack(batches))
+        else:
+            out = compiled(tuple(_args(b) for b in batches))
+        pending.append(out)
+        if len(pending) > _IN_FLIGHT:  # bound the queue so inputs of queued calls don't pile up
+            _wait(pending.popleft())
+        return out
     return call

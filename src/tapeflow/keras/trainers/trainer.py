@@ -29,6 +29,11 @@ def flatten_metrics_in_order(logs, metrics_names):
     return results[0] if len(results) == 1 else results
 
 
+def _batches(data, k):
+    """One epoch's batches; in-memory arrays are gathered k batches at a time."""
+    return data.epoch_batches(k) if isinstance(data, da.ArrayData) else data.epoch_batches()
+
+
 class Trainer:
     """compile/fit/evaluate/predict and the overridable train/test/predict steps."""
 
@@ -232,7 +237,7 @@ class Trainer:
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             logs, step = None, 0
-            for group in _groups(data.epoch_batches(), k):
+            for group in _groups(_batches(data, k), k):
                 if batch_hooks:
                     cbs.on_train_batch_begin(step)
                 logs = fn(group)
@@ -281,7 +286,7 @@ class Trainer:
         batch_hooks = cbs.wants_batch_hooks("test")
         cbs.on_test_begin()
         logs, step = None, 0
-        for group in _groups(data.epoch_batches(), k):
+        for group in _groups(_batches(data, k), k):
             if batch_hooks:
                 cbs.on_test_batch_begin(step)
             logs = fn(group)

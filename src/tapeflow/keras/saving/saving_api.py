@@ -1,0 +1,78 @@
+"""save_model / load_model and the Model/Layer methods installed by `keras.saving`.
+
+>>> import os, tempfile
+>>> from tapeflow import keras
+>>> m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+>>> p = os.path.join(tempfile.mkdtemp(), "m.keras"); m.save(p)
+>>> load_model(p).layers[0].units
+1
+"""
+import json
+import os
+
+from . import h5_weights, keras_archive, serialization as ser
+
+__all__ = ["save_model", "load_model", "save_weights", "load_weights", "to_json"]
+
+
+def _path(filepath):
+    return os.fspath(filepath)
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs):
+    """Saves `model` as a `.keras` archive (the only whole-model format written)."""
+    filepath = _path(filepath)
+    if not filepath.endswith(".keras"):
+        raise ValueError("Invalid filepath extension for saving. Please add the `.keras` "
+                         f"extension (the native Keras format). Received: filepath={filepath}")
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath} exists and overwrite=False.")
+    keras_archive.save_archive(model, filepath, include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a `.keras` archive (or a TF 2 tf.keras `.h5` model file).
+
+    A `.keras` archive: the model is rebuilt from config.json, gets its weights and,
+    when `compile=True`, its compile config and optimizer state. A `.h5` file: the
+    architecture and weights only (it is returned uncompiled).
+    """
+    filepath = _path(filepath)
+    if not os.path.exists(filepath):
+        raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an "
+                         "accessible `.keras` zip file.")
+    if filepath.endswith((".h5", ".hdf5")):
+        from . import legacy_h5
+        return legacy_h5.load_legacy_model(filepath, custom_objects, safe_mode)
+    return keras_archive.load_archive(filepath, custom_objects, compile, safe_mode)
+
+
+def save_weights(model, filepath, overwrite=True, **kwargs):
+    """`model.save_weights("x.weights.h5")`: Keras 3 layout, written atomically."""
+    filepath = _path(filepath)
+    if not filepath.endswith(".h5"):
+        raise ValueError("The filename must end in `.weights.h5`. "
+                         f"Received: filepath={filepath}")
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath} exists and overwrite=False.")
+    h5_weights.save_weights_to_h5(model, filepath)
+
+
+def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
+    """`model.load_weights(path)`: `.weights.h5`, TF-layout `.h5`, or a `.keras` archive."""
+    filepath = _path(filepath)
+    if not os.path.exists(filepath):
+        raise ValueError(f"File not found: filepath={filepath}.")
+    if filepath.endswith(".keras"):
+        import io
+        import h5py
+        _, weights = keras_archive._read_members(filepath)
+        with h5py.File(io.BytesIO(weights), "r") as f:
+            h5_weights.read_store(f, model, skip_mismatch)
+        return
+    h5_weights.load_weights_from_h5(model, filepath, skip_mismatch)
+
+
+def to_json(model, **kwargs):
+    """The model's config (`serialize_keras_object`) as a JSON string."""
+    return json.dumps(ser.serialize_keras_object(model), **kwargs)

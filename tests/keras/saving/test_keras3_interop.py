@@ -1,0 +1,93 @@
+"""Archives moving both ways with Keras 3 (JAX backend); skipped when keras 3 is absent."""
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+try:
+    import keras as k3
+    HAVE_KERAS3 = int(k3.__version__.split(".")[0]) >= 3
+except Exception:  # keras missing, or a Keras 2 that needs TensorFlow
+    k3, HAVE_KERAS3 = None, False
+
+from tapeflow import keras  # noqa: E402
+from tapeflow.keras import saving  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not HAVE_KERAS3, reason="keras>=3 is not installed")
+X = (np.arange(12, dtype="float32").reshape(4, 3) % 5) / 4.0
+
+
+def test_keras3_loads_tapeflow_archive(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
+                              keras.layers.Dense(1)])
+    path = str(tmp_path / "tf.keras")
+    model.save(path)
+    other = k3.saving.load_model(path, compile=False)
+    np.testing.assert_allclose(np.asarray(other.predict(X, verbose=0)),
+                               model.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_tapeflow_loads_keras3_archive(tmp_path):
+    inputs = k3.Input((3,))
+    outputs = k3.layers.Dense(1)(k3.layers.Dense(4, activation="relu")(inputs))
+    source = k3.Model(inputs, outputs)
+    path = str(tmp_path / "k3.keras")
+    source.save(path)
+    model = saving.load_model(path, compile=False)
+    np.testing.assert_allclose(model.predict(X, verbose=0),
+                               np.asarray(source.predict(X, verbose=0)), rtol=1e-5, atol=1e-6)
+
+
+def test_keras3_loads_tapeflow_functional_archive(tmp_path):
+    x = keras.Input((3,))
+    a = keras.layers.Dense(2, activation="tanh")(x)
+    b = keras.layers.Dense(2)(x)
+    model = keras.Model(x, keras.layers.Dense(1)(keras.layers.Concatenate()([a, b])))
+    path = str(tmp_path / "f.keras")
+    model.save(path)
+    other = k3.saving.load_model(path, compile=False)
+    np.testing.assert_allclose(np.asarray(other.predict(X, verbose=0)),
+                               model.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_tapeflow_loads_keras3_sequential_archive(tmp_path):
+    source = k3.Sequential([k3.Input((3,)), k3.layers.Dense(4, activation="relu"),
+                            k3.layers.BatchNormalization(), k3.layers.Dense(2)])
+    path = str(tmp_path / "s.keras")
+    source.save(path)
+    model = saving.load_model(path, compile=False)
+    np.testing.assert_allclose(model.predict(X, verbose=0),
+                               np.asarray(source.predict(X, verbose=0)), rtol=1e-5, atol=1e-6)
+
+
+Y = X.sum(axis=1, keepdims=True)
+
+
+def _resume_losses(a, b):
+    la = a.fit(X, Y, epochs=1, batch_size=4, verbose=0, shuffle=False).history["loss"]
+    lb = b.fit(X, Y, epochs=1, batch_size=4, verbose=0, shuffle=False).history["loss"]
+    np.testing.assert_allclose(la, lb, rtol=1e-5)
+
+
+def test_training_state_moves_to_keras3(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model.fit(X, Y, epochs=1, batch_size=2, verbose=0)
+    path = str(tmp_path / "c.keras")
+    model.save(path)
+    other = k3.saving.load_model(path)
+    assert int(other.optimizer.iterations) == 2
+    np.testing.assert_allclose(float(other.optimizer.learning_rate), 0.01, rtol=1e-6)
+    _resume_losses(model, other)
+
+
+def test_training_state_moves_from_keras3(tmp_path):
+    source = k3.Sequential([k3.Input((3,)), k3.layers.Dense(2), k3.layers.Dense(1)])
+    source.compile(k3.optimizers.Adam(0.01), "mse")
+    source.fit(X, Y, epochs=1, batch_size=2, verbose=0)
+    path = str(tmp_path / "k.keras")
+    source.save(path)
+    model = saving.load_model(path)
+    assert int(model.optimizer.iterations.numpy()) == 2
+    _resume_losses(source, model)
