@@ -21,7 +21,4 @@ from .ops.pool_ops import (  # noqa: F401
     avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, max_pool, max_pool1d, max_pool2d, max_pool3d,
     pool)
 
-try:  # tf.nn.top_k / in_top_k live with the sorting ops
-    from .ops.sort_ops import in_top_k, top_k  # noqa: F401
-except ImportError:  # pragma: no cover - sorting ops not available
-    pass
+from .ops.sort_ops import in_top_k, top_k  # noqa: F401 - tf.nn aliases of the sorting ops

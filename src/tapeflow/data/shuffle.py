@@ -23,15 +23,10 @@ __all__ = ["ShuffleDataset", "shuffle_indices", "buffer_shuffle"]
 
 def _resolve_seed(seed):
     """The op seed combined with tapeflow.random's global seed, if one is set."""
-    try:
-        from .. import random as _random
-        get_seed = getattr(_random, "get_seed", None)
-        if get_seed is not None:
-            g, s = get_seed(seed)
-            if g is not None or s is not None:
-                return [int(g or 0), int(s or 0)]
-    except Exception:  # noqa: BLE001 - the global-seed API is optional
-        pass
+    from .. import random as _random
+    g, s = _random.get_seed(seed)
+    if g is not None or s is not None:
+        return [int(g or 0), int(s or 0)]
     return None if seed is None else [int(seed)]
 
 
