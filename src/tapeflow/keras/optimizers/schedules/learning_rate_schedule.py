@@ -35,12 +35,8 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """lr * decay_rate ** (step / decay_steps), floored when `staircase`.
-
-    >>> round(float(ExponentialDecay(1.0, 2, 0.5, staircase=True)(3)), 4)
-    0.5
-    """
+class _StepDecay(LearningRateSchedule):
+    """Shared by the schedules of (lr0, decay_steps, decay_rate, staircase)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name=None):
@@ -50,16 +46,26 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def __call__(self, step):
+    def _progress(self, step):
+        """step / decay_steps, floored when `staircase`."""
         p = _f(step) / _f(self.decay_steps)
-        if self.staircase:
-            p = tf.math.floor(p)
-        return _f(self.initial_learning_rate) * tf.pow(_f(self.decay_rate), p)
+        return tf.math.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
                 "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StepDecay):
+    """lr * decay_rate ** (step / decay_steps), floored when `staircase`.
+
+    >>> round(float(ExponentialDecay(1.0, 2, 0.5, staircase=True)(3)), 4)
+    0.5
+    """
+
+    def __call__(self, step):
+        return _f(self.initial_learning_rate) * tf.pow(_f(self.decay_rate), self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -120,27 +126,11 @@ class PolynomialDecay(LearningRateSchedule):
                 "power": self.power, "cycle": self.cycle, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """lr / (1 + decay_rate * step / decay_steps)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step):
-        p = _f(step) / _f(self.decay_steps)
-        if self.staircase:
-            p = tf.math.floor(p)
-        return _f(self.initial_learning_rate) / (1.0 + _f(self.decay_rate) * p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _f(self.initial_learning_rate) / (1.0 + _f(self.decay_rate) * self._progress(step))
 
 
 def _cosine(frac, alpha):
