@@ -13,6 +13,8 @@ from .regression import *  # noqa: F401,F403
 from .regression import __all__ as _reg_all
 import sys as _sys
 
+from .._lookup import deserialize_callable as _deserialize_callable
+
 _h = _sys.modules[__name__ + ".hinge"]
 _p = _sys.modules[__name__ + ".probabilistic"]
 _r = _sys.modules[__name__ + ".regression"]
@@ -54,23 +56,7 @@ _FUNCTIONS = _functions()
 
 def deserialize(name, custom_objects=None):
     """Name (or {'class_name', 'config'} dict) -> loss function or Loss instance."""
-    if isinstance(name, dict):
-        cls = (custom_objects or {}).get(name["class_name"]) or _CLASSES.get(name["class_name"])
-        if cls is None:
-            raise ValueError(f"Unknown loss function: '{name['class_name']}'. Please ensure "
-                             "you are using a `keras.utils.custom_object_scope` and that this "
-                             "object is included in the scope.")
-        return cls.from_config(name.get("config", {}))
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name in _FUNCTIONS:
-        return _FUNCTIONS[name]
-    if name in _CLASSES:
-        return _CLASSES[name]()
-    raise ValueError(f"Unknown loss function: '{name}'. Please ensure you are using a "
-                     "`keras.utils.custom_object_scope` and that this object is included "
-                     "in the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize"
-                     "#registering_the_custom_object for details.")
+    return _deserialize_callable("loss function", _FUNCTIONS, _CLASSES, name, custom_objects)
 
 
 def serialize(loss):

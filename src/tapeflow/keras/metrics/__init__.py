@@ -6,6 +6,8 @@
 """
 import sys as _sys
 
+from .._lookup import deserialize_callable as _deserialize_callable
+
 from .accuracy_metrics import *  # noqa: F401,F403
 from .confusion_metrics import *  # noqa: F401,F403
 from .f_score_metrics import *  # noqa: F401,F403
@@ -35,22 +37,7 @@ _FUNCS = {n: o for n, o in vars(_mod).items()
 
 def deserialize(config, custom_objects=None):
     """Name or {'class_name', 'config'} -> metric function or Metric instance."""
-    custom = custom_objects or {}
-    if isinstance(config, dict):
-        cls = custom.get(config["class_name"]) or _CLASSES.get(config["class_name"])
-        if cls is None:
-            raise ValueError(f"Unknown metric function: '{config['class_name']}'.")
-        return cls.from_config(config.get("config", {}))
-    if config in custom:
-        return custom[config]
-    if config in _FUNCS:
-        return _FUNCS[config]
-    if config in _CLASSES:
-        return _CLASSES[config]()
-    raise ValueError(f"Unknown metric function: '{config}'. Please ensure you are using a "
-                     "`keras.utils.custom_object_scope` and that this object is included in "
-                     "the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize"
-                     "#registering_the_custom_object for details.")
+    return _deserialize_callable("metric function", _FUNCS, _CLASSES, config, custom_objects)
 
 
 def serialize(metric):
