@@ -152,19 +152,20 @@ _ONES = {}
 def ones_seed(t):
     """A Tensor of ones shaped like `t`: the default seed of a backward pass.
 
-    Small seeds are cached (jax arrays are immutable), which saves building
-    a fresh array on every `tape.gradient` call.
+    Small concrete seeds are cached (jax arrays are immutable), which saves
+    building a fresh array on every `tape.gradient` call; a traced target gets
+    a seed traced into the same program.
     """
+    from ..ops.dispatch import filled
     v = t._value
-    key = (v.shape, v.dtype)
-    a = _ONES.get(key)
-    if a is None:
-        import jax.numpy as jnp
-        if isinstance(v, jax.core.Tracer) or v.size > 4096:
-            a = jnp.ones(v.shape, v.dtype)
-        else:
-            a = jnp.asarray(np.ones(v.shape, v.dtype))
-            if not isinstance(a, jax.core.Tracer):
+    if isinstance(v, jax.core.Tracer):
+        a = filled(v.shape, 1, v.dtype, like=v)
+    else:
+        key = (v.shape, v.dtype)
+        a = _ONES.get(key)
+        if a is None:
+            a = filled(v.shape, 1, v.dtype)
+            if v.size <= 4096:
                 if len(_ONES) > 256:
                     _ONES.clear()
                 _ONES[key] = a

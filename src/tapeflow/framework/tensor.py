@@ -316,7 +316,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
                              f"{value!r}") from e
     if arr.dtype == object:
         return Tensor(arr)
-    return Tensor(jnp.asarray(arr))
+    return Tensor(jax.device_put(arr))  # a copy to the device; compiles nothing
 
 
 def constant(value, dtype=None, shape=None, name="Const"):

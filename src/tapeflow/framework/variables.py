@@ -83,6 +83,8 @@ class Variable:
                 t = math_ops.cast(t, dtype)
         value = t._value
         if isinstance(value, jax.core.Tracer):
+            if hooks.creator is not None:
+                hooks.creator.traced_initial_value()  # may redo the trace with concrete values
             raise ValueError(
                 "A Variable's initial value depends on a traced tensor inside a "
                 "tapeflow.function. Compute initial values eagerly (they are lifted "

@@ -44,6 +44,7 @@ class TraceContext:
         self.created = []  # variables created during this trace
         self.allow_creation = allow_creation
         self.cf_depth = 0  # >0 inside a traced cond/while/scan body
+        self.stage_unknown = False  # variables met mid-trace get traced copies (tracing.py)
 
     def remember(self, var):
         k = id(var)

@@ -104,6 +104,7 @@ class Function:
         self._autograph = autograph
         self._cache = {}
         self._state_vars = []  # every variable any trace of this function used
+        self._written_ids = set()  # ids of those some trace assigned (donated next time)
         self._traced_once = False
         self._created_any = False
         self._read_only = False  # backward functions never write variables back
@@ -126,10 +127,11 @@ class Function:
         """How many signatures have been traced so far."""
         return self._tracing_count
 
-    def _note_state(self, known):
+    def _note_state(self, known, written=()):
         self._traced_once = True
         ids = {id(v) for v in self._state_vars}
         self._state_vars.extend(v for v in known if id(v) not in ids)
+        self._written_ids.update(id(v) for v in written)
 
     # -- binding to instances -------------------------------------------------
     def __get__(self, instance, owner=None):

@@ -8,6 +8,7 @@ with them (`Retrace`); nothing is compiled before a trace succeeds.
 """
 import re
 import sys
+import time
 import traceback
 
 import jax
@@ -18,16 +19,22 @@ from .. import nest
 from ..autodiff import engine
 from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
 from ..framework.variables import HOOKS, Variable
-from .context import STACK, TraceContext, init_scope
+from .context import STACK, TraceContext, init_scope, staged
+from .memory import release_freed_memory
 
 _SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
               "Make sure the tf.Variable is only created once or created outside "
               "tf.function (this function tried to create a new variable on a later trace).")
 _DYN = object()  # marks a tensor output among static (Python) outputs
+_TRIM_AFTER_S = 0.05  # a first call this slow compiled a real program: trim after it
 
 
 class Retrace(Exception):
     """Raised inside a trace that touched variables it was not given as state."""
+
+
+class _Unstage(Retrace):
+    """A new variable's initial value came from a staged variable: redo, unstaged."""
 
 
 class _Creator:
@@ -42,9 +49,31 @@ class _Creator:
                 return value()
         return value
 
+    def traced_initial_value(self):
+        """Called when an initial value is traced: computed from staged variables, the
+        trace is redone with their concrete values; otherwise it is the caller's error."""
+        if self.ctx.stage_unknown:
+            raise _Unstage()
+
     def created(self, var):
         self.ctx.created.append(var)
         self.ctx.remember(var)
+        if self.ctx.stage_unknown:
+            _stage(var)
+
+
+def _stage(var):
+    """Makes a variable met mid-trace hold a traced copy of its value.
+
+    Such a trace is redone with the variable as an input, so nothing computed
+    from it is kept; staging it only stops jax from evaluating (and compiling
+    one tiny program per op and shape for) everything computed from it.
+    """
+    val = var._value
+    if isinstance(val, jax.Array) and not isinstance(val, jax.core.Tracer):
+        with staged():
+            var._value = jax.lax.optimization_barrier(val)
+        var._cached = None
 
 
 def _donate():
@@ -67,7 +96,7 @@ class Entry:
         self.rng_pre = []
 
     # -- tracing -------------------------------------------------------------
-    def _pure(self, known, written_idx, allow_creation, run):
+    def _pure(self, known, written_idx, allow_creation, run, stage_unknown=True):
         fn = self.function._python_fn
         known_ids = {id(v): i for i, v in enumerate(known)}
         wset = set(written_idx)
@@ -76,6 +105,7 @@ class Entry:
         def pure(w_vals, r_vals, arg_vals):
             ctx = TraceContext(allow_creation)
             ctx.known = known
+            ctx.stage_unknown = stage_unknown
             for i, val in list(zip(written_idx, w_vals)) + list(zip(rest_idx, r_vals)):
                 v = known[i]
                 ctx.remember(v)
@@ -95,6 +125,8 @@ class Entry:
                 if id(var) not in ctx.concrete:
                     ctx.remember(var)
                     ctx.discovered.append(var)
+                    if stage_unknown:
+                        _stage(var)
                 if ctx.cf_depth:
                     raise Retrace()
 
@@ -151,18 +183,26 @@ class Entry:
     def trace(self, arg_vals):
         """Traces (and compiles on first call) until the variable set is complete."""
         f = self.function
-        known, written = list(f._state_vars), []
+        known = list(f._state_vars)
+        written = [i for i, v in enumerate(known) if id(v) in f._written_ids]
+        stage = True  # variables met mid-trace hold traced copies (see `_stage`)
         for _ in range(8):
             allow = not f._traced_once and not f._created_any
             run = {}
-            pure = self._pure(known, written, allow, run)
+            pure = self._pure(known, written, allow, run, stage)
             donate = (0,) if _donate() and not f._read_only else ()
             jitted = jax.jit(pure, donate_argnums=donate)
             w_vars, r_vars = _partition(known, written)
             try:
                 self._keep_rng(w_vars + r_vars)
+                t0 = time.perf_counter()
                 res = jitted(_donatable(w_vars) if donate else [v._value for v in w_vars],
                              [v._value for v in r_vars], arg_vals)
+                if time.perf_counter() - t0 > _TRIM_AFTER_S:
+                    release_freed_memory()  # the compiler's scratch memory, back to the OS
+            except _Unstage:
+                stage = False
+                continue
             except Retrace:
                 ctx = run["ctx"]
                 f._created_any |= bool(ctx.created)
@@ -179,7 +219,7 @@ class Entry:
             self.known, self.written, self.jitted = known, written, jitted
             self.w_vars, self.r_vars, self._run = w_vars, r_vars, run
             self.out_vars = [known[i] for i in run["order"]]
-            f._note_state(known)
+            f._note_state(known, self.out_vars)
             return res
         raise RuntimeError("tapeflow.function: the set of variables kept changing while "
                            "tracing; create variables once, outside later calls.")
@@ -187,7 +227,7 @@ class Entry:
     def _keep_rng(self, variables):
         """Copies the RNG states' input values (donation deletes them) for gradient replay."""
         if self.keep_pre:
-            self.rng_pre = [(v, jnp.array(v._value, copy=True)) for v in variables
+            self.rng_pre = [(v, jax.device_put(v._value, may_alias=False)) for v in variables
                             if getattr(v, "_tapeflow_rng", False)]
 
     # -- calling ---------------------------------------------------------------
@@ -247,7 +287,7 @@ def _donatable(variables):
         v._cached = None
         x = v._value
         if sys.getrefcount(x) > 3:  # the attribute, `x` and getrefcount's argument
-            x = jnp.array(x, copy=True)
+            x = jax.device_put(x, may_alias=False)  # a copy that compiles nothing
         out.append(x)
     return out
 

@@ -6,13 +6,14 @@ Gradients are in array_grad.py.
 >>> tf.reshape(tf.range(6), [2, 3]).shape
 TensorShape([2, 3])
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import convert_to_tensor
-from .dispatch import nary, norm_axis, out, outs, static_int_list, unary, wrap
+from .dispatch import filled, nary, norm_axis, out, outs, static_int_list, unary, wrap
 
 # Names exported at tapeflow's top level.
 __all__ = ["zeros", "ones", "fill", "zeros_like", "ones_like", "range", "identity",
@@ -52,7 +53,7 @@ def zeros(shape, dtype=dtypes.float32, name=None):
     >>> zeros([2], 'int32').numpy().tolist()
     [0, 0]
     """
-    return wrap(jnp.zeros(_shape_arg(shape, "Fill"), _dt(dtype)))
+    return wrap(filled(_shape_arg(shape, "Fill"), 0, _dt(dtype)))
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
@@ -61,7 +62,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
     >>> ones((1, 2)).numpy().tolist()
     [[1.0, 1.0]]
     """
-    return wrap(jnp.ones(_shape_arg(shape, "Fill"), _dt(dtype)))
+    return wrap(filled(_shape_arg(shape, "Fill"), 1, _dt(dtype)))
 
 
 def fill(dims, value, name=None):
@@ -83,7 +84,7 @@ def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TF's name
     [0, 0]
     """
     x = unary(input)
-    return wrap(jnp.zeros(x._value.shape, _dt(dtype, x.dtype)))
+    return wrap(filled(x._value.shape, 0, _dt(dtype, x.dtype), like=x._value))
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
@@ -93,7 +94,7 @@ def ones_like(input, dtype=None, name=None):  # noqa: A002
     [[1.0]]
     """
     x = unary(input)
-    return wrap(jnp.ones(x._value.shape, _dt(dtype, x.dtype)))
+    return wrap(filled(x._value.shape, 1, _dt(dtype, x.dtype), like=x._value))
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
@@ -145,7 +146,7 @@ def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
     [1, 3]
     """
     x = unary(input)
-    return wrap(jnp.asarray(x._value.shape, dtype=dtypes.as_dtype(out_type)._np))
+    return wrap(jax.device_put(np.asarray(x._value.shape, dtypes.as_dtype(out_type)._np)))
 
 
 def rank(input, name=None):  # noqa: A002
@@ -154,7 +155,7 @@ def rank(input, name=None):  # noqa: A002
     >>> int(rank([[1, 2]]))
     2
     """
-    return wrap(jnp.asarray(unary(input).ndim, jnp.int32))
+    return wrap(jax.device_put(np.asarray(unary(input).ndim, np.int32)))
 
 
 def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
@@ -163,7 +164,8 @@ def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
     >>> int(size([[1, 2]]))
     2
     """
-    return wrap(jnp.asarray(unary(input)._value.size, dtypes.as_dtype(out_type)._np))
+    return wrap(jax.device_put(np.asarray(unary(input)._value.size,
+                                          dtypes.as_dtype(out_type)._np)))
 
 
 def reshape(tensor, shape, name=None):

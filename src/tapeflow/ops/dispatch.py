@@ -21,7 +21,7 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
 
 __all__ = ["wrap", "out", "outs", "unary", "binary", "nary", "norm_axis", "norm_axes",
-           "to_tensor", "static_int_list", "check_float"]
+           "to_tensor", "static_int_list", "check_float", "filled"]
 
 _new = object.__new__
 
@@ -52,6 +52,30 @@ def outs(values, op_type, inputs, attrs=None):
     if STATE.tapes:
         record(op_type, inputs, tuple(ts), attrs)
     return ts
+
+
+_HOST_FILL_MAX = 1 << 26  # bytes: larger constants are filled by a compiled program
+
+
+def filled(shape, value, np_dtype, like=None):
+    """A `shape` array of `value` that compiles nothing.
+
+    XLA compiles (and keeps, ~1.4 MiB each) one program per shape for a device
+    fill, so host-sized constants are filled by NumPy and copied over. Shaped
+    like a traced value (`like`), the fill becomes part of the traced program.
+
+    >>> filled((2,), 0, np.float32).tolist()
+    [0.0, 0.0]
+    """
+    if isinstance(like, jax.core.Tracer):
+        from ..function.context import staged
+        with staged():
+            return jax.numpy.full(shape, value, np_dtype)
+    np_dtype = np.dtype(np_dtype)
+    if int(np.prod(shape, dtype=np.int64)) * np_dtype.itemsize > _HOST_FILL_MAX:
+        return jax.numpy.full(shape, value, np_dtype)
+    host = np.zeros(shape, np_dtype) if value == 0 else np.full(shape, value, np_dtype)
+    return jax.device_put(host)
 
 
 def to_tensor(x, dtype=None, dtype_hint=None):

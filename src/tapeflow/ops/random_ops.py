@@ -12,10 +12,12 @@ An op seed gets its own state, derived from (global seed, op seed).
 >>> bool(tf.reduce_all(a == tf.random.uniform([2])))
 True
 """
+import functools
 import os
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor
@@ -133,14 +135,10 @@ def _val(x, dt):
 
 
 def _affine(z, mean, stddev, dt):
-    """mean + stddev * z; differentiable w.r.t. tensor mean/stddev."""
-    if any(isinstance(m, Tensor) or hasattr(m, "_as_tensor") for m in (mean, stddev)):
-        from . import math_ops
-        return math_ops.add(math_ops.multiply(wrap(z), to_tensor(stddev, dtype=dt)),
-                            to_tensor(mean, dtype=dt))
-    if not (isinstance(mean, (int, float)) and mean == 0 and stddev == 1):
-        z = z * jnp.asarray(stddev, z.dtype) + jnp.asarray(mean, z.dtype)
-    return wrap(z)
+    """mean + stddev * z for tensor mean/stddev (differentiable through them)."""
+    from . import math_ops
+    return math_ops.add(math_ops.multiply(wrap(z), to_tensor(stddev, dtype=dt)),
+                        to_tensor(mean, dtype=dt))
 
 
 def sample(kind, key, shape, dtype, a=None, b=None):
@@ -156,19 +154,33 @@ def sample(kind, key, shape, dtype, a=None, b=None):
         if not dt.is_floating:
             raise ValueError(f"Invalid dtype {dt.name} for random uniform")
         lo, hi = (0 if a is None else a), (1 if b is None else b)
-        u = jax.random.uniform(key, shape, npd)
         if any(isinstance(m, Tensor) or hasattr(m, "_as_tensor") for m in (lo, hi)):
             from . import math_ops
+            u = jax.random.uniform(key, shape, npd)
             lo_t, hi_t = to_tensor(lo, dtype=dt), to_tensor(hi, dtype=dt)
             return math_ops.add(math_ops.multiply(wrap(u), math_ops.subtract(hi_t, lo_t)), lo_t)
-        return wrap(u * jnp.asarray(hi - lo, npd) + jnp.asarray(lo, npd))
+        return wrap(_draw(key, shape, npd, "uniform", np.asarray(lo, npd),
+                          np.asarray(hi - lo, npd)))
     if not dt.is_floating:
         raise ValueError(f"Invalid dtype {dt.name} for random {kind}: a float dtype is needed")
-    if kind == "normal":
+    mean, std = 0.0 if a is None else a, 1.0 if b is None else b
+    if any(isinstance(m, Tensor) or hasattr(m, "_as_tensor") for m in (mean, std)):
+        return _affine(_draw(key, shape, npd, kind), mean, std, dt)
+    if isinstance(mean, (int, float)) and mean == 0 and std == 1:
+        return wrap(_draw(key, shape, npd, kind))
+    return wrap(_draw(key, shape, npd, kind, np.asarray(mean, npd), np.asarray(std, npd)))
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _draw(key, shape, npd, kind, shift=None, scale=None):
+    """shift + scale * (a standard draw): one compiled program per kind and shape."""
+    if kind == "uniform":
+        z = jax.random.uniform(key, shape, npd)
+    elif kind == "normal":
         z = jax.random.normal(key, shape, npd)
     else:
         z = jax.random.truncated_normal(key, -2.0, 2.0, shape, npd)
-    return _affine(z, 0.0 if a is None else a, 1.0 if b is None else b, dt)
+    return z if scale is None else z * scale + shift
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):

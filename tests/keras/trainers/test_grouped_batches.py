@@ -33,12 +33,18 @@ def test_group_of_views_stacks_without_copy():
     np.testing.assert_array_equal(execution._stack_leaf(a, b)._value, np.stack([a, b]))
 
 
-def fit_weights(spe):
+def linear_model(spe):
+    """A fixed-start linear classifier compiled with steps_per_execution=spe."""
     model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
     model.set_weights([np.full((6, 3), 0.1, "float32"), np.zeros(3, "float32")])
     model.compile(optimizer=keras.optimizers.Adam(0.05),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   steps_per_execution=spe)
+    return model
+
+
+def fit_weights(spe):
+    model = linear_model(spe)
     np.random.seed(11)
     hist = model.fit(X, Y, batch_size=8, epochs=2, verbose=0)
     return model.get_weights(), hist.history["loss"]
@@ -77,3 +83,24 @@ def test_shuffled_fit_same_for_every_steps_per_execution():
         np.testing.assert_allclose(a, r, rtol=1e-4, atol=1e-5)
         np.testing.assert_allclose(b, r, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(l4, l1, rtol=1e-5)
+
+
+def _fit_sizes(spe, sizes):
+    model = linear_model(spe)
+    np.random.seed(2)
+    for n in sizes:
+        model.fit(X[:n], Y[:n], batch_size=8, epochs=2, verbose=0)
+    return model
+
+
+def test_short_groups_reuse_the_one_loop_program():
+    # batch sizes per group: 45 samples -> [8, 8, 8, 8] [8, 5]; 24 -> one short group
+    # [8, 8, 8]; 40 -> [8, 8, 8, 8] [8]
+    sizes = [45, 24, 40, 45]
+    m4, m1 = _fit_sizes(4, sizes), _fit_sizes(1, sizes)
+    fn = m4.train_function
+    assert fn.looped.experimental_get_tracing_count() == 1  # every group of 8-row batches
+    assert fn.single.experimental_get_tracing_count() == 1  # the 5-row batch alone
+    assert int(m4.optimizer.iterations) == int(m1.optimizer.iterations) == 2 * (6 + 3 + 5 + 6)
+    for a, b in zip(m4.get_weights(), m1.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -60,6 +60,15 @@ def _loss_name(loss):
     return getattr(loss, "name", None) or getattr(loss, "__name__", "loss")
 
 
+def _batch_size(y_pred):
+    """The batch size as a float32 scalar (1.0 for a scalar output); static when known."""
+    y_pred = tf.convert_to_tensor(y_pred)
+    if not nx.rank(y_pred):
+        return tf.constant(1.0)
+    n = y_pred.shape[0]
+    return tf.constant(float(n)) if n is not None else tf.cast(tf.shape(y_pred)[0], tf.float32)
+
+
 class LossesContainer:
     """Computes the total compiled loss and tracks "loss" (and per-output losses)."""
 
@@ -110,8 +119,7 @@ class LossesContainer:
             else [None] * len(y_pred_flat)
         sws = _flat_outputs(sample_weight, self._output_names) if isinstance(
             sample_weight, (dict, list, tuple)) else [sample_weight] * len(y_pred_flat)
-        batch = tf.cast(tf.shape(y_pred_flat[0])[0], tf.float32) if y_pred_flat and \
-            nx.rank(tf.convert_to_tensor(y_pred_flat[0])) else tf.constant(1.0)
+        batch = _batch_size(y_pred_flat[0]) if y_pred_flat else tf.constant(1.0)
         terms = []
         for i, (loss, yt, yp, sw, w) in enumerate(zip(self._losses, y_true_flat, y_pred_flat,
                                                       sws, self._weights)):

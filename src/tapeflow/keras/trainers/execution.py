@@ -1,11 +1,14 @@
 """How a step runs: eagerly, as one compiled program, or k steps per compiled call.
 
-`make_step_function(step, eager)` returns `fn(batches)` taking a tuple of packed
-batches (one per step) and returning the last step's logs. Compiled: one
-`tapeflow.function` program; several same-shaped batches (steps_per_execution)
-are stacked (a zero-copy view when they are back-to-back slices of one block) and
-run by one compiled `tf.while_loop` around the step. At most `_IN_FLIGHT` compiled
-calls are queued ahead of the device.
+`make_step_function(step, eager, k)` returns `fn(batches)` taking a tuple of
+packed batches (one per step) and returning the last step's logs. Compiled with
+k == 1: one `tapeflow.function` program per batch shape. With k > 1
+(steps_per_execution), same-shaped NumPy batches are stacked (a zero-copy view
+when they are back-to-back slices of one block) and run by one compiled
+`tf.while_loop` around the step; a shorter group is zero-padded to k and the loop
+runs only its real steps, so one loop program serves every group of that batch
+shape. A batch of another shape (the short last one) runs as a single step. At
+most `_IN_FLIGHT` compiled calls are queued ahead of the device.
 
 >>> fn = make_step_function(lambda data: {"n": data[0]}, eager=True)
 >>> int(fn(((1,), (2,)))["n"])
@@ -47,11 +50,29 @@ def _args(batch):
     return nest.map_structure(_as_arg, batch)
 
 
-def _same_shapes(batches):
-    first = [getattr(v, "shape", None) for v in nest.flatten(batches[0])]
-    return all([getattr(v, "shape", None) for v in nest.flatten(b)] == first
-               for b in batches[1:]) and all(isinstance(v, np.ndarray)
-                                             for v in nest.flatten(batches))
+def _host(v):
+    """The NumPy array behind a leaf (a NumPy array or a Tensor over one), else None."""
+    if isinstance(v, np.ndarray):
+        return v
+    if type(v) is tf.Tensor and isinstance(v._value, np.ndarray):
+        return v._value
+    return None
+
+
+def _host_batches(batches):
+    """The batches with NumPy leaves, or None when some leaf lives elsewhere."""
+    out = []
+    for b in batches:
+        leaves = nest.flatten(b)
+        host = [_host(v) for v in leaves]
+        if any(h is None and v is not None for h, v in zip(host, leaves)):
+            return None
+        out.append(nest.pack_sequence_as(b, host))
+    return out
+
+
+def _shapes(batch):
+    return [getattr(v, "shape", None) for v in nest.flatten(batch)]
 
 
 def _consecutive(vs):
@@ -65,27 +86,36 @@ def _consecutive(vs):
                for i, v in enumerate(vs))
 
 
-def _stack_leaf(*vs):
-    """Stacks same-shaped arrays; back-to-back views of one block are re-viewed, not copied."""
-    if _consecutive(vs):
-        shape, strides = (len(vs),) + vs[0].shape, (vs[0].nbytes,) + vs[0].strides
+def _stack_leaf(*vs, k=None):
+    """Stacks same-shaped arrays along a new leading axis of length k (default: len(vs)).
+
+    Back-to-back views of one block are re-viewed, not copied; rows past len(vs)
+    (padding for a short group) are zeros that the loop never runs.
+    """
+    if vs[0] is None:
+        return None
+    k = len(vs) if k is None else k
+    if k == len(vs) and _consecutive(vs):
+        shape, strides = (k,) + vs[0].shape, (vs[0].nbytes,) + vs[0].strides
         return _as_arg(np.lib.stride_tricks.as_strided(vs[0], shape, strides, writeable=False))
-    return _as_arg(np.stack(vs))
+    block = np.zeros((k,) + vs[0].shape, vs[0].dtype)
+    for i, v in enumerate(vs):
+        block[i] = v
+    return _as_arg(block)
 
 
-def _stack(batches):
-    """k batches -> one structure of arrays with a leading k axis."""
-    return nest.map_structure(_stack_leaf, *batches)
+def _stack(batches, k=None):
+    """Same-shaped batches -> one structure of arrays with a leading axis of length k."""
+    return nest.map_structure(lambda *vs: _stack_leaf(*vs, k=k), *batches)
 
 
-def _loop_steps(step, stacked):
-    """Runs `step` over the leading axis with one compiled loop (steps_per_execution)."""
-    k = int(nest.flatten(stacked)[0].shape[0])
+def _loop_steps(step, stacked, n):
+    """Runs `step` on rows 0..n-1 of the leading axis with one compiled loop."""
     logs = step(nest.map_structure(lambda a: a[0], stacked))
 
     def body(i, logs):
         return i + 1, step(nest.map_structure(lambda a: tf.gather(a, i), stacked))
-    _, logs = tf.while_loop(lambda i, logs: i < k, body, (tf.constant(1), logs))
+    _, logs = tf.while_loop(lambda i, logs: i < n, body, (tf.constant(1), logs))
     return logs
 
 
@@ -109,7 +139,7 @@ def groups(batches, k):
         yield tuple(group)
 
 
-def make_step_function(step, eager):
+def make_step_function(step, eager, k=1):
     """`fn(batches)`: runs `step` on each batch in order; returns the last logs."""
     def run(batches):
         out = None
@@ -118,18 +148,37 @@ def make_step_function(step, eager):
         return out
     if eager:
         return lambda batches: run(tuple(_tensorize(b) for b in batches))
-    compiled = tf.function(run, jit_compile=True)
-    looped = tf.function(lambda stacked: _loop_steps(step, stacked), jit_compile=True)
-
+    single = tf.function(lambda batch: step(batch), jit_compile=True)
+    looped = tf.function(lambda stacked, n: _loop_steps(step, stacked, n), jit_compile=True)
     pending = collections.deque()
+    loop_shapes = []  # the batch shape the loop program runs (the first full group's)
 
-    def call(batches):
-        if len(batches) > 2 and _same_shapes(batches):
-            out = looped(_stack(batches))
-        else:
-            out = compiled(tuple(_args(b) for b in batches))
+    def queue(out):
         pending.append(out)
         if len(pending) > _IN_FLIGHT:  # bound the queue so inputs of queued calls don't pile up
             _wait(pending.popleft())
         return out
+
+    def call(batches):
+        host = _host_batches(batches) if k > 1 else None
+        if host is None:
+            out = None
+            for b in batches:
+                out = queue(single(_args(b)))
+            return out
+        first = _shapes(host[0])
+        if not loop_shapes and len(host) == k:
+            loop_shapes.append(first)
+        m = 0
+        while m < len(host) and _shapes(host[m]) == first:
+            m += 1
+        out = None
+        if loop_shapes and first == loop_shapes[0]:
+            n = _as_arg(np.asarray(m, np.int32))
+            out = queue(looped(_stack(host[:m], k=k), n))
+            host = host[m:]
+        for b in host:
+            out = queue(single(_args(b)))
+        return out
+    call.single, call.looped = single, looped  # for introspection (tracing counts)
     return call

@@ -184,7 +184,8 @@ class Trainer:
 
     # -- step functions --------------------------------------------------------
     def _make_function(self, step):
-        return make_step_function(step, self.run_eagerly)
+        k = getattr(self, "_steps_per_execution", 1)
+        return make_step_function(step, self.run_eagerly, k)
 
     def make_train_function(self, force=False):
         if getattr(self, "train_function", None) is None or force:
