@@ -227,7 +227,7 @@ class Entry:
     def _keep_rng(self, variables):
         """Copies the RNG states' input values (donation deletes them) for gradient replay."""
         if self.keep_pre:
-            self.rng_pre = [(v, jax.device_put(v._value, may_alias=False)) for v in variables
+            self.rng_pre = [(v, _copy(v._value)) for v in variables
                             if getattr(v, "_tapeflow_rng", False)]
 
     # -- calling ---------------------------------------------------------------
@@ -287,9 +287,17 @@ def _donatable(variables):
         v._cached = None
         x = v._value
         if sys.getrefcount(x) > 3:  # the attribute, `x` and getrefcount's argument
-            x = jax.device_put(x, may_alias=False)  # a copy that compiles nothing
+            x = _copy(x)
         out.append(x)
     return out
+
+
+def _copy(x):
+    """A fresh buffer with x's value; device_put copies without compiling a program."""
+    try:
+        return jax.device_put(x, may_alias=False)
+    except TypeError:  # jax before may_alias: a compiled copy
+        return jnp.array(x, copy=True)
 
 
 def _partition(known, written):
