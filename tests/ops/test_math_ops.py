@@ -226,3 +226,30 @@ def test_new_ops_and_their_gradients_inside_tf_function():
     derf = 2 / np.sqrt(np.pi) * np.exp(-x ** 2)
     want = np.array([1.0, 3.0, 4.0]) + 2 * x + soft + derf
     np.testing.assert_allclose(step().numpy(), want, rtol=1e-5)
+
+
+_HOLOMORPHIC = {
+    "sqrt": (tf.sqrt, np.sqrt), "rsqrt": (tf.math.rsqrt, lambda z: 1 / np.sqrt(z)),
+    "exp": (tf.exp, np.exp), "expm1": (tf.math.expm1, np.expm1), "log": (tf.math.log, np.log),
+    "log1p": (tf.math.log1p, np.log1p), "sin": (tf.sin, np.sin), "cos": (tf.cos, np.cos),
+    "tan": (tf.tan, np.tan), "asin": (tf.asin, np.arcsin), "acos": (tf.acos, np.arccos),
+    "atan": (tf.atan, np.arctan), "sinh": (tf.sinh, np.sinh), "cosh": (tf.cosh, np.cosh),
+    "tanh": (tf.tanh, np.tanh), "asinh": (tf.asinh, np.arcsinh),
+    "acosh": (tf.acosh, np.arccosh), "atanh": (tf.atanh, np.arctanh),
+    "sigmoid": (tf.sigmoid, lambda z: 1 / (1 + np.exp(-z))),
+    "reciprocal": (tf.math.reciprocal, lambda z: 1 / z), "square": (tf.square, np.square)}
+
+
+@pytest.mark.parametrize("name", sorted(_HOLOMORPHIC))
+def test_complex_gradients_are_conjugated(name):
+    """TF's convention: the gradient of a holomorphic f at z is conj(f'(z)) (seed 1)."""
+    f, ref = _HOLOMORPHIC[name]
+    z0 = np.array([0.3 + 0.4j, -0.7 + 0.2j, 0.5 - 0.6j, 1.8 + 0.1j])
+    z = tf.constant(z0)
+    with tf.GradientTape() as t:
+        t.watch(z)
+        y = f(z)
+    h = 1e-6  # central difference along the real axis = f'(z) for holomorphic f
+    np.testing.assert_allclose(t.gradient(y, z).numpy(),
+                               np.conj((ref(z0 + h) - ref(z0 - h)) / (2 * h)),
+                               rtol=1e-5, atol=1e-7)

@@ -100,13 +100,13 @@ def _abs(op, g):
 
 @RegisterGradient("Sqrt")
 def _sqrt(op, g):  # 1 / (2 sqrt(x))
-    return M.realdiv(M.multiply(g, 0.5), op.outputs[0])
+    return M.realdiv(M.multiply(g, 0.5), _c(op.outputs[0]))
 
 
 @RegisterGradient("Rsqrt")
 def _rsqrt(op, g):  # -y^3 / 2
     y = op.outputs[0]
-    return M.multiply(g, M.multiply(M.multiply(y, M.square(y)), -0.5))
+    return M.multiply(g, _c(M.multiply(M.multiply(y, M.square(y)), -0.5)))
 
 
 @RegisterGradient("Exp")
@@ -116,7 +116,7 @@ def _exp(op, g):
 
 @RegisterGradient("Expm1")
 def _expm1(op, g):
-    return M.multiply(g, M.exp(op.inputs[0]))
+    return M.multiply(g, _c(M.exp(op.inputs[0])))
 
 
 @RegisterGradient("Log")
@@ -126,78 +126,78 @@ def _log(op, g):  # 1/x
 
 @RegisterGradient("Log1p")
 def _log1p(op, g):  # 1/(1+x)
-    return M.realdiv(g, M.add(op.inputs[0], 1.0))
+    return M.realdiv(g, _c(M.add(op.inputs[0], 1.0)))
 
 
 @RegisterGradient("Sin")
 def _sin(op, g):
-    return M.multiply(g, M.cos(op.inputs[0]))
+    return M.multiply(g, _c(M.cos(op.inputs[0])))
 
 
 @RegisterGradient("Cos")
 def _cos(op, g):
-    return M.negative(M.multiply(g, M.sin(op.inputs[0])))
+    return M.negative(M.multiply(g, _c(M.sin(op.inputs[0]))))
 
 
 @RegisterGradient("Tan")
 def _tan(op, g):  # 1 + tan^2
-    return M.multiply(g, M.add(M.square(op.outputs[0]), 1.0))
+    return M.multiply(g, _c(M.add(M.square(op.outputs[0]), 1.0)))
 
 
 @RegisterGradient("Asin")
 def _asin(op, g):  # 1/sqrt(1-x^2)
-    return M.multiply(g, M.rsqrt(M.subtract(1.0, M.square(op.inputs[0]))))
+    return M.multiply(g, _c(M.rsqrt(M.subtract(1.0, M.square(op.inputs[0])))))
 
 
 @RegisterGradient("Acos")
 def _acos(op, g):
-    return M.negative(M.multiply(g, M.rsqrt(M.subtract(1.0, M.square(op.inputs[0])))))
+    return M.negative(M.multiply(g, _c(M.rsqrt(M.subtract(1.0, M.square(op.inputs[0]))))))
 
 
 @RegisterGradient("Atan")
 def _atan(op, g):  # 1/(1+x^2)
-    return M.realdiv(g, M.add(M.square(op.inputs[0]), 1.0))
+    return M.realdiv(g, _c(M.add(M.square(op.inputs[0]), 1.0)))
 
 
 @RegisterGradient("Sinh")
 def _sinh(op, g):
-    return M.multiply(g, M.cosh(op.inputs[0]))
+    return M.multiply(g, _c(M.cosh(op.inputs[0])))
 
 
 @RegisterGradient("Cosh")
 def _cosh(op, g):
-    return M.multiply(g, M.sinh(op.inputs[0]))
+    return M.multiply(g, _c(M.sinh(op.inputs[0])))
 
 
 @RegisterGradient("Tanh")
 def _tanh(op, g):  # 1 - y^2
-    return M.multiply(g, M.subtract(1.0, M.square(op.outputs[0])))
+    return M.multiply(g, _c(M.subtract(1.0, M.square(op.outputs[0]))))
 
 
 @RegisterGradient("Asinh")
 def _asinh(op, g):  # 1/sqrt(x^2+1)
-    return M.multiply(g, M.rsqrt(M.add(M.square(op.inputs[0]), 1.0)))
+    return M.multiply(g, _c(M.rsqrt(M.add(M.square(op.inputs[0]), 1.0))))
 
 
 @RegisterGradient("Acosh")
-def _acosh(op, g):  # 1/sqrt(x^2-1)
-    return M.multiply(g, M.rsqrt(M.subtract(M.square(op.inputs[0]), 1.0)))
+def _acosh(op, g):  # 1/sinh(y) (= 1/sqrt(x^2-1) for real x, right branch for complex)
+    return M.realdiv(g, _c(M.sinh(op.outputs[0])))
 
 
 @RegisterGradient("Atanh")
 def _atanh(op, g):  # 1/(1-x^2)
-    return M.realdiv(g, M.subtract(1.0, M.square(op.inputs[0])))
+    return M.realdiv(g, _c(M.subtract(1.0, M.square(op.inputs[0]))))
 
 
 @RegisterGradient("Sigmoid")
 def _sigmoid(op, g):  # y(1-y)
     y = op.outputs[0]
-    return M.multiply(g, M.multiply(y, M.subtract(1.0, y)))
+    return M.multiply(g, _c(M.multiply(y, M.subtract(1.0, y))))
 
 
 @RegisterGradient("Reciprocal")
 def _reciprocal(op, g):  # -y^2
-    return M.negative(M.multiply(g, M.square(op.outputs[0])))
+    return M.negative(M.multiply(g, _c(M.square(op.outputs[0]))))
 
 
 @RegisterGradient("Cast")
