@@ -8,6 +8,7 @@ import tapeflow as tf
 from ... import constraints, initializers, regularizers
 from ..input_spec import InputSpec
 from ..layer import Layer
+from .axes import normalized_axes
 
 __all__ = ["BatchNormalization"]
 
@@ -35,8 +36,7 @@ class BatchNormalization(Layer):
         self.supports_masking = True
 
     def _axes(self, rank):
-        axes = self.axis if isinstance(self.axis, list) else [self.axis]
-        return sorted(a % rank for a in axes)
+        return normalized_axes(self.axis, rank)
 
     def build(self, input_shape):
         shape = tf.TensorShape(input_shape)

@@ -3,6 +3,7 @@ import tapeflow as tf
 
 from ... import initializers
 from ..layer import Layer
+from .axes import normalized_axes
 
 __all__ = ["LayerNormalization"]
 
@@ -20,8 +21,7 @@ class LayerNormalization(Layer):
         self.supports_masking = True
 
     def _axes(self, rank):
-        axes = self.axis if isinstance(self.axis, list) else [self.axis]
-        return sorted(a % rank for a in axes)
+        return normalized_axes(self.axis, rank)
 
     def build(self, input_shape):
         shape = tf.TensorShape(input_shape)
