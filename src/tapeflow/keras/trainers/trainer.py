@@ -5,6 +5,8 @@ updates) runs as ONE compiled program through `tapeflow.function`, with model,
 optimizer and metric Variables threaded through as state; `steps_per_execution`
 batches run per call; `run_eagerly=True` runs the same Python step eagerly.
 """
+import collections
+
 import numpy as np
 
 import tapeflow as tf
@@ -32,6 +34,24 @@ def flatten_metrics_in_order(logs, metrics_names):
 def _batches(data, k):
     """One epoch's batches; in-memory arrays are gathered k batches at a time."""
     return data.epoch_batches(k) if isinstance(data, da.ArrayData) else data.epoch_batches()
+
+
+def _run_groups(fn, data, k, cbs, mode, batch_hooks):
+    """Runs one epoch's batches k at a time; yields each call's logs.
+
+    Batch hooks get the index of a group's first step before it runs and of its
+    last step after (one call per group with steps_per_execution, as tf.keras).
+    """
+    begin, end = getattr(cbs, f"on_{mode}_batch_begin"), getattr(cbs, f"on_{mode}_batch_end")
+    step = 0
+    for group in _groups(_batches(data, k), k):
+        if batch_hooks:
+            begin(step)
+        logs = fn(group)
+        step += len(group)
+        if batch_hooks:
+            end(step - 1, logs)
+        yield logs
 
 
 class Trainer:
@@ -237,14 +257,8 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            logs, step = None, 0
-            for group in _groups(_batches(data, k), k):
-                if batch_hooks:
-                    cbs.on_train_batch_begin(step)
-                logs = fn(group)
-                step += len(group)
-                if batch_hooks:
-                    cbs.on_train_batch_end(step - 1, logs)
+            logs = None
+            for logs in _run_groups(fn, data, k, cbs, "train", batch_hooks):
                 if self.stop_training:
                     break
             if logs is None:
@@ -286,14 +300,8 @@ class Trainer:
         self.reset_metrics()
         batch_hooks = cbs.wants_batch_hooks("test")
         cbs.on_test_begin()
-        logs, step = None, 0
-        for group in _groups(_batches(data, k), k):
-            if batch_hooks:
-                cbs.on_test_batch_begin(step)
-            logs = fn(group)
-            step += len(group)
-            if batch_hooks:
-                cbs.on_test_batch_end(step - 1, logs)
+        last = collections.deque(_run_groups(fn, data, k, cbs, "test", batch_hooks), maxlen=1)
+        logs = last[0] if last else None
         logs = to_python_logs(logs if logs is not None else self.get_metrics_result())
         cbs.on_test_end(logs)
         return logs
