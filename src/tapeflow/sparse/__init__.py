@@ -1,0 +1,9 @@
+"""`tf.sparse`: SparseTensor and the ops over it.
+
+>>> import tapeflow as tf
+>>> tf.sparse.to_dense(tf.sparse.from_dense([[0, 2]])).numpy().tolist()
+[[0, 2]]
+"""
+from .conversion import from_dense, to_dense, to_indicator  # noqa: F401
+from .sparse_spec import SparseTensorSpec  # noqa: F401
+from .sparse_tensor import SparseTensor  # noqa: F401
