@@ -91,7 +91,7 @@ def unique_object_name(base):
 def to_snake_case(name):
     """`'BatchNormalization'` -> `'batch_normalization'`."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
     return "private" + s if s.startswith("_") else s
 
 

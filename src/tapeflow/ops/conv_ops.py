@@ -202,6 +202,12 @@ def _conv(x, w, n, strides, padding, data_format, dilations, op, groups=1):
     in_sp = _spatial(x.shape.as_list(), n, cf)
     k_sp = tuple(w.shape.as_list()[:n])
     cin = x.shape[1] if cf else x.shape[-1]
+    if groups == 1 and w.shape[n] and cin != w.shape[n] and cin % w.shape[n] == 0:
+        groups = cin // w.shape[n]  # TF infers a grouped convolution from the filter depth
+        if w.shape[n + 1] % groups:
+            raise invalid_argument(f"output depth must be evenly divisible by number of "
+                                   f"groups: {w.shape[n + 1]} vs {groups} (filter shape "
+                                   f"{w.shape.as_list()})", op)
     if cin != w.shape[n] * groups:
         raise invalid_argument(f"input depth must be evenly divisible by filter depth: "
                                f"{cin} vs {w.shape[n]} (input shape {x.shape.as_list()}, "

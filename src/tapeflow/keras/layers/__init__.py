@@ -9,6 +9,21 @@ from .core.input_layer import Input, InputLayer  # noqa: F401
 from .core.lambda_layer import Lambda  # noqa: F401
 from .core.masking import Masking  # noqa: F401
 from .core.tf_op_layer import TFOpLambda  # noqa: F401
+from .convolutional.conv1d import Conv1D, Convolution1D  # noqa: F401
+from .convolutional.conv2d import Conv2D, Convolution2D  # noqa: F401
+from .convolutional.conv3d import Conv3D, Convolution3D  # noqa: F401
+from .convolutional.conv1d_transpose import (  # noqa: F401
+    Conv1DTranspose, Convolution1DTranspose)
+from .convolutional.conv2d_transpose import (  # noqa: F401
+    Conv2DTranspose, Convolution2DTranspose)
+from .convolutional.conv3d_transpose import (  # noqa: F401
+    Conv3DTranspose, Convolution3DTranspose)
+from .convolutional.depthwise_conv1d import DepthwiseConv1D  # noqa: F401
+from .convolutional.depthwise_conv2d import DepthwiseConv2D  # noqa: F401
+from .convolutional.separable_conv1d import (  # noqa: F401
+    SeparableConv1D, SeparableConvolution1D)
+from .convolutional.separable_conv2d import (  # noqa: F401
+    SeparableConv2D, SeparableConvolution2D)
 from .merging.add import Add, add  # noqa: F401
 from .merging.average import Average, average  # noqa: F401
 from .merging.concatenate import Concatenate, concatenate  # noqa: F401
