@@ -11,7 +11,7 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)  # TF has float64/int64 tensors
 
-from .autodiff.engine import NotDifferentiable, RegisterGradient  # noqa: E402
+from .framework.gradient_registry import NotDifferentiable, RegisterGradient  # noqa: E402
 from .autodiff.tape import GradientTape, UnconnectedGradients  # noqa: E402
 from .autodiff.custom_gradient import custom_gradient  # noqa: E402
 from .framework import dtypes, errors  # noqa: E402

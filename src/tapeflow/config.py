@@ -11,7 +11,7 @@ import types
 
 import jax
 
-from .function.context import STACK
+from .framework.context import STACK
 
 __all__ = ["list_physical_devices", "list_logical_devices", "run_functions_eagerly",
            "functions_run_eagerly", "experimental", "device", "set_visible_devices",

@@ -26,7 +26,7 @@ import inspect
 from .. import nest
 from ..framework import variables as _variables
 from ..framework.tensor import Tensor, convert_to_tensor
-from . import engine
+from ..framework import recording
 
 __all__ = ["custom_gradient"]
 
@@ -64,7 +64,7 @@ def _call(f, args, kwargs):
 
     _variables.HOOKS.access = on_access
     try:
-        with engine.stop_recording():
+        with recording.stop_recording():
             result, grad_fn = f(*args, **kwargs)
     finally:
         _variables.HOOKS.access = prev_hook
@@ -84,8 +84,8 @@ def _call(f, args, kwargs):
         t._value = convert_to_tensor(r)._value
         outputs.append(t)
     rule = _make_rule(grad_fn, len(flat_args), used_vars, flat_res)
-    if engine.STATE.tapes:
-        engine.record(getattr(f, "__name__", "CustomGradient"), inputs, tuple(outputs),
+    if recording.STATE.tapes:
+        recording.record(getattr(f, "__name__", "CustomGradient"), inputs, tuple(outputs),
                       None, rule)
     return nest.pack_sequence_as(result, outputs)
 

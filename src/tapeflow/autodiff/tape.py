@@ -14,7 +14,8 @@ import logging
 from .. import nest
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
-from . import engine
+from ..framework import recording
+from .backward import backward, ones_seed
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 
@@ -68,10 +69,10 @@ class GradientTape:
 
     def _push(self):
         self._recording = True
-        engine.STATE.tapes.append(self)
+        recording.STATE.tapes.append(self)
 
     def _pop(self):
-        tapes = engine.STATE.tapes
+        tapes = recording.STATE.tapes
         for i in range(len(tapes) - 1, -1, -1):
             if tapes[i] is self:
                 del tapes[i]
@@ -91,7 +92,7 @@ class GradientTape:
                 self._watched_vars[id(t)] = t
                 self._var_reads.setdefault(id(t), [])
             elif isinstance(t, Tensor):
-                if t._value.dtype not in engine.DIFFERENTIABLE:
+                if t._value.dtype not in recording.DIFFERENTIABLE:
                     _log.warning("The dtype of the watched tensor must be floating "
                                  "(e.g. tf.float32), got %r", t.dtype)
                 self._watched[id(t)] = t
@@ -118,7 +119,7 @@ class GradientTape:
         """Context manager pausing this tape (`with tape.stop_recording():`)."""
         if not self._recording:
             raise ValueError("Tape must be recording in order to stop recording.")
-        return engine.stop_recording([self])
+        return recording.stop_recording([self])
 
     def reset(self):
         """Clears everything recorded so far, as if a fresh tape replaced this one."""
@@ -153,16 +154,16 @@ class GradientTape:
         """One backward pass; returns a list of gradients (None when unconnected)."""
         targets = [t if type(t) is Tensor else convert_to_tensor(t) for t in targets]
         if output_gradients is None:
-            seeds = [engine.ones_seed(t) for t in targets]
+            seeds = [ones_seed(t) for t in targets]
         else:
-            seeds = [engine.ones_seed(t) if g is None else convert_to_tensor(g, dtype=t.dtype)
+            seeds = [ones_seed(t) if g is None else convert_to_tensor(g, dtype=t.dtype)
                      for t, g in zip(targets, output_gradients)]
         ids = [self._source_ids(s) for s in sources]
         wanted = [k for ks in ids for k in ks]
         # No pause needed: a non-persistent tape stopped recording in `_begin`,
         # and a persistent tape differentiated inside its context records its
         # own backward pass (as TF does), so it can be differentiated again.
-        grads = engine.backward(self._records, targets, seeds, wanted)
+        grads = backward(self._records, targets, seeds, wanted)
         out = []
         for ks in ids:
             parts = [grads[k] for k in ks if k in grads]
@@ -202,7 +203,7 @@ class GradientTape:
             if not isinstance(s, (Tensor, Variable)):
                 raise ValueError(f"Sources must be tensors or variables; got {s!r} of type "
                                  f"{type(s).__name__}.")
-            if s.dtype._np not in engine.DIFFERENTIABLE:
+            if s.dtype._np not in recording.DIFFERENTIABLE:
                 _log.warning("The dtype of the source tensor must be floating (e.g. "
                              "tf.float32) when calling GradientTape.gradient, got %r", s.dtype)
             else:

@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..autodiff.engine import STATE
+from ..framework.recording import STATE
 from . import dtypes
 from .tensor import Tensor, convert_to_tensor
 from .tensor_shape import TensorShape
@@ -108,7 +108,8 @@ class Variable:
             trainable = synchronization != VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
         # Eager TF 2 does not uniquify names: every unnamed variable is 'Variable:0'.
-        self._name = (name or "Variable").rsplit(":", 1)[0] + ":0"
+        from .name_scope import scoped_name
+        self._name = scoped_name((name or "Variable").rsplit(":", 1)[0]) + ":0"
         self._uid = next(_uid)
         self._constraint = constraint
         self._aggregation = aggregation

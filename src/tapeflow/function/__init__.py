@@ -2,14 +2,14 @@
 
 Names in `__all__` are exported at tapeflow's top level.
 """
-from .context import executing_eagerly, get_static_value, init_scope, inside_function
+from ..framework.context import executing_eagerly, get_static_value, init_scope, inside_function
 from .polymorphic import ConcreteFunction, Function, function
 from .printing import print  # noqa: A004 - tf.print
 from .tensor_spec import TensorSpec
 from .. import config  # noqa: E402 - tf.config (imports .context)
 from ..config import device  # noqa: E402
-from ..ops.control_flow import case, cond, switch_case, while_loop  # noqa: E402
-from ..ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: E402
+from .control_flow import case, cond, switch_case, while_loop  # noqa: E402
+from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: E402
 
 __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "init_scope", "print",
            "cond", "case", "switch_case", "while_loop", "map_fn", "scan", "foldl", "foldr",

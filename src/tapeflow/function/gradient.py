@@ -7,7 +7,7 @@ backward is itself a Function, so an outer tape recording it gets another
 PartitionedCall: second-order gradients work the same way.
 """
 from .. import nest
-from ..autodiff import engine
+from ..framework import recording
 from ..framework.tensor import Tensor
 
 __all__ = ["call_recorded"]
@@ -33,7 +33,7 @@ def call_recorded(entry, leaves, vals):
     inputs = tuple(float_args) + tuple(var_reads)
     if outs:
         grad_fn = _make_grad_fn(entry, arg_tensors, float_args, float_vars, outs, rng_before)
-        engine.record("PartitionedCall", inputs, tuple(outs), {"f": f._name}, grad_fn)
+        recording.record("PartitionedCall", inputs, tuple(outs), {"f": f._name}, grad_fn)
     return result
 
 

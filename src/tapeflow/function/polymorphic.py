@@ -20,10 +20,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import nest
-from ..autodiff import engine
+from ..framework import recording
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
-from .context import STACK, current_trace
+from ..framework.context import STACK, current_trace
 from .tensor_spec import TensorSpec, check_against
 from .tracing import Entry, strip
 
@@ -163,7 +163,7 @@ class Function:
         if STACK.run_eagerly or current_trace() is not None:
             return self._python_fn(*args, **kwargs)  # eager, or inlined into the outer trace
         fast = self._fast_key(args) if not kwargs and self._simple else None
-        if fast is not None and not engine.STATE.tapes:
+        if fast is not None and not recording.STATE.tapes:
             entry = self._fast.get(fast)
             if entry is not None and entry.jitted is not None:
                 return entry.pack(entry.call_values([a._value for a in args]))
@@ -174,7 +174,7 @@ class Function:
             self._fast[fast] = entry
         leaves = nest.flatten((args, kwargs))
         vals = _values(leaves)
-        if engine.recording_tapes():
+        if recording.recording_tapes():
             from .gradient import call_recorded
             return call_recorded(entry, leaves, vals)
         return entry.pack(entry.call_values(vals))

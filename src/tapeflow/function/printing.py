@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import nest
 from ..framework.tensor import Tensor
-from .context import current_trace, staged
+from ..framework.context import current_trace, staged
 
 __all__ = ["print"]
 

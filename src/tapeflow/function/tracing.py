@@ -16,10 +16,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import nest
-from ..autodiff import engine
+from ..framework import recording
 from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
 from ..framework.variables import HOOKS, Variable
-from .context import STACK, TraceContext, init_scope, staged
+from ..framework.context import STACK, TraceContext, init_scope, staged
 from .memory import release_freed_memory
 
 _SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
@@ -130,9 +130,9 @@ class Entry:
                 if ctx.cf_depth:
                     raise Retrace()
 
-            saved = (HOOKS.access, HOOKS.creator, engine.STATE.tapes)
+            saved = (HOOKS.access, HOOKS.creator, recording.STATE.tapes)
             HOOKS.access, HOOKS.creator = access, _Creator(ctx)
-            engine.STATE.tapes = []
+            recording.STATE.tapes = []
             STACK.traces.append(ctx)
             run["ctx"] = ctx
             try:
@@ -156,7 +156,7 @@ class Entry:
                 return outs, [known[i]._value for i in order]
             finally:
                 STACK.traces.pop()
-                HOOKS.access, HOOKS.creator, engine.STATE.tapes = saved
+                HOOKS.access, HOOKS.creator, recording.STATE.tapes = saved
                 ctx.restore()
         return pure
 

@@ -1,5 +1,5 @@
 """Gradient rules of array_ops and slicing, one per op type."""
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 

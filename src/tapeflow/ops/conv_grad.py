@@ -7,7 +7,7 @@ The three conv primitives are bilinear, so they close under differentiation:
 Pooling: MaxPool -> MaxPoolGrad -> MaxPoolGradGrad -> MaxPoolGrad ...,
 AvgPool <-> AvgPoolGrad.
 """
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import conv_ops as C
 from . import pool_ops as P
 

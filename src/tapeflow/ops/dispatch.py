@@ -14,8 +14,9 @@ the matching `*_grad.py` module, registered by op type.
 import jax
 import numpy as np
 
-from ..autodiff.engine import DIFFERENTIABLE, STATE, record
+from ..framework.recording import DIFFERENTIABLE, STATE, record
 from ..framework import dtypes
+from ..framework.context import staged
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
@@ -68,7 +69,6 @@ def filled(shape, value, np_dtype, like=None):
     [0.0, 0.0]
     """
     if isinstance(like, jax.core.Tracer):
-        from ..function.context import staged
         with staged():
             return jax.numpy.full(shape, value, np_dtype)
     np_dtype = np.dtype(np_dtype)

@@ -1,7 +1,7 @@
 """Gradient of Einsum: another einsum of the output gradient with the other inputs."""
 import jax.numpy as jnp
 
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import einsum_ops as E
 from .dispatch import wrap
 

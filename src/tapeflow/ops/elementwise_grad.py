@@ -1,7 +1,7 @@
 """Gradient rules of elementwise_ops, written with tapeflow ops only."""
 import math
 
-from ..autodiff.engine import NotDifferentiable, RegisterGradient
+from ..framework.gradient_registry import NotDifferentiable, RegisterGradient
 from . import array_ops as A
 from . import elementwise_ops as E
 from . import math_ops as M

@@ -1,6 +1,6 @@
 """Gradient rules of gather_ops. A gather's gradient is a scatter-add and vice versa,
 so gradients of any order exist."""
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import gather_ops as G
 from . import math_ops as M

@@ -1,7 +1,7 @@
 """Gradient rules of layout_ops (Tile, Pad, ReverseV2, Roll, ReverseSequence)."""
 import builtins
 
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 from . import layout_ops as L

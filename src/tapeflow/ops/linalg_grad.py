@@ -4,7 +4,7 @@ Real-valued inputs are assumed for the decompositions (cholesky, eigh, svd,
 pinv). Eigenvector / singular-vector gradients assume distinct eigen/singular
 values (pairs with equal values contribute 0 instead of inf).
 """
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import linalg_ops as L
 from . import math_ops as M

@@ -5,7 +5,7 @@ them back to each input's shape. `op.inputs`/`op.outputs` are Tensors.
 """
 import numpy as np
 
-from ..autodiff.engine import NotDifferentiable, RegisterGradient
+from ..framework.gradient_registry import NotDifferentiable, RegisterGradient
 from . import array_ops as A
 from . import elementwise_ops as E
 from . import math_ops as M

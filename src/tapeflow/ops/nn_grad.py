@@ -1,7 +1,7 @@
 """Gradient rules of nn_ops, written with tapeflow ops (so they nest)."""
 import math
 
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 from . import nn_ops as N

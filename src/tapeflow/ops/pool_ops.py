@@ -13,9 +13,9 @@ array([ 5.,  7., 13., 15.], dtype=float32)
 """
 import jax.numpy as jnp
 from jax import lax
-from jax._src.lax.windowed_reductions import _select_and_gather_add, _select_and_scatter_add
 
 from ..framework.errors import invalid_argument
+from ..framework.jax_compat import select_and_gather_add, select_and_scatter_add
 from .conv_ops import _channels_first, _pad_pairs, _spatial_list
 from .dispatch import check_float, out, unary
 
@@ -60,7 +60,7 @@ def max_pool_raw(x, a):
 def max_pool_grad_raw(x, g, a):
     """Routes each window's gradient to its (first) maximum."""
     g = unary(g)
-    v = _select_and_scatter_add(g._value, x._value, lax.ge_p, a["window"], a["strides"],
+    v = select_and_scatter_add(g._value, x._value, lax.ge_p, a["window"], a["strides"],
                                 a["pads"])
     return out(v, "MaxPoolGrad", (x, g), a)
 
@@ -69,7 +69,7 @@ def max_pool_grad_grad_raw(x, gg, a):
     """Reads `gg` at each window's maximum (the transpose of MaxPoolGrad)."""
     gg = unary(gg)
     ones = (1,) * x.ndim
-    v = _select_and_gather_add(gg._value, x._value, lax.ge_p, a["window"], a["strides"],
+    v = select_and_gather_add(gg._value, x._value, lax.ge_p, a["window"], a["strides"],
                                a["pads"], ones, ones)
     return out(v, "MaxPoolGradGrad", (x, gg), a)
 

@@ -1,5 +1,5 @@
 """Gradient rule of cumulative_logsumexp (the other reduction_ops are compositions)."""
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R

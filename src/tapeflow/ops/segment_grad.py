@@ -1,7 +1,7 @@
 """Gradient rules of segment_ops: segment sums and gathers are each other's adjoints."""
 import jax.numpy as jnp
 
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 from . import segment_ops as S

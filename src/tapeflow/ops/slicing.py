@@ -14,7 +14,7 @@ import builtins
 import jax.numpy as jnp
 import numpy as np
 
-from ..autodiff.engine import RegisterGradient
+from ..framework.gradient_registry import RegisterGradient
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor
 from .dispatch import out, unary

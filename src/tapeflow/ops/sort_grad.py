@@ -1,5 +1,5 @@
 """Gradient rules of sort_ops: top_k scatters back, sort un-permutes."""
-from ..autodiff.engine import NotDifferentiable, RegisterGradient
+from ..framework.gradient_registry import NotDifferentiable, RegisterGradient
 from . import array_ops as A
 from . import math_ops as M
 from . import sort_ops as S

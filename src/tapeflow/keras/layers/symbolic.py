@@ -10,7 +10,7 @@ import jax
 import tapeflow as tf
 
 from ... import nest
-from ...autodiff.engine import stop_recording
+from ...framework.recording import stop_recording
 from ...framework.tensor import Tensor
 from ..keras_tensor import KerasTensor
 from . import call_context

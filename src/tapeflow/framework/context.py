@@ -1,4 +1,4 @@
-"""Tracing context shared by tapeflow.function, control flow and tf.random.
+"""The trace stack: tracing context shared by tapeflow.function, control flow and tf.random.
 
 A trace pushes a `TraceContext` on a thread-local stack; while it is there
 `executing_eagerly()` is False and variables hold tracers. `init_scope()`
@@ -15,7 +15,9 @@ import threading
 import jax
 import numpy as np
 
-from ..framework.variables import HOOKS
+from .jax_compat import eager_constant_folding
+from .tensor import convert_to_tensor
+from .variables import HOOKS
 
 __all__ = ["executing_eagerly", "init_scope", "get_static_value", "inside_function", "staged"]
 
@@ -119,10 +121,6 @@ def staged():
     stay concrete; control-flow primitives and print callbacks must still be
     staged into the program even when their operands happen to be constants.
     """
-    try:
-        from jax._src.config import eager_constant_folding
-    except ImportError:  # pragma: no cover - other jax layouts
-        return contextlib.nullcontext()
     return eager_constant_folding(False)
 
 
@@ -133,7 +131,6 @@ def get_static_value(tensor, partial=False):
     >>> get_static_value(tf.constant([1, 2]))
     array([1, 2], dtype=int32)
     """
-    from ..framework.tensor import convert_to_tensor
     if tensor is None:
         return None
     v = convert_to_tensor(tensor)._value

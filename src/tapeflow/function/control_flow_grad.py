@@ -27,8 +27,8 @@ mode through an unbounded compiled loop needs a static trip-count bound.
 import jax
 
 from .. import nest
-from ..autodiff import engine
-from ..framework import errors
+from ..autodiff.tape import GradientTape, UnconnectedGradients
+from ..framework import errors, recording
 from ..framework.tensor import Tensor, convert_to_tensor
 
 __all__ = ["recorded_cond", "record_undifferentiable_while", "discover"]
@@ -42,12 +42,12 @@ class _WatchAll(dict):
 
 
 def _float(t):
-    return t._value.dtype in engine.DIFFERENTIABLE
+    return t._value.dtype in recording.DIFFERENTIABLE
 
 
 def _outer_watched():
     ids = {}
-    for tape in engine.recording_tapes():
+    for tape in recording.recording_tapes():
         ids.update(tape._watched)
     return ids
 
@@ -59,12 +59,11 @@ def discover(fns, scope, args=()):
     jaxpr (`args` are abstract shapes there), so nothing they do reaches the
     program and variables keep their values.
     """
-    from ..autodiff.tape import GradientTape
     watched = _outer_watched()
     caps, cap_ids, variables, var_ids = [], set(), [], set()
 
     def dry(fn, vals):
-        with engine.stop_recording():
+        with recording.stop_recording():
             tape = GradientTape(watch_accessed_variables=True)
             tape._watched = _WatchAll()
             with tape:
@@ -77,7 +76,7 @@ def discover(fns, scope, args=()):
                     cap_ids.add(k)
                     caps.append(x)
         for v in tape._watched_vars.values():
-            if id(v) not in var_ids and v._value.dtype in engine.DIFFERENTIABLE:
+            if id(v) not in var_ids and v._value.dtype in recording.DIFFERENTIABLE:
                 var_ids.add(id(v))
                 variables.append(v)
 
@@ -90,7 +89,6 @@ def discover(fns, scope, args=()):
 
 
 def _branch_grad(fn, caps, variables, dys):
-    from ..autodiff.tape import GradientTape, UnconnectedGradients
 
     def grad():
         with GradientTape(watch_accessed_variables=False) as tape:
@@ -116,7 +114,7 @@ def recorded_cond(pred, true_fn, false_fn, keep_state, plain_cond, traced_cond, 
     """
     caps, variables = discover([true_fn, false_fn], scope_cls())
     reads = [v._as_tensor() for v in variables]
-    with engine.stop_recording():
+    with recording.stop_recording():
         result = plain_cond(pred, true_fn, false_fn, keep_state)
     outs = [o for o in nest.flatten(result) if isinstance(o, Tensor) and _float(o)]
     inputs = tuple(caps) + tuple(reads)
@@ -127,7 +125,7 @@ def recorded_cond(pred, true_fn, false_fn, keep_state, plain_cond, traced_cond, 
         grads = traced_cond(pred, _branch_grad(true_fn, caps, variables, dys),
                          _branch_grad(false_fn, caps, variables, dys), False)
         return list(grads)
-    engine.record("Cond", inputs, tuple(outs), {}, grad_fn)
+    recording.record("Cond", inputs, tuple(outs), {}, grad_fn)
     return result
 
 
@@ -142,13 +140,13 @@ def record_undifferentiable_while(lv, run, body, scope):
                 for x in nest.flatten(lv)]
     caps, variables = discover([body], scope, (abstract,))
     reads = [v._as_tensor() for v in variables]
-    with engine.stop_recording():
+    with recording.stop_recording():
         result = run()
     ins = tuple(x for x in nest.flatten(lv) if isinstance(x, Tensor) and _float(x))
     ins = ins + tuple(caps) + tuple(reads)
     outs = tuple(x for x in nest.flatten(result) if isinstance(x, Tensor) and _float(x))
     if ins and outs:
-        engine.record("While", ins, outs, {}, _while_grad)
+        recording.record("While", ins, outs, {}, _while_grad)
     return result
 
 

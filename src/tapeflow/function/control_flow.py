@@ -20,10 +20,12 @@ import jax.numpy as jnp
 from jax import lax
 
 from .. import nest
-from ..autodiff.engine import recording_tapes
+from ..framework.context import current_trace, staged
+from ..framework.errors import invalid_argument
+from ..framework.recording import recording_tapes
 from ..framework.tensor import Tensor, convert_to_tensor
-from ..function.context import current_trace, staged
-from . import array_ops, math_ops
+from ..ops import array_ops, math_ops
+from .control_flow_grad import record_undifferentiable_while, recorded_cond
 
 __all__ = ["cond", "case", "switch_case", "while_loop"]
 
@@ -108,7 +110,6 @@ def _plain_cond(p, true_fn, false_fn, keep_state):
 def _traced_cond(p, true_fn, false_fn, keep_state):
     """lax.cond; under a recording tape, one "Cond" op (see control_flow_grad.py)."""
     if recording_tapes():
-        from .control_flow_grad import recorded_cond
         return recorded_cond(p, true_fn, false_fn, keep_state, _plain_cond, _traced_cond,
                              _Scope)
     return _plain_cond(p, true_fn, false_fn, keep_state)
@@ -160,7 +161,6 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     if exclusive:
         vals = [_t(p)._value for p, _ in pairs]
         if not any(_is_traced(v) for v in vals) and sum(bool(v) for v in vals) > 1:
-            from ..framework.errors import invalid_argument
             raise invalid_argument("Input error: exclusive=True and more than one predicate "
                                    "evaluated as True.", "Case")
 
@@ -235,7 +235,6 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if recording_tapes():
         if isinstance(maximum_iterations, int):
             return _unrolled_while(call, cond_fn, body_fn, lv, maximum_iterations)
-        from .control_flow_grad import record_undifferentiable_while
         return record_undifferentiable_while(
             lv, lambda: _lax_while(call, cond_fn, body_fn, lv, maximum_iterations),
             lambda vals: call(body_fn, _pack(lv, vals)), _Scope())

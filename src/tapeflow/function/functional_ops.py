@@ -14,10 +14,12 @@ import jax
 from jax import lax
 
 from .. import nest
-from ..autodiff.engine import recording_tapes
-from ..function.context import current_trace, staged
-from . import array_ops, math_ops
+from ..framework import dtypes
+from ..framework.context import current_trace, staged
+from ..framework.recording import recording_tapes
+from ..ops import array_ops, math_ops
 from .control_flow import _pack, _Scope, _t, _vals
+from .functional_ops_grad import recorded_scan
 
 __all__ = ["map_fn", "scan", "foldl", "foldr", "vectorized_map"]
 
@@ -46,7 +48,6 @@ def _scan(step, carry, elems, reverse=False, keep_state=True):
     if current_trace() is None or (n == 0 and recording_tapes()):
         return _python_scan(step, carry, elems, n, reverse)
     if recording_tapes():
-        from .functional_ops_grad import recorded_scan
         return recorded_scan(step, carry, elems, reverse, _lax_scan, _scan, _Scope, keep_state)
     return _lax_scan(step, carry, elems, reverse, keep_state)
 
@@ -98,7 +99,6 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
     sig = fn_output_signature if fn_output_signature is not None else dtype
     _, ys = _scan(lambda c, x: (c, fn(x)), (), elems)
     if sig is not None:
-        from ..framework import dtypes
         sigs = nest.flatten(sig)
         leaves = nest.flatten(ys)
         if len(sigs) == len(leaves):

@@ -22,15 +22,18 @@ array([2., 4.], dtype=float32)
 import jax
 
 from .. import nest
-from ..autodiff import engine
+from ..autodiff.tape import GradientTape, UnconnectedGradients
+from ..framework import recording
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..ops import array_ops
+from .control_flow import _pack
 from .control_flow_grad import discover
 
 __all__ = ["recorded_scan"]
 
 
 def _float(t):
-    return isinstance(t, Tensor) and t._value.dtype in engine.DIFFERENTIABLE
+    return isinstance(t, Tensor) and t._value.dtype in recording.DIFFERENTIABLE
 
 
 def _floats(struct):
@@ -56,7 +59,6 @@ def recorded_scan(step, carry, elems, reverse, lax_scan, scan, scope_cls, keep_s
     `scan` is the traced scan entry point (used for the gradient, so that it
     is recorded in turn); gradient reruns never keep variable assignments.
     """
-    from .control_flow import _pack
     carry, elems = _read(carry), _read(elems)
 
     def dry_step(cv, xv):
@@ -68,7 +70,7 @@ def recorded_scan(step, carry, elems, reverse, lax_scan, scan, scope_cls, keep_s
     def saving_step(c, x):
         new_c, y = step(c, x)
         return new_c, (y, c)
-    with engine.stop_recording():
+    with recording.stop_recording():
         final, (ys, saved) = lax_scan(saving_step, carry, elems, reverse, keep_state)
     ins = tuple(_floats(carry) + _floats(elems) + caps + reads)
     outs = tuple(_floats(final) + _floats(ys) + _floats(saved))
@@ -79,7 +81,7 @@ def recorded_scan(step, carry, elems, reverse, lax_scan, scan, scope_cls, keep_s
     def grad_fn(op, *dys):
         return _scan_grad(step, saved, elems, dys[:n_c], dys[n_c:n_c + n_y], dys[n_c + n_y:],
                           caps, variables, reads, reverse, scan)
-    engine.record("Scan", ins, outs, {}, grad_fn)
+    recording.record("Scan", ins, outs, {}, grad_fn)
     return final, ys
 
 
@@ -90,8 +92,6 @@ def _scan_grad(step, saved, elems, d_final, d_ys, d_saved, caps, variables, read
     The saved carries are outputs too (an outer tape differentiating this
     gradient needs them), so their gradients `d_saved` join the carry's.
     """
-    from ..autodiff.tape import GradientTape, UnconnectedGradients
-    from . import array_ops
     wrt_extra = list(caps) + list(variables)
 
     def grad_step(acc, inp):

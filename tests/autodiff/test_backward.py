@@ -1,27 +1,28 @@
-"""The engine: gradient registry, seeds, un-broadcasting, record pruning."""
+"""The backward pass and the gradient registry: seeds, un-broadcasting, record pruning."""
 import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.autodiff import engine
+from tapeflow.autodiff import backward
+from tapeflow.framework import gradient_registry
 
 
 def test_register_gradient_twice_raises_and_lookup_errors():
     with pytest.raises(KeyError, match="Registering two gradient"):
-        engine.RegisterGradient("AddV2")(lambda op, g: (g, g))
+        gradient_registry.RegisterGradient("AddV2")(lambda op, g: (g, g))
     with pytest.raises(LookupError, match="No gradient defined"):
-        engine.get_gradient("NoSuchOpType")
+        gradient_registry.get_gradient("NoSuchOpType")
     with pytest.raises(TypeError):
-        engine.RegisterGradient(3)
+        gradient_registry.RegisterGradient(3)
 
 
 def test_unbroadcast_sums_and_broadcasts():
     g = tf.constant(np.arange(24.0).reshape(2, 3, 4))
-    np.testing.assert_allclose(engine._unbroadcast(g, (3, 1)).numpy(),
+    np.testing.assert_allclose(backward._unbroadcast(g, (3, 1)).numpy(),
                                np.arange(24.0).reshape(2, 3, 4).sum((0, 2))[:, None])
-    np.testing.assert_allclose(engine._unbroadcast(g, ()).numpy(), 276.0)
+    np.testing.assert_allclose(backward._unbroadcast(g, ()).numpy(), 276.0)
     small = tf.constant([[1.0, 2.0, 3.0]])
-    np.testing.assert_allclose(engine._unbroadcast(small, (2, 3)).numpy(),
+    np.testing.assert_allclose(backward._unbroadcast(small, (2, 3)).numpy(),
                                [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
 
 
@@ -39,7 +40,7 @@ def test_custom_rule_returning_a_scalar_is_broadcast():
 
 def test_ones_seed_is_cached_but_fresh_tensor():
     t = tf.constant([[1.0, 2.0]])
-    a, b = engine.ones_seed(t), engine.ones_seed(t)
+    a, b = backward.ones_seed(t), backward.ones_seed(t)
     assert a is not b and a._value is b._value
     np.testing.assert_array_equal(a.numpy(), [[1.0, 1.0]])
 
