@@ -1,0 +1,12 @@
+"""tf.strings: ops on string tensors (NumPy object arrays of bytes).
+
+>>> import tapeflow as tf
+>>> tf.strings.lower(tf.constant(["Hello"])).numpy()
+array([b'hello'], dtype=object)
+"""
+from .format_ops import (format, to_hash_bucket, to_hash_bucket_fast,  # noqa: F401,A004
+                         to_hash_bucket_strong)
+from .split_ops import (bytes_split, ngrams, split, unicode_decode, unicode_encode,  # noqa: F401
+                        unicode_split)
+from .string_ops import (as_string, join, length, lower, reduce_join, regex_full_match,  # noqa
+                         regex_replace, string_to_number, strip, substr, to_number, upper)
