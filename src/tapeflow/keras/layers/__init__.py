@@ -24,6 +24,16 @@ from .convolutional.separable_conv1d import (  # noqa: F401
     SeparableConv1D, SeparableConvolution1D)
 from .convolutional.separable_conv2d import (  # noqa: F401
     SeparableConv2D, SeparableConvolution2D)
+from .pooling.average_pooling import (  # noqa: F401
+    AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D)
+from .pooling.global_average_pooling import (  # noqa: F401
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
+    GlobalAvgPool2D, GlobalAvgPool3D)
+from .pooling.global_max_pooling import (  # noqa: F401
+    GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+    GlobalMaxPooling3D)
+from .pooling.max_pooling import (  # noqa: F401
+    MaxPool1D, MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .merging.add import Add, add  # noqa: F401
 from .merging.average import Average, average  # noqa: F401
 from .merging.concatenate import Concatenate, concatenate  # noqa: F401

@@ -222,11 +222,13 @@ class Layer(Trackable):
             call_context.set_mask(t, m)
 
     def _symbolic_call(self, inputs, rest, kwargs, training, params):
+        inferred_mask = False
         if params["mask"] and kwargs.get("mask") is None:
             masks = nest.map_structure(
                 lambda x: x._keras_mask if isinstance(x, KerasTensor) else None, inputs)
             if any(m is not None for m in nest.flatten(masks)):
                 kwargs["mask"] = masks
+                inferred_mask = True  # found again from the inputs when the graph runs
         assert_input_compatibility(self.input_spec, inputs, self.name)
         self._maybe_build(inputs)
         args = (inputs,) + tuple(rest)
@@ -234,6 +236,8 @@ class Layer(Trackable):
         outputs, out_mask = symbolic.infer_outputs(self, args, kwargs, training, mask_fn)
         call_kwargs = {k: v for k, v in kwargs.items() if k != "training" or
                        v is not None and v is not params["training_default"]}
+        if inferred_mask:
+            call_kwargs.pop("mask")
         Node(self, args, call_kwargs, outputs)
         flat_out = nest.flatten(outputs)
         flat_mask = nest.flatten(out_mask) if nest.is_nested(out_mask) else [out_mask] * len(

@@ -1,0 +1,1 @@
+"""keras.layers.convolutional: convolution layers (one per file) and their shared bases."""

@@ -1,0 +1,1 @@
+"""keras.layers.pooling: windowed and global max / average pooling layers."""
