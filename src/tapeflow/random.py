@@ -93,6 +93,13 @@ class Generator:
     def algorithm(self):
         return 1
 
+    def _serialize_to_tensors(self):
+        """The state saved by `tf.train.Checkpoint` (the checkpoint-protocol hook)."""
+        return {"GENERATOR_STATE": self._state}
+
+    def _restore_from_tensors(self, restored_tensors):
+        self._state.assign(jnp.asarray(restored_tensors["GENERATOR_STATE"], jnp.uint32))
+
     def reset_from_seed(self, seed):
         """Restarts this generator's sequence from `seed`."""
         with jax.ensure_compile_time_eval():

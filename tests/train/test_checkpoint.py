@@ -1,4 +1,4 @@
-"""tf.train.Checkpoint / CheckpointManager: custom-loop state survives a restore."""
+"""tf.train.Checkpoint / CheckpointManager in TF's format: state survives a restore."""
 import os
 
 import numpy as np
@@ -30,25 +30,59 @@ def test_restore_resumes_custom_loop_identically(tmp_path):
         _step(model, opt)
     ckpt = Checkpoint(model=model, optimizer=opt, step=tf.Variable(3))
     path = ckpt.save(str(tmp_path / "ckpt"))
-    assert path.endswith("ckpt-1") and os.path.exists(path + ".npz")
+    assert path.endswith("ckpt-1")
+    assert os.path.exists(path + ".index") and os.path.exists(path + ".data-00000-of-00001")
     expected = [_step(model, opt) for _ in range(2)]
 
     model2, opt2 = _model(), keras.optimizers.Adam(0.05)
     step2 = tf.Variable(0)
     status = Checkpoint(model=model2, optimizer=opt2, step=step2).restore(path)
-    status.assert_consumed()
     assert int(step2.numpy()) == 3 and int(opt2.iterations.numpy()) == 3
-    got = [_step(model2, opt2) for _ in range(2)]
+    got = [_step(model2, opt2) for _ in range(2)]  # slots restored when Adam builds them
+    status.assert_consumed()
     np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
-def test_npz_keys_are_object_paths(tmp_path):
+def test_keys_are_tf2_object_paths(tmp_path):
+    model, opt = _model(), keras.optimizers.Adam()
+    _step(model, opt)
+    path = Checkpoint(model=model, optimizer=opt, lst=[tf.Variable(1.0)],
+                      d={"a": tf.Variable(2)}).write(str(tmp_path / "w"))
+    names = dict(tf.train.list_variables(path))
+    assert names["model/layer_with_weights-1/bias/.ATTRIBUTES/VARIABLE_VALUE"] == [1]
+    assert names["optimizer/_variables/1/.ATTRIBUTES/VARIABLE_VALUE"] == [3, 2]
+    assert "optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE" in names
+    assert names["lst/0/.ATTRIBUTES/VARIABLE_VALUE"] == []
+    reader = tf.train.load_checkpoint(path)
+    np.testing.assert_array_equal(
+        reader.get_tensor("model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"),
+        model.layers[0].kernel.numpy())
+    assert reader.get_variable_to_dtype_map()["d/a/.ATTRIBUTES/VARIABLE_VALUE"] == tf.int32
+    assert reader.get_variable_to_shape_map()["_CHECKPOINTABLE_OBJECT_GRAPH"] == []
+
+
+def test_deferred_restoration_of_unbuilt_model(tmp_path):
     model = _model()
-    path = Checkpoint(model=model).write(str(tmp_path / "w"))
-    with np.load(path + ".npz") as data:
-        np.testing.assert_array_equal(data["model/layers/dense/vars/0"],
-                                      model.layers[0].kernel.numpy())
-        assert "model/layers/dense_1/vars/1" in data.files
+    path = Checkpoint(model=model).write(str(tmp_path / "c"))
+    lazy = keras.Sequential([keras.layers.Dense(2), keras.layers.Dense(1)])
+    status = Checkpoint(model=lazy).restore(path)
+    lazy(X)  # builds: the variables get the saved values as they are created
+    np.testing.assert_array_equal(lazy(X).numpy(), model(X).numpy())
+    status.assert_existing_objects_matched()
+
+
+def test_lists_dicts_restore_none_and_generator(tmp_path):
+    a, b = [tf.Variable(1.0)], {"k": tf.Variable([1, 2])}
+    g = tf.random.Generator.from_seed(3)
+    path = Checkpoint(a=a, b=b, g=g).write(str(tmp_path / "c"))
+    expected = g.normal([3]).numpy()
+    a2, b2, g2 = [tf.Variable(0.0)], {"k": tf.Variable([0, 0])}, tf.random.Generator.from_seed(9)
+    ckpt = Checkpoint(a=a2, b=b2, g=g2)
+    assert ckpt.restore(None).expect_partial() is not None
+    assert float(a2[0].numpy()) == 0.0
+    ckpt.restore(path).assert_consumed()
+    assert float(a2[0].numpy()) == 1.0 and b2["k"].numpy().tolist() == [1, 2]
+    np.testing.assert_array_equal(g2.normal([3]).numpy(), expected)
 
 
 def test_manager_keeps_newest_and_tracks_latest(tmp_path):
@@ -57,30 +91,56 @@ def test_manager_keeps_newest_and_tracks_latest(tmp_path):
     for i in range(4):
         v.assign(float(i))
         manager.save()
-    names = sorted(p for p in os.listdir(tmp_path) if p.endswith(".npz"))
-    assert names == ["ckpt-3.npz", "ckpt-4.npz"]
+    names = sorted(p for p in os.listdir(tmp_path) if p.endswith(".index"))
+    assert names == ["ckpt-3.index", "ckpt-4.index"]
+    assert not any(p.startswith("ckpt-1") for p in os.listdir(tmp_path))
     assert manager.latest_checkpoint == str(tmp_path / "ckpt-4")
     assert latest_checkpoint(str(tmp_path)) == str(tmp_path / "ckpt-4")
+    state = open(tmp_path / "checkpoint").read()
+    assert 'model_checkpoint_path: "ckpt-4"' in state
+    assert state.count("all_model_checkpoint_paths") == 2
     w = tf.Variable(9.0)
     again = CheckpointManager(Checkpoint(v=w), str(tmp_path), max_to_keep=2)
     assert again.checkpoints == manager.checkpoints
     assert again.restore_or_initialize() == str(tmp_path / "ckpt-4")
     assert float(w.numpy()) == 3.0
+    it = tf.train.checkpoints_iterator(str(tmp_path), timeout=0)
+    assert list(it) == [str(tmp_path / "ckpt-4")]
 
 
-def test_errors_and_partial_status(tmp_path):
+def test_errors_leave_variables_untouched(tmp_path):
     with pytest.raises(ValueError, match="Could not find"):
         Checkpoint(v=tf.Variable(1.0)).restore(str(tmp_path / "none"))
-    path = Checkpoint(a=tf.Variable([1.0, 2.0])).write(str(tmp_path / "p"))
-    with pytest.raises(ValueError, match=r"shape \(2,\).*\(3,\)"):
-        Checkpoint(a=tf.Variable([1.0, 2.0, 3.0])).restore(path)
-    status = Checkpoint(b=tf.Variable(1.0)).restore(path)
+    path = Checkpoint(a=tf.Variable([1.0, 2.0]), b=tf.Variable(5.0)).write(str(tmp_path / "p"))
+    a, b = tf.Variable([0.0, 0.0, 0.0]), tf.Variable(0.0)
+    with pytest.raises(ValueError, match=r"shape \(2,\).*shape \(3,\).*'a'"):
+        Checkpoint(a=a, b=b).restore(path)
+    assert float(b.numpy()) == 0.0  # nothing half-restored
+    with pytest.raises(ValueError, match=r"dtype float32.*int32.*'b'"):
+        Checkpoint(b=tf.Variable(1)).restore(path)
+    status = Checkpoint(c=tf.Variable(1.0)).restore(path)
     with pytest.raises(AssertionError, match="Unresolved"):
         status.assert_consumed()
-    open(path + ".npz", "wb").write(b"garbage")
-    with pytest.raises(ValueError, match="corrupt"):
-        Checkpoint(a=tf.Variable([1.0, 2.0])).restore(path)
     with pytest.raises(ValueError, match="max_to_keep"):
         CheckpointManager(Checkpoint(), str(tmp_path), max_to_keep=0)
     with pytest.raises(ValueError, match="trackable"):
         Checkpoint(x=3)
+
+
+def test_corrupt_or_truncated_files_are_named(tmp_path):
+    path = Checkpoint(a=tf.Variable(np.arange(100, dtype="float32"))).write(str(tmp_path / "p"))
+    data = path + ".data-00000-of-00001"
+    raw = open(data, "rb").read()
+    open(data, "wb").write(raw[:-10])
+    with pytest.raises(ValueError, match="data-00000-of-00001.*truncated"):
+        Checkpoint(a=tf.Variable(np.zeros(100, "float32"))).restore(path)
+    open(data, "wb").write(raw[:-40] + bytes([raw[-40] ^ 1]) + raw[-39:])  # inside `a`
+    with pytest.raises(ValueError, match="data-00000-of-00001.*corrupt.*checksum"):
+        tf.train.load_checkpoint(path).get_tensor("a/.ATTRIBUTES/VARIABLE_VALUE")
+    index = open(path + ".index", "rb").read()
+    open(path + ".index", "wb").write(index[:-20])
+    with pytest.raises(ValueError, match=r"\.index.*(truncated|corrupt)"):
+        tf.train.load_checkpoint(path)
+    open(path + ".index", "wb").write(index[:10] + bytes([index[10] ^ 4]) + index[11:])
+    with pytest.raises(ValueError, match=r"\.index.*corrupt"):
+        tf.train.load_checkpoint(path)

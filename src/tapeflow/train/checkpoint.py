@@ -1,11 +1,16 @@
-"""tf.train.Checkpoint: saves and restores the variables of models, optimizers, variables.
+"""tf.train.Checkpoint in TF's own checkpoint format (readable by TensorFlow, and back).
 
-File format (tapeflow's own, not TF's): `save("dir/ckpt")` writes
-`dir/ckpt-<n>.npz`, a NumPy archive whose keys are object paths such as
-`model/layers/dense/vars/0`, `optimizer/vars/3` or `step` (one array per
-variable, in each object's variable order), and returns the prefix `dir/ckpt-<n>`.
-Files are written atomically. `CheckpointManager` also keeps a text index named
-`checkpoint` in its directory, listing the kept prefixes (newest last).
+`save("dir/ckpt")` writes `dir/ckpt-<n>.index` + `dir/ckpt-<n>.data-00000-of-00001`
+(a tensor bundle, see tensor_bundle.py) holding every value of the object graph
+(trackable_graph.py) under TF's keys such as `model/layer_with_weights-0/kernel/
+.ATTRIBUTES/VARIABLE_VALUE`, plus the graph itself under `_CHECKPOINTABLE_OBJECT_GRAPH`,
+and records the prefix in the `checkpoint` state file of `dir`.
+
+`restore` matches the saved graph with the live objects by child names, as TF
+does: values whose object does not exist yet (a layer not built, optimizer slots
+not created) are restored when that object creates its variables (deferred
+restoration). Every value of one restore is checked (shape, dtype) before any is
+assigned, so a failing restore changes nothing.
 
 >>> import os, tempfile, tapeflow as tf
 >>> v = tf.Variable(1.0); ckpt = Checkpoint(v=v)
@@ -17,132 +22,136 @@ import os
 
 import numpy as np
 
-import tapeflow as tf
+from ..framework import dtypes
+from ..framework.variables import Variable
+from . import trackable_graph as tg
+from .restore_status import CheckpointLoadStatus, InitializationOnlyStatus
+from .tensor_bundle import BundleReader, index_path, write_bundle
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus"]
-
-_SUFFIX = ".npz"
-
-
-def _is_optimizer(obj):
-    return hasattr(obj, "apply_gradients") and hasattr(obj, "variables")
-
-
-def _entries(obj, prefix):
-    """[(key, variable)] for one tracked object."""
-    from ..keras.saving import h5_weights
-    if isinstance(obj, tf.Variable):
-        return [(prefix, obj)]
-    if isinstance(obj, Checkpoint):
-        return obj._all_entries(prefix + "/")
-    if _is_optimizer(obj):
-        return [(f"{prefix}/vars/{i}", v) for i, v in enumerate(obj.variables)]
-    if hasattr(obj, "_own_variables"):
-        return [(f"{prefix}/{path}/{i}", v)
-                for path, variables, _ in h5_weights.walk_variables(obj)
-                for i, v in enumerate(variables)]
-    raise ValueError(f"Checkpoint was expecting a trackable object (a model, layer, "
-                     f"optimizer, tf.Variable or Checkpoint). Received: {obj!r}")
-
-
-class CheckpointLoadStatus:
-    """What `restore` matched: `assert_consumed()` fails if anything was left over."""
-
-    def __init__(self, unused_in_file, missing_in_file):
-        self.unused_in_file = unused_in_file
-        self.missing_in_file = missing_in_file
-
-    def assert_consumed(self):
-        if self.unused_in_file or self.missing_in_file:
-            raise AssertionError("Unresolved objects in the checkpoint: "
-                                 f"{sorted(self.unused_in_file)}; objects without saved "
-                                 f"values: {sorted(self.missing_in_file)}")
-        return self
-
-    def assert_existing_objects_matched(self):
-        if self.missing_in_file:
-            raise AssertionError(f"Objects without saved values: {sorted(self.missing_in_file)}")
-        return self
-
-    def expect_partial(self):
-        return self
+__all__ = ["Checkpoint", "CheckpointLoadStatus", "save_object", "restore_object"]
 
 
 class Checkpoint:
-    """Groups trackable objects (keyword arguments) to save and restore together."""
+    """Groups trackable objects (keyword arguments) to save and restore together.
+
+    Attributes set later (`ckpt.step = tf.Variable(0)`) are tracked too.
+    """
 
     def __init__(self, root=None, **kwargs):
+        object.__setattr__(self, "_objects", {})
         if root is not None:
             kwargs["root"] = root
         for key, value in kwargs.items():
-            _entries(value, key)  # validates the object type early
-        self._objects = dict(kwargs)
-        self.save_counter = tf.Variable(0, dtype=tf.int64, trainable=False,
-                                        name="save_counter")
+            setattr(self, key, value)
+        object.__setattr__(self, "_save_counter", None)
 
-    def __getattr__(self, name):
-        objects = self.__dict__.get("_objects", {})
-        if name in objects:
-            return objects[name]
-        raise AttributeError(name)
+    def __setattr__(self, name, value):
+        if not name.startswith("_"):
+            if not tg.is_trackable(value):
+                raise ValueError(f"`Checkpoint` was expecting a trackable object (an object "
+                                 f"derived from `Trackable`), got {value!r}. If you believe "
+                                 "this object should be trackable (i.e. it is part of the "
+                                 "TensorFlow Python API and manages state), please open an "
+                                 "issue.")
+            self._objects[name] = value
+        object.__setattr__(self, name, value)
 
-    def _all_entries(self, prefix=""):
-        out = []
-        for key, value in self._objects.items():
-            out.extend(_entries(value, prefix + key))
-        return out
+    @property
+    def save_counter(self):
+        """An int64 Variable counting `save` calls (created on first use, as in TF)."""
+        if self._save_counter is None:
+            object.__setattr__(self, "_save_counter", Variable(
+                0, dtype=dtypes.int64, trainable=False, name="save_counter"))
+        return self._save_counter
 
-    def write(self, file_prefix):
-        """Writes `file_prefix.npz` (no counter) and returns `file_prefix`."""
-        from ..keras.saving.h5_weights import atomic_write
+    def _checkpoint_children(self):
+        out = [(k, self._objects[k]) for k in sorted(self._objects)]
+        return out + [("save_counter", self.save_counter)]
+
+    def write(self, file_prefix, options=None):
+        """Writes a checkpoint at `file_prefix` (no counter, no state file); returns it."""
         file_prefix = os.fspath(file_prefix)
-        arrays = {k: np.asarray(v.numpy()) for k, v in self._all_entries()}
-        arrays["save_counter"] = np.asarray(self.save_counter.numpy())
-        os.makedirs(os.path.dirname(os.path.abspath(file_prefix)), exist_ok=True)
-
-        def write(tmp):
-            with open(tmp, "wb") as f:
-                np.savez(f, **arrays)
-        atomic_write(file_prefix + _SUFFIX, write)
+        save_object(self, file_prefix)
         return file_prefix
 
-    def save(self, file_prefix):
-        """Increments `save_counter` and writes `<file_prefix>-<counter>`; returns that path."""
+    def save(self, file_prefix, options=None):
+        """Increments `save_counter`, writes `<file_prefix>-<counter>`, returns that path.
+
+        The prefix is also recorded in the `checkpoint` state file of its directory,
+        so `tf.train.latest_checkpoint` finds it.
+        """
+        from .checkpoint_management import update_checkpoint_state
         self.save_counter.assign_add(1)
-        return self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter.numpy())}")
+        path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter.numpy())}")
+        update_checkpoint_state(os.path.dirname(os.path.abspath(path)), path)
+        return path
 
-    def _build_optimizers(self):
-        models = [o for o in self._objects.values() if hasattr(o, "trainable_variables")
-                  and not _is_optimizer(o)]
-        for obj in self._objects.values():
-            if _is_optimizer(obj) and not getattr(obj, "_built", False) and models:
-                obj.build([v for m in models for v in m.trainable_variables])
+    def read(self, save_path, options=None):
+        """Restores from `save_path` (a prefix from `write`/`save`); returns a status."""
+        return restore_object(self, save_path)
 
-    def read(self, save_path):
-        """Restores values from `save_path` (a prefix returned by `save`/`write`)."""
-        path = os.fspath(save_path)
-        file = path if path.endswith(_SUFFIX) else path + _SUFFIX
-        if not os.path.exists(file):
-            raise ValueError(f"Could not find a checkpoint at {path!r} (no file {file!r}).")
-        try:
-            with np.load(file, allow_pickle=False) as data:
-                stored = {k: data[k] for k in data.files}
-        except (OSError, ValueError, EOFError) as e:
-            raise ValueError(f"The checkpoint {file!r} is corrupt or truncated: {e}") from None
-        self._build_optimizers()
-        entries = self._all_entries()
-        for key, var in entries:
-            if key in stored and tuple(var.shape) != stored[key].shape:
-                raise ValueError(f"Checkpoint value for {key!r} has shape "
-                                 f"{stored[key].shape}, but the object has shape "
-                                 f"{tuple(var.shape)}.")
-        for key, var in entries:
-            if key in stored:
-                var.assign(stored[key])
-        if "save_counter" in stored:
-            self.save_counter.assign(stored["save_counter"])
-        keys = {k for k, _ in entries}
-        return CheckpointLoadStatus(set(stored) - keys - {"save_counter"},
-                                    keys - set(stored))
+    def restore(self, save_path, options=None):
+        """Restores from `save_path` (or does nothing for None); returns a status object.
 
-    restore = read
+        `save_path` may also be a directory holding a `checkpoint` state file.
+        """
+        if save_path is not None and os.path.isdir(os.fspath(save_path)):
+            from .checkpoint_management import latest_checkpoint
+            save_path = latest_checkpoint(save_path) or save_path
+        return restore_object(self, save_path)
+
+
+def save_object(root, file_prefix):
+    """Writes `root`'s object graph and values as a TF checkpoint at `file_prefix`."""
+    file_prefix = os.fspath(file_prefix)
+    nodes = tg.build_graph(root)
+    tensors = {}
+    for node in nodes:
+        for attr in node.attributes:
+            tensors[attr.key] = attr.getter()
+    tensors[tg.OBJECT_GRAPH_KEY] = np.array(tg.serialize_graph(nodes), dtype=object)
+    directory = os.path.dirname(os.path.abspath(file_prefix))
+    os.makedirs(directory, exist_ok=True)
+    write_bundle(file_prefix, tensors)
+
+
+def restore_object(root, save_path):
+    """Restores `root` from the checkpoint at `save_path`; returns the status object."""
+    if save_path is None:
+        return InitializationOnlyStatus()
+    save_path = os.fspath(save_path)
+    if save_path.endswith(".index"):
+        save_path = save_path[:-len(".index")]
+    if not os.path.exists(index_path(save_path)):
+        raise ValueError(f"Could not find a checkpoint at {save_path!r}: there is no file "
+                         f"{index_path(save_path)!r}. Pass a prefix returned by "
+                         "`save`/`write` or `tf.train.latest_checkpoint`.")
+    reader = BundleReader(save_path)
+    if not reader.has_tensor(tg.OBJECT_GRAPH_KEY):
+        raise ValueError(f"The checkpoint {save_path!r} has no object graph "
+                         f"({tg.OBJECT_GRAPH_KEY}): it is a name-based (TF 1) checkpoint; "
+                         "read its values with tf.train.load_checkpoint.")
+    try:
+        saved = tg.parse_graph(reader.get_tensor(tg.OBJECT_GRAPH_KEY).item())
+    except ValueError as e:
+        raise ValueError(f"The checkpoint {save_path!r} has a corrupt object graph: {e}") \
+            from None
+    status = CheckpointLoadStatus(root, reader, saved, save_path)
+    status._restore_matched()
+    if status._has_pending():
+        _PENDING.append(status)
+    return status
+
+
+_PENDING = []
+
+
+def notify_variables_created():
+    """Called when layers/optimizers create variables: runs deferred restorations."""
+    if not _PENDING:
+        return
+    for status in list(_PENDING):
+        if status._root() is None or not status._has_pending():
+            _PENDING.remove(status)
+            continue
+        status._restore_matched()

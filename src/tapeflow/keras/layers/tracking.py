@@ -41,6 +41,12 @@ def _walk(value, seen):
             yield from _walk(v, seen)
 
 
+def _deferred_restore():
+    """Gives pending `tf.train.Checkpoint` restorations the variable just created."""
+    from ...train.checkpoint import notify_variables_created
+    notify_variables_created()
+
+
 def _dedupe(items):
     seen, out = set(), []
     for x in items:
@@ -198,4 +204,9 @@ class Trackable:
         reg = regularizers.get(regularizer)
         if reg is not None:
             self._callable_losses.append(lambda: reg(var))
+        _deferred_restore()
         return var
+
+    def add_variable(self, *args, **kwargs):
+        """Alias of `add_weight` (TF's older name)."""
+        return self.add_weight(*args, **kwargs)

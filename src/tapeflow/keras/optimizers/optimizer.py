@@ -15,6 +15,7 @@ import logging
 
 import tapeflow as tf
 
+from ...train.checkpoint import notify_variables_created
 from .schedules.learning_rate_schedule import LearningRateSchedule
 from .schedules import learning_rate_schedule as _sched
 
@@ -136,6 +137,7 @@ class Optimizer:
             tf.ones(shape, dtype or tf.float32) * 0.0 + initializer
         v = tf.Variable(init, name=name or "Variable", trainable=False)
         self._variables.append(v)
+        notify_variables_created()  # deferred checkpoint restoration
         return v
 
     def add_variable_from_reference(self, model_variable, variable_name, shape=None,
@@ -147,6 +149,7 @@ class Optimizer:
                         trainable=False)
         self._variables.append(v)
         self._slots.setdefault(_var_key(model_variable), {})[variable_name] = v
+        notify_variables_created()  # deferred checkpoint restoration
         return v
 
     def get_slot(self, variable, name):

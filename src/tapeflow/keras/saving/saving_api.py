@@ -47,10 +47,24 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return keras_archive.load_archive(filepath, custom_objects, compile, safe_mode)
 
 
-def save_weights(model, filepath, overwrite=True, **kwargs):
-    """`model.save_weights("x.weights.h5")`: Keras 3 layout, written atomically."""
+def _is_h5(filepath, save_format=None):
+    if save_format is not None:
+        if save_format not in ("h5", "tf", "keras"):
+            raise ValueError(f"Unknown format. Received: `save_format`={save_format!r}. "
+                             "Accepted values: 'tf', 'h5', 'keras'.")
+        return save_format == "h5"
+    return filepath.endswith((".h5", ".hdf5", ".keras"))
+
+
+def save_weights(model, filepath, overwrite=True, save_format=None, options=None, **kwargs):
+    """`model.save_weights(path)`: `.h5` (Keras 3 layout) or, without that suffix, a TF
+    checkpoint (`path.index` + `path.data-00000-of-00001`, as tf.keras 2.x writes)."""
     filepath = _path(filepath)
-    if not filepath.endswith(".h5"):
+    if not _is_h5(filepath, save_format):
+        from . import tf_format
+        tf_format.save_weights(model, filepath, overwrite)
+        return
+    if not filepath.endswith((".h5", ".hdf5")):
         raise ValueError("The filename must end in `.weights.h5`. "
                          f"Received: filepath={filepath}")
     if not overwrite and os.path.exists(filepath):
@@ -59,8 +73,12 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
 
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
-    """`model.load_weights(path)`: `.weights.h5`, TF-layout `.h5`, or a `.keras` archive."""
+    """`model.load_weights(path)`: `.weights.h5`, TF-layout `.h5`, a `.keras` archive, or a
+    TF checkpoint prefix (then it returns the restore status, as tf.keras 2.x does)."""
     filepath = _path(filepath)
+    from . import tf_format
+    if tf_format.is_checkpoint(filepath):
+        return tf_format.load_weights(model, filepath)
     if not os.path.exists(filepath):
         raise ValueError(f"File not found: filepath={filepath}.")
     if filepath.endswith(".keras"):
