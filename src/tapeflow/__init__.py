@@ -47,6 +47,7 @@ from .keras.initializers import (  # noqa: E402 - TF's top-level initializer ali
     VarianceScaling as variance_scaling_initializer, Zeros as zeros_initializer)
 from .keras import initializers  # noqa: E402
 from . import train  # noqa: E402 - tf.train.Checkpoint, CheckpointManager
+from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec  # noqa: E402
