@@ -9,6 +9,12 @@ from .core.input_layer import Input, InputLayer  # noqa: F401
 from .core.lambda_layer import Lambda  # noqa: F401
 from .core.masking import Masking  # noqa: F401
 from .core.tf_op_layer import TFOpLambda  # noqa: F401
+from .activations.elu import ELU  # noqa: F401
+from .activations.leaky_relu import LeakyReLU  # noqa: F401
+from .activations.prelu import PReLU  # noqa: F401
+from .activations.relu import ReLU  # noqa: F401
+from .activations.softmax import Softmax  # noqa: F401
+from .activations.thresholded_relu import ThresholdedReLU  # noqa: F401
 from .convolutional.conv1d import Conv1D, Convolution1D  # noqa: F401
 from .convolutional.conv2d import Conv2D, Convolution2D  # noqa: F401
 from .convolutional.conv3d import Conv3D, Convolution3D  # noqa: F401

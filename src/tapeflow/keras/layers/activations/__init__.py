@@ -1,0 +1,1 @@
+"""keras.layers.activations: activation functions with their own parameters, as layers."""
