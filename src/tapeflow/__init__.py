@@ -51,6 +51,8 @@ from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec  # noqa: E402
+from .module import Module  # noqa: E402
+from .framework.name_scope import name_scope  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"

@@ -3,6 +3,7 @@
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
 from . import math_ops as M
+from .symbolic_dispatch import CompositeArgument
 
 
 def _eq(x, y):
@@ -52,10 +53,21 @@ _BINARY = {
 }
 
 
+def _defer(fn):
+    """`fn`, returning NotImplemented for a composite operand (Python then tries its
+    reflected operator, e.g. `RaggedTensor.__radd__`)."""
+    def op(x, y):
+        try:
+            return fn(x, y)
+        except CompositeArgument:
+            return NotImplemented
+    return op
+
+
 def install():
     for cls in (Tensor, Variable):
         for name, fn in _BINARY.items():
-            setattr(cls, f"__{name}__", fn)
+            setattr(cls, f"__{name}__", _defer(fn))
             setattr(cls, f"__r{name}__", _rev(fn))
         cls.__neg__ = M.negative
         cls.__pos__ = lambda x: x

@@ -11,13 +11,24 @@ Eager calls pay one Python call and a zero-cost `try`.
 import functools
 import types
 
-__all__ = ["SymbolicArgument", "set_symbolic_handler", "wrap_namespace"]
+__all__ = ["SymbolicArgument", "CompositeArgument", "set_symbolic_handler",
+           "add_composite_dispatcher", "wrap_namespace"]
 
 _HANDLER = [None]
+_COMPOSITE = []  # dispatchers for composite tensors (RaggedTensor, SparseTensor)
 
 
 class SymbolicArgument(TypeError):
     """Raised when a symbolic (KerasTensor) argument reaches an op's conversion."""
+
+
+class CompositeArgument(SymbolicArgument):
+    """Raised when a composite tensor (e.g. RaggedTensor) reaches an op's conversion."""
+
+
+def add_composite_dispatcher(dispatcher):
+    """dispatcher(fn, symbol, args, kwargs) -> result, or NotImplemented to decline."""
+    _COMPOSITE.append(dispatcher)
 
 
 def set_symbolic_handler(handler):
@@ -30,6 +41,12 @@ def _dispatching(fn, symbol):
     def op(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except CompositeArgument:
+            for dispatcher in _COMPOSITE:
+                result = dispatcher(fn, symbol, args, kwargs)
+                if result is not NotImplemented:
+                    return result
+            raise
         except SymbolicArgument:
             handler = _HANDLER[0]
             if handler is None:

@@ -14,14 +14,12 @@ from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+from ..ops import array_ops as A
+from ..ops import gather_ops as G
+from ..ops.layout_ops import pad
 from .row_partition import concrete, is_concrete
 
 __all__ = ["to_tensor", "from_tensor", "to_sparse", "from_sparse"]
-
-
-def _ops():
-    from ..ops import array_ops, gather_ops, math_ops
-    return array_ops, gather_ops, math_ops
 
 
 def _pad_index(splits, width, pad_index):
@@ -36,7 +34,6 @@ def _pad_index(splits, width, pad_index):
 def to_tensor(rt, default_value=None, shape=None):
     """Dense Tensor of `rt` padded with `default_value` (0 / b'' by default)."""
     from .ragged_tensor import RaggedTensor
-    A, G, _ = _ops()
     shape = None if shape is None else TensorShape(shape)
     if shape is not None and shape.rank is not None and shape.rank != rt.shape.rank:
         raise ValueError(f"to_tensor: shape must have rank {rt.shape.rank}; Received: "
@@ -75,7 +72,6 @@ def to_tensor(rt, default_value=None, shape=None):
 
 def _fit_inner(values, shape, default):
     """Crops/pads dims 1.. of a dense `values` to `shape` (None keeps a dim)."""
-    A, _, _ = _ops()
     dims = values.shape.as_list()
     want = shape.as_list()
     for axis in range(1, len(dims)):
@@ -86,27 +82,25 @@ def _fit_inner(values, shape, default):
             values = values[tuple(slice(None) if a != axis else slice(0, w)
                                   for a in range(len(dims)))]
         else:
-            pad = [[0, 0]] * len(dims)
-            pad[axis] = [0, w - dims[axis]]
-            values = A.pad(values, pad, constant_values=0 if default is None else default)
+            widths = [[0, 0]] * len(dims)
+            widths[axis] = [0, w - dims[axis]]
+            values = pad(values, widths, constant_values=0 if default is None else default)
         dims = values.shape.as_list()
     return values
 
 
 def _resize_axis0(dense, nrows, default):
-    A, _, _ = _ops()
     n = dense.shape[0]
     if nrows < n:
         return dense[:nrows]
-    pad = [[0, nrows - n]] + [[0, 0]] * (dense.ndim - 1)
-    return A.pad(dense, pad, constant_values=default)
+    widths = [[0, nrows - n]] + [[0, 0]] * (dense.ndim - 1)
+    return pad(dense, widths, constant_values=default)
 
 
 def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1,
                 row_splits_dtype=dtypes.int64):
     """Dense -> RaggedTensor; rows trimmed by `lengths` or trailing `padding`."""
     from .ragged_tensor import RaggedTensor
-    A, G, M = _ops()
     t = convert_to_tensor(tensor)
     if lengths is not None and padding is not None:
         raise ValueError("Specify lengths or padding, but not both")
@@ -147,7 +141,6 @@ def _uniform(values, nrows, width, sd):
 def to_sparse(rt):
     """A SparseTensor with the ragged values at their (row, column, ...) positions."""
     from ..sparse.sparse_tensor import SparseTensor
-    A, _, _ = _ops()
     fv = rt.flat_values
     cur = np.arange(fv.shape[0])[:, None]
     for splits in reversed(rt.nested_row_splits):

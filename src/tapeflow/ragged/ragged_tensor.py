@@ -372,6 +372,11 @@ class RaggedTensor:
         from .indexing import getitem
         return getitem(self, key)
 
+    def _as_tensor(self):
+        from ..ops.symbolic_dispatch import CompositeArgument
+        raise CompositeArgument(f"Cannot convert a RaggedTensor with shape {self.shape} to a "
+                                "dense Tensor implicitly; use rt.to_tensor()")
+
     def __array__(self, dtype=None, copy=None):
         return self.to_tensor().__array__(dtype)
 

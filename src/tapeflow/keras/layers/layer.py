@@ -22,11 +22,12 @@ import tapeflow as tf
 
 from ... import nest
 from ...framework.tensor import Tensor
+from ...module.module import Module
 from .. import backend, regularizers
 from ..keras_tensor import KerasTensor, Node, any_keras_tensor
 from . import call_context, symbolic
 from .input_spec import assert_input_compatibility
-from .tracking import Trackable, _is_metric
+from .tracking import UNTRACKED, Trackable, _is_metric
 
 __all__ = ["Layer"]
 
@@ -34,8 +35,11 @@ _KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weigh
            "activity_regularizer", "autocast", "dynamic", "input_length"}
 
 
-class Layer(Trackable):
-    """Base class of all layers: see the module docstring."""
+class Layer(Trackable, Module):
+    """Base class of all layers: see the module docstring. A Layer is a `tf.Module`."""
+
+    # Keras bookkeeping (graph nodes, losses, ...) is not searched for submodules.
+    _TF_MODULE_IGNORED_PROPERTIES = Module._TF_MODULE_IGNORED_PROPERTIES | UNTRACKED
 
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
         unknown = set(kwargs) - _KWARGS
