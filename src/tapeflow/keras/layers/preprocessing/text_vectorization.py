@@ -1,0 +1,217 @@
+"""TextVectorization: raw strings -> token ids or token-count vectors, vocabulary adapted.
+
+Steps (TF 2.15): standardize (lower-case ASCII and strip punctuation by default, or a
+callable) -> split (whitespace, characters, or a callable) -> n-grams -> vocabulary
+lookup (a StringLookup with mask token "" in "int" mode) -> padding or encoding.
+Each step runs over the whole batch with NumPy ufuncs; no TF graph is involved.
+
+>>> from tapeflow import keras
+>>> layer = keras.layers.TextVectorization(output_sequence_length=4)
+>>> layer.adapt(["foo bar", "bar baz", "baz bada boom"])
+>>> layer([["foo qux bar"], ["qux baz"]]).numpy()
+array([[4, 1, 3, 0],
+       [1, 2, 0, 0]])
+"""
+import re
+
+import numpy as np
+
+import tapeflow as tf
+
+from ....strings.split_ops import _row_ngrams
+from .preprocessing_layer import PreprocessingLayer, check_output_mode, to_numpy
+from .string_lookup import StringLookup
+
+__all__ = ["TextVectorization"]
+
+_PUNCTUATION = rb'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
+_STANDARDIZE = (None, "lower_and_strip_punctuation", "lower", "strip_punctuation")
+_SPLIT = (None, "whitespace", "character")
+_MODES = ("int", "multi_hot", "count", "tf_idf")
+
+
+def _ufunc(fn):
+    f = np.frompyfunc(fn, 1, 1)
+    return lambda a: np.asarray(f(a), dtype=object)  # 0-d stays an array
+
+
+_lower = _ufunc(bytes.lower)
+_strip_punct = _ufunc(lambda s, _sub=re.compile(_PUNCTUATION).sub: _sub(b"", s))
+_split_ws = _ufunc(bytes.split)
+_split_chars = _ufunc(lambda s: [c.encode("utf-8") for c in s.decode("utf-8", "replace")])
+
+
+class TextVectorization(PreprocessingLayer):
+    """Text -> ids (`output_mode="int"`) or multi_hot / count / tf_idf vectors."""
+
+    def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
+                 split="whitespace", ngrams=None, output_mode="int",
+                 output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
+                 idf_weights=None, sparse=False, ragged=False, encoding="utf-8", **kwargs):
+        kwargs.pop("vocabulary_size", None)
+        kwargs.setdefault("dtype", "string")
+        super().__init__(**kwargs)
+        if output_mode == "binary":
+            output_mode = "multi_hot"
+        check_output_mode(self.name, output_mode, _MODES)
+        if not callable(standardize) and standardize not in _STANDARDIZE:
+            raise ValueError(f"Layer {self.name}: `standardize` must be one of {_STANDARDIZE}"
+                             f" or a callable. Received: standardize={standardize!r}")
+        if not callable(split) and split not in _SPLIT:
+            raise ValueError(f"Layer {self.name}: `split` must be one of {_SPLIT} or a "
+                             f"callable. Received: split={split!r}")
+        if ngrams is not None and not (isinstance(ngrams, int) and ngrams > 0 or isinstance(
+                ngrams, (tuple, list)) and all(isinstance(n, int) and n > 0 for n in ngrams)):
+            raise ValueError(f"Layer {self.name}: `ngrams` must be None, an integer, or a "
+                             f"tuple of integers. Received: ngrams={ngrams}")
+        if output_sequence_length is not None and output_mode != "int":
+            raise ValueError(f"Layer {self.name}: `output_sequence_length` must not be set if "
+                             f"`output_mode` is not 'int'. Received: output_sequence_length="
+                             f"{output_sequence_length}.")
+        if ragged and output_mode != "int":
+            raise ValueError(f"Layer {self.name}: `ragged` must not be true if `output_mode` "
+                             f"is {output_mode!r}.")
+        if ragged and output_sequence_length is not None:
+            raise ValueError(f"Layer {self.name}: `output_sequence_length` must not be set if "
+                             "ragged is True.")
+        self.max_tokens, self.standardize, self.split = max_tokens, standardize, split
+        self.ngrams = ngrams
+        self._widths = None if ngrams is None else (
+            tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else tuple(ngrams))
+        self.output_mode, self.output_sequence_length = output_mode, output_sequence_length
+        self.pad_to_max_tokens, self.sparse, self.ragged = pad_to_max_tokens, sparse, ragged
+        self.encoding = encoding
+        self._lookup_layer = StringLookup(
+            max_tokens=max_tokens, mask_token="", vocabulary=vocabulary,
+            idf_weights=idf_weights, output_mode=output_mode,
+            pad_to_max_tokens=pad_to_max_tokens, sparse=sparse, encoding=encoding,
+            name=f"{self.name}_lookup")
+        self._is_adapted = vocabulary is not None
+
+    # -- vocabulary ---------------------------------------------------------------------
+    def get_vocabulary(self, include_special_tokens=True):
+        """The vocabulary in index order ('' and '[UNK]' first in "int" mode)."""
+        return self._lookup_layer.get_vocabulary(include_special_tokens)
+
+    def vocabulary_size(self):
+        """Size of the vocabulary, special tokens included."""
+        return self._lookup_layer.vocabulary_size()
+
+    def set_vocabulary(self, vocabulary, idf_weights=None):
+        """Sets the vocabulary (and tf-idf weights) instead of adapting."""
+        self._lookup_layer.set_vocabulary(vocabulary, idf_weights)
+        self._is_adapted = True
+
+    # -- text -> token rows -----------------------------------------------------------
+    def _standardized(self, inputs):
+        a = to_numpy(inputs)
+        if a.dtype != object:
+            raise ValueError(f"Layer {self.name} expects string inputs. Received: inputs with "
+                             f"dtype={a.dtype}")
+        if a.ndim == 2 and a.shape[-1] == 1 and self.split is not None:
+            a = a[:, 0]
+        elif a.ndim > 1 and self.split is not None:
+            raise ValueError(f"Layer {self.name}: when using TextVectorization to tokenize "
+                             "strings, the input rank must be 1 or the last shape dimension "
+                             f"must be 1. Received: inputs.shape={a.shape} with rank={a.ndim}")
+        s = self.standardize
+        if callable(s):
+            return to_numpy(s(tf.constant(a)))
+        if a.size and s in ("lower", "lower_and_strip_punctuation"):
+            a = _lower(a)
+        if a.size and s in ("strip_punctuation", "lower_and_strip_punctuation"):
+            a = _strip_punct(a)
+        return a
+
+    def _token_rows(self, inputs):
+        """Inputs -> (rows: list of token lists, scalar input?)."""
+        a = self._standardized(inputs)
+        scalar = a.ndim == 0
+        flat = a.reshape(-1)
+        if callable(self.split):
+            out = self.split(tf.constant(flat))
+            rows = out.to_list() if hasattr(out, "to_list") else np.asarray(
+                to_numpy(out)).tolist()
+        elif self.split == "whitespace":
+            rows = _split_ws(flat).tolist() if flat.size else []
+        elif self.split == "character":
+            rows = _split_chars(flat).tolist() if flat.size else []
+        else:
+            rows = [[t] if not isinstance(t, list) else t for t in flat.tolist()] if \
+                a.ndim <= 1 else a.tolist()
+        if self._widths is not None:
+            rows = [_row_ngrams(r, self._widths, b" ", None, None, False) for r in rows]
+        return rows, scalar
+
+    # -- adapt ------------------------------------------------------------------------
+    def reset_state(self):
+        self._lookup_layer.reset_state()
+
+    def update_state(self, data):
+        rows, scalar = self._token_rows(data)
+        self._lookup_layer.count_rows(rows)
+
+    def finalize_state(self):
+        self._lookup_layer.finalize_state()
+        self._lookup_layer._is_adapted = True
+
+    # -- call ---------------------------------------------------------------------------
+    def call(self, inputs):
+        rows, scalar = self._token_rows(inputs)
+        lengths = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+        flat = np.empty(int(lengths.sum()), object)
+        if flat.size:
+            flat[:] = [t for r in rows for t in r]
+        ids = self._lookup_layer._string_ids(flat)
+        splits = np.concatenate([[0], np.cumsum(lengths)])
+        if self.output_mode == "int":
+            return self._pad(ids, lengths, splits, scalar)
+        depth = self._lookup_layer._depth()
+        row_of = np.repeat(np.arange(len(rows)), lengths)
+        keep = ids >= 0
+        counts = np.bincount(row_of[keep] * depth + ids[keep],
+                             minlength=len(rows) * depth).reshape(len(rows), depth)
+        out = counts.astype(np.float32)
+        if self.output_mode == "multi_hot":
+            out = np.minimum(out, 1.0)
+        elif self.output_mode == "tf_idf":
+            out = out * self._lookup_layer._idf_vector()[None, :]
+        out = tf.constant(out[0] if scalar else out, self._compute_dtype())
+        return tf.sparse.from_dense(out) if self.sparse else out
+
+    def _compute_dtype(self):
+        return "float32" if self._dtype == "string" else self._dtype
+
+    def _pad(self, ids, lengths, splits, scalar):
+        if self.ragged and not scalar:
+            from ....ragged.ragged_tensor import RaggedTensor
+            return RaggedTensor.from_row_splits(tf.constant(ids), splits, validate=False)
+        width = self.output_sequence_length
+        if width is None:
+            width = int(lengths.max()) if lengths.size else 0
+        out = np.zeros((len(lengths), width), np.int64)
+        pos = np.arange(ids.size) - np.repeat(splits[:-1], lengths)
+        keep = pos < width
+        out[np.repeat(np.arange(len(lengths)), lengths)[keep], pos[keep]] = ids[keep]
+        return tf.constant(out[0] if scalar else out)
+
+    def _output_signature(self, input_kt):
+        shape = input_kt.shape.as_list()
+        batch = shape[:1] if shape else []
+        if self.output_mode == "int":
+            return batch + [self.output_sequence_length], "int64"
+        return batch + [self._lookup_layer._depth()], self._compute_dtype()
+
+    def compute_output_shape(self, input_shape):
+        return tf.TensorShape(self._output_signature(
+            type("S", (), {"shape": tf.TensorShape(input_shape)})())[0])
+
+    def get_config(self):
+        lookup = self._lookup_layer.get_config()
+        return {**super().get_config(), "max_tokens": self.max_tokens,
+                "standardize": self.standardize, "split": self.split, "ngrams": self.ngrams,
+                "output_mode": self.output_mode,
+                "output_sequence_length": self.output_sequence_length,
+                "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": self.sparse,
+                "ragged": self.ragged, "vocabulary": lookup["vocabulary"],
+                "idf_weights": lookup["idf_weights"], "encoding": self.encoding}
