@@ -30,6 +30,7 @@ from .ops.slicing import slice, strided_slice  # noqa: E402
 from . import linalg, math, nest, nn, random  # noqa: E402
 from . import data  # noqa: E402
 from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
+from . import autograph  # noqa: E402 - tf.autograph
 
 _ops_install.install()
 

@@ -119,6 +119,17 @@ class Function:
     def python_function(self):
         return self._python_fn
 
+    def _traced_fn(self):
+        """What traces run: the AutoGraph-converted function unless autograph=False."""
+        fn = self.__dict__.get("_converted")
+        if fn is None:
+            fn = self._python_fn
+            if self._autograph:
+                from ..autograph.conversion import for_function
+                fn = for_function(fn, getattr(self, "_ag_features", None))
+            self._converted = fn
+        return fn
+
     @property
     def input_signature(self):
         return self._input_signature
@@ -144,7 +155,7 @@ class Function:
             except TypeError:
                 def ref(obj=instance):
                     return obj
-            fn = self._python_fn
+            fn = self._traced_fn()
 
             def method(*args, **kwargs):
                 return fn(ref(), *args, **kwargs)
@@ -160,8 +171,10 @@ class Function:
 
     # -- calling ----------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if STACK.run_eagerly or current_trace() is not None:
-            return self._python_fn(*args, **kwargs)  # eager, or inlined into the outer trace
+        if STACK.run_eagerly:
+            return self._python_fn(*args, **kwargs)
+        if current_trace() is not None:  # inlined into the outer trace
+            return self._traced_fn()(*args, **kwargs)
         fast = self._fast_key(args) if not kwargs and self._simple else None
         if fast is not None and not recording.STATE.tapes:
             entry = self._fast.get(fast)
@@ -306,5 +319,7 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     def decorate(fn):
         if isinstance(fn, Function):
             return fn
-        return Function(fn, input_signature, autograph, jit_compile, reduce_retracing)
+        f = Function(fn, input_signature, autograph, jit_compile, reduce_retracing)
+        f._ag_features = experimental_autograph_options
+        return f
     return decorate if func is None else decorate(func)

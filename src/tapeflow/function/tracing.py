@@ -97,7 +97,7 @@ class Entry:
 
     # -- tracing -------------------------------------------------------------
     def _pure(self, known, written_idx, allow_creation, run, stage_unknown=True):
-        fn = self.function._python_fn
+        fn = self.function._traced_fn()
         known_ids = {id(v): i for i, v in enumerate(known)}
         wset = set(written_idx)
         rest_idx = [i for i in range(len(known)) if i not in wset]
