@@ -64,3 +64,7 @@ def depthwise(x, w, strides, padding, dilation):
     for c in range(x.shape[-1]):
         outs.append(conv(x[..., c:c + 1], w[..., c:c + 1, :], strides, padding, dilation))
     return jnp.concatenate(outs, axis=-1)
+
+
+def spatial_of(y, data_format):
+    return tuple(y.shape[2:]) if data_format == "channels_first" else tuple(y.shape[1:-1])

@@ -32,6 +32,7 @@ class ConvTranspose(Conv):
             raise ValueError(f"{type(self).__name__} does not support causal padding. "
                              f"Received: padding={padding}")
         self.output_padding = output_padding
+        self.input_spec = InputSpec(ndim=rank + 2)
         if output_padding is not None:
             self.output_padding = U.normalize_tuple(output_padding, rank, "output_padding",
                                                     allow_zero=True)

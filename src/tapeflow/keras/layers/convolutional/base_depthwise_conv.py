@@ -50,6 +50,7 @@ class DepthwiseConv(Conv):
                              f"strictly positive integer. Received: "
                              f"depth_multiplier={depth_multiplier}")
         self.depth_multiplier = depth_multiplier
+        self.input_spec = InputSpec(ndim=rank + 2)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)

@@ -43,6 +43,7 @@ class SeparableConv(Conv):
                              f"strictly positive integer. Received: "
                              f"depth_multiplier={depth_multiplier}")
         self.depth_multiplier = depth_multiplier
+        self.input_spec = InputSpec(ndim=rank + 2)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
