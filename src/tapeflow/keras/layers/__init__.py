@@ -79,6 +79,15 @@ from .regularization.gaussian_dropout import GaussianDropout  # noqa: F401
 from .regularization.gaussian_noise import GaussianNoise  # noqa: F401
 from .regularization.spatial_dropout import (  # noqa: F401
     SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
+from .rnn.abstract_rnn_cell import AbstractRNNCell  # noqa: F401
+from .rnn.gru import GRU  # noqa: F401
+from .rnn.gru_cell import GRUCell  # noqa: F401
+from .rnn.lstm import LSTM  # noqa: F401
+from .rnn.lstm_cell import LSTMCell  # noqa: F401
+from .rnn.rnn import RNN  # noqa: F401
+from .rnn.simple_rnn import SimpleRNN  # noqa: F401
+from .rnn.simple_rnn_cell import SimpleRNNCell  # noqa: F401
+from .rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
 from .reshaping.flatten import Flatten  # noqa: F401
 from .reshaping.permute import Permute  # noqa: F401
 from .reshaping.repeat_vector import RepeatVector  # noqa: F401

@@ -1,0 +1,1 @@
+"""Recurrent layers: cells, the RNN wrapper, SimpleRNN/GRU/LSTM, Bidirectional, ConvLSTM."""
