@@ -1,6 +1,9 @@
 """`tf.nest`: flatten and rebuild nested structures of lists, tuples, dicts, namedtuples.
 
 Dict keys are visited in sorted order, as TF does; None and tensors are leaves.
+With `expand_composites=True`, composite tensors (RaggedTensor, SparseTensor:
+objects with `_to_components()` / `_with_components(list)`) count as structures
+of their component tensors.
 
 >>> flatten({"b": 1, "a": (2, 3)})
 [2, 3, 1]
@@ -35,15 +38,30 @@ def _children(x):
     return list(x)
 
 
+def _is_composite(x):
+    return hasattr(x, "_to_components") and hasattr(x, "_with_components") and \
+        not isinstance(x, type)
+
+
+def _components(x, mode):
+    """A composite's parts; tf.function (mode "function") keeps row partitions static."""
+    if mode == "function" and hasattr(x, "_function_components"):
+        return x._function_components()
+    return x._to_components()
+
+
 def flatten(structure, expand_composites=False):
     """Leaves of `structure`, depth first."""
-    if not is_nested(structure):
+    if not is_nested(structure) and not (expand_composites and _is_composite(structure)):
         return [structure]
     out = []
 
     def rec(s):
         if is_nested(s):
             for c in _children(s):
+                rec(c)
+        elif expand_composites and _is_composite(s):
+            for c in _components(s, expand_composites):
                 rec(c)
         else:
             out.append(s)
@@ -71,7 +89,7 @@ def _rebuild(template, children):
 def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     """Inverse of flatten: puts the leaves of `flat_sequence` into `structure`'s shape."""
     flat_sequence = list(flat_sequence)
-    if not is_nested(structure):
+    if not is_nested(structure) and not (expand_composites and _is_composite(structure)):
         if len(flat_sequence) != 1:
             raise ValueError(f"Structure is a scalar but len(flat_sequence) == "
                              f"{len(flat_sequence)} > 1")
@@ -81,6 +99,8 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     def rec(s):
         if is_nested(s):
             return _rebuild(s, [rec(c) for c in _children(s)])
+        if expand_composites and _is_composite(s):
+            return s._with_components([rec(c) for c in _components(s, expand_composites)])
         i = pos[0]
         if i >= len(flat_sequence):
             raise ValueError("Could not pack sequence: structure has more leaves than "
@@ -125,8 +145,9 @@ def map_structure(func, *structure, check_types=True, expand_composites=False):
         raise ValueError("Must provide at least one structure")
     for s in structure[1:]:
         assert_same_structure(structure[0], s, check_types=check_types)
-    flats = [flatten(s) for s in structure]
-    return pack_sequence_as(structure[0], [func(*xs) for xs in zip(*flats)])
+    flats = [flatten(s, expand_composites) for s in structure]
+    return pack_sequence_as(structure[0], [func(*xs) for xs in zip(*flats)],
+                            expand_composites=expand_composites)
 
 
 def flatten_with_paths(structure):

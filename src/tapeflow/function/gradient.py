@@ -28,7 +28,7 @@ def call_recorded(entry, leaves, vals):
     float_vars = [v for v in entry.known if _is_float(v.dtype)]
     var_reads = [v._as_tensor() for v in float_vars]  # each tape maps reads to its variable
     result = entry.pack(out_vals)
-    outs = [t for t in nest.flatten(result) if isinstance(t, Tensor)]
+    outs = [t for t in nest.flatten(result, expand_composites="function") if isinstance(t, Tensor)]
     float_args = [t for t in arg_tensors if _is_float(t.dtype)]
     inputs = tuple(float_args) + tuple(var_reads)
     if outs:
@@ -70,17 +70,18 @@ def _backward_function(entry, float_vars):
     template = (args_t, kwargs_t)
 
     def backward(arg_tensors, dys):
-        leaves = nest.flatten(template)
+        leaves = nest.flatten(template, expand_composites="function")
         it = iter(arg_tensors)
         new = [next(it) if x is SLOT else x for x in leaves]
-        args, kwargs = nest.pack_sequence_as(template, new)
+        args, kwargs = nest.pack_sequence_as(template, new, expand_composites="function")
         float_args = [t for t in arg_tensors if _is_float(t.dtype)]
         with GradientTape(watch_accessed_variables=False) as tape:
             tape.watch(float_args)
             for v in float_vars:
                 tape.watch(v)
             result = f._python_fn(*args, **kwargs)
-        outs = [t for t in nest.flatten(result) if isinstance(t, Tensor) or hasattr(
+        outs = [t for t in nest.flatten(result, expand_composites="function") if isinstance(
+            t, Tensor) or hasattr(
             t, "_as_tensor")]
         outs = [o if isinstance(o, Tensor) else o._as_tensor() for o in outs]
         targets = [o for o in outs if _is_float(o.dtype)]

@@ -51,6 +51,8 @@ def _leaf_key(x):
 
 
 def _struct_key(x):
+    if hasattr(x, "_function_components"):  # RaggedTensor, ...
+        return (type(x), tuple(_leaf_key(c) for c in x._function_components()))
     if isinstance(x, (list, tuple)):
         return (type(x), tuple(_struct_key(c) for c in x))
     if isinstance(x, dict):
@@ -185,7 +187,7 @@ class Function:
         entry = self._entry_for(args, kwargs)
         if fast is not None:
             self._fast[fast] = entry
-        leaves = nest.flatten((args, kwargs))
+        leaves = nest.flatten((args, kwargs), expand_composites="function")
         vals = _values(leaves)
         if recording.recording_tapes():
             from .gradient import call_recorded
@@ -216,6 +218,11 @@ class Function:
         counter = [0]
 
         def match(spec, value):
+            if hasattr(spec, "value_type") and isinstance(value, spec.value_type):
+                if not spec.is_compatible_with(value):
+                    raise ValueError(f"Python inputs incompatible with input_signature: "
+                                     f"{value!r} is not compatible with {spec!r}.")
+                return value
             if isinstance(spec, TensorSpec):
                 counter[0] += 1
                 return check_against(spec, value, self._name, counter[0] - 1)

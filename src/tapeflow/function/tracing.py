@@ -162,13 +162,13 @@ class Entry:
 
     def _rebuild(self, arg_vals):
         args, kwargs = self.template
-        leaves = nest.flatten((args, kwargs))
+        leaves = nest.flatten((args, kwargs), expand_composites="function")
         it = iter(arg_vals)
         new = [Tensor(next(it)) if x is SLOT else x for x in leaves]
-        return nest.pack_sequence_as((args, kwargs), new)
+        return nest.pack_sequence_as((args, kwargs), new, expand_composites="function")
 
     def _split_outputs(self, result):
-        flat = nest.flatten(result)
+        flat = nest.flatten(result, expand_composites="function")
         static, dyn = [], []
         for x in flat:
             if isinstance(x, (Tensor, Variable)) or isinstance(x, jax.Array):
@@ -257,7 +257,7 @@ class Entry:
             return _wrap(out_vals[0])
         it = iter(out_vals)
         leaves = [_wrap(next(it)) if s is _DYN else s for s in self.out_static]
-        return nest.pack_sequence_as(self.out_struct, leaves)
+        return nest.pack_sequence_as(self.out_struct, leaves, expand_composites="function")
 
 
 class _Slot:
@@ -270,10 +270,11 @@ SLOT = _Slot()
 
 def strip(template):
     """(args, kwargs) with every tensor argument replaced by SLOT (keeps no buffers alive)."""
-    leaves = nest.flatten(template)
+    leaves = nest.flatten(template, expand_composites="function")
     from .tensor_spec import TensorSpec
     return nest.pack_sequence_as(
-        template, [SLOT if _is_dynamic(x) or isinstance(x, TensorSpec) else x for x in leaves])
+        template, [SLOT if _is_dynamic(x) or isinstance(x, TensorSpec) else x for x in leaves],
+        expand_composites="function")
 
 
 def _donatable(variables):

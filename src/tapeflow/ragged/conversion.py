@@ -25,10 +25,12 @@ __all__ = ["to_tensor", "from_tensor", "to_sparse", "from_sparse"]
 def _pad_index(splits, width, pad_index):
     """[nrows, width] indices into the values; `pad_index` where a row is shorter."""
     s = splits._value
+    xp = jnp if not is_concrete(splits) else np  # host arithmetic when known
+    s = s if xp is jnp else np.asarray(s)
     starts, lengths = s[:-1], s[1:] - s[:-1]
-    j = jnp.arange(width, dtype=s.dtype)
+    j = xp.arange(width, dtype=s.dtype)
     idx = starts[:, None] + j[None, :]
-    return jnp.where(j[None, :] < lengths[:, None], idx, pad_index)
+    return xp.where(j[None, :] < lengths[:, None], idx, pad_index)
 
 
 def to_tensor(rt, default_value=None, shape=None):

@@ -64,10 +64,15 @@ def outer_row_ids(rt):
     """For each flat value, the index of its outermost row (a jax array)."""
     splits = rt.nested_row_splits
     n = rt.flat_values.shape[0]
+    if all(is_concrete(s) for s in splits):  # host arithmetic: nothing to compile
+        ids = np.arange(n)
+        for s in reversed(splits):
+            v = np.asarray(s._value)
+            ids = np.searchsorted(v[1:], ids, side="right")
+        return ids
     ids = jnp.arange(n)
     for s in reversed(splits):
-        v = s._value
-        ids = jnp.searchsorted(v[1:], ids, side="right")
+        ids = jnp.searchsorted(s._value[1:], ids, side="right")
     return ids
 
 

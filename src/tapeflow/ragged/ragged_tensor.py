@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.composite import static_or_tensor, to_tensor
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
@@ -226,6 +227,8 @@ class RaggedTensor:
         """
         if axis == 1:
             s = self._row_splits._value
+            if not isinstance(s, jax.core.Tracer):
+                s = np.asarray(s)
             return Tensor(s[1:] - s[:-1])
         if axis > 1 and isinstance(self._values, RaggedTensor):
             return self.with_values(self._values.row_lengths(axis - 1))
@@ -235,7 +238,10 @@ class RaggedTensor:
     def value_rowids(self, name=None):
         """The row index of each value: `[0, 0, 2]` for splits `[0, 2, 2, 3]`."""
         s = self._row_splits._value
-        n = self._values.shape[0]
+        if not isinstance(s, jax.core.Tracer):  # host arithmetic: nothing to compile
+            s = np.asarray(s)
+            return Tensor(np.repeat(np.arange(len(s) - 1, dtype=s.dtype), np.diff(s)))
+        n = _nvals(self._values)
         ids = jnp.searchsorted(s[1:], jnp.arange(n, dtype=s.dtype), side="right")
         return Tensor(ids.astype(s.dtype))
 
@@ -392,6 +398,24 @@ class RaggedTensor:
     def _to_components(self):
         """(flat_values, *nested_row_splits) — the tensors this value is made of."""
         return (self.flat_values,) + self.nested_row_splits
+
+    def _function_components(self):
+        """Components for tf.function: the row splits as static (trace-key) arrays."""
+        return (self.flat_values,) + tuple(static_or_tensor(s) for s in self.nested_row_splits)
+
+    def _with_components(self, components):
+        """A RaggedTensor shaped like this one over new (flat_values, *row_splits)."""
+        components = [to_tensor(c) for c in components]
+        urls, rt = [], self
+        while isinstance(rt, RaggedTensor):
+            url = rt._uniform_row_length
+            urls.append(url if url is not None and not isinstance(
+                url._value, jax.core.Tracer) else None)
+            rt = rt._values
+        result = components[0]
+        for splits, url in zip(reversed(components[1:]), reversed(urls)):
+            result = RaggedTensor(result, splits, url, internal=True)
+        return result
 
     def consumers(self):
         return []

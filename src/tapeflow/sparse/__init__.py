@@ -7,3 +7,7 @@
 from .conversion import from_dense, to_dense, to_indicator  # noqa: F401
 from .sparse_spec import SparseTensorSpec  # noqa: F401
 from .sparse_tensor import SparseTensor  # noqa: F401
+from .sparse_ops import (add, concat, expand_dims, fill_empty_rows, map_values,  # noqa: F401
+                         maximum, minimum, reduce_max, reduce_min, reduce_sum, reorder,
+                         reset_shape, reshape, retain, slice, softmax, sparse_dense_matmul,
+                         transpose)

@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.composite import static_or_tensor, to_tensor
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
@@ -141,6 +142,14 @@ class SparseTensor:
 
     def _to_components(self):
         return (self._indices, self._values, self._dense_shape)
+
+    def _function_components(self):
+        """Components for tf.function: indices and dense_shape static, values traced."""
+        return (static_or_tensor(self._indices), self._values,
+                static_or_tensor(self._dense_shape))
+
+    def _with_components(self, components):
+        return SparseTensor._trusted(*(to_tensor(c) for c in components))
 
     def consumers(self):
         return []
