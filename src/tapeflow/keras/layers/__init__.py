@@ -30,27 +30,6 @@ from .convolutional.separable_conv1d import (  # noqa: F401
     SeparableConv1D, SeparableConvolution1D)
 from .convolutional.separable_conv2d import (  # noqa: F401
     SeparableConv2D, SeparableConvolution2D)
-from .activations.elu import ELU  # noqa: F401
-from .activations.leaky_relu import LeakyReLU  # noqa: F401
-from .activations.prelu import PReLU  # noqa: F401
-from .activations.relu import ReLU  # noqa: F401
-from .activations.softmax import Softmax  # noqa: F401
-from .activations.thresholded_relu import ThresholdedReLU  # noqa: F401
-from .convolutional.conv1d import Conv1D, Convolution1D  # noqa: F401
-from .convolutional.conv2d import Conv2D, Convolution2D  # noqa: F401
-from .convolutional.conv3d import Conv3D, Convolution3D  # noqa: F401
-from .convolutional.conv1d_transpose import (  # noqa: F401
-    Conv1DTranspose, Convolution1DTranspose)
-from .convolutional.conv2d_transpose import (  # noqa: F401
-    Conv2DTranspose, Convolution2DTranspose)
-from .convolutional.conv3d_transpose import (  # noqa: F401
-    Conv3DTranspose, Convolution3DTranspose)
-from .convolutional.depthwise_conv1d import DepthwiseConv1D  # noqa: F401
-from .convolutional.depthwise_conv2d import DepthwiseConv2D  # noqa: F401
-from .convolutional.separable_conv1d import (  # noqa: F401
-    SeparableConv1D, SeparableConvolution1D)
-from .convolutional.separable_conv2d import (  # noqa: F401
-    SeparableConv2D, SeparableConvolution2D)
 from .pooling.average_pooling import (  # noqa: F401
     AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D)
 from .pooling.global_average_pooling import (  # noqa: F401
@@ -61,6 +40,8 @@ from .pooling.global_max_pooling import (  # noqa: F401
     GlobalMaxPooling3D)
 from .pooling.max_pooling import (  # noqa: F401
     MaxPool1D, MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from .locally_connected.locally_connected1d import LocallyConnected1D  # noqa: F401
+from .locally_connected.locally_connected2d import LocallyConnected2D  # noqa: F401
 from .merging.add import Add, add  # noqa: F401
 from .merging.average import Average, average  # noqa: F401
 from .merging.concatenate import Concatenate, concatenate  # noqa: F401
@@ -101,6 +82,7 @@ from .reshaping.up_sampling3d import UpSampling3D  # noqa: F401
 from .reshaping.zero_padding1d import ZeroPadding1D  # noqa: F401
 from .reshaping.zero_padding2d import ZeroPadding2D  # noqa: F401
 from .reshaping.zero_padding3d import ZeroPadding3D  # noqa: F401
+from . import experimental  # noqa: F401,E402 - keras.layers.experimental(.preprocessing)
 
 
 def serialize(layer):

@@ -9,6 +9,11 @@ layer modules). To expose a preprocessing layer here, add its name to `__all__`.
 True
 """
 __all__ = []
+__all__ += ["CategoryEncoding", "Discretization", "Hashing", "IntegerLookup", "Normalization",
+            "StringLookup", "TextVectorization"]
+__all__ += ["CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
+            "RandomHeight", "RandomRotation", "RandomTranslation", "RandomWidth", "RandomZoom",
+            "Rescaling", "Resizing"]
 
 
 def __getattr__(name):

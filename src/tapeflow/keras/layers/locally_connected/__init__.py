@@ -1,0 +1,1 @@
+"""keras.layers.locally_connected: convolutions whose filters are not shared across positions."""
