@@ -212,8 +212,8 @@ class IndexLookup(PreprocessingLayer):
         if self._tables is None:
             start = self._token_start()
             self._tables = {t: i + start for i, t in enumerate(self._vocab)}
-        ids = np.frompyfunc(self._tables.get, 2, 1)(a, -1).astype(np.int64) if a.size else \
-            np.zeros(a.shape, np.int64)
+        ids = np.asarray(np.frompyfunc(self._tables.get, 2, 1)(a, -1), np.int64) if a.size \
+            else np.zeros(a.shape, np.int64)
         missing = ids < 0
         if missing.any():
             if self.num_oov_indices == 0:

@@ -1,0 +1,40 @@
+"""CategoryEncoding: TF's documented outputs, count weights, sparse output, errors."""
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow import keras
+
+
+def test_documented_examples():
+    one_hot = keras.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")
+    np.testing.assert_array_equal(one_hot([3, 2, 0, 1]).numpy(), np.eye(4)[[3, 2, 0, 1]])
+    multi = keras.layers.CategoryEncoding(num_tokens=4, output_mode="multi_hot")
+    np.testing.assert_array_equal(multi([[0, 1], [0, 0], [1, 2], [3, 1]]).numpy(),
+                                  [[1, 1, 0, 0], [1, 0, 0, 0], [0, 1, 1, 0], [0, 1, 0, 1]])
+    count = keras.layers.CategoryEncoding(num_tokens=4, output_mode="count")
+    weights = np.array([[.1, .2], [.1, .1], [.2, .3], [.4, .2]])
+    np.testing.assert_allclose(
+        count([[0, 1], [0, 0], [1, 2], [3, 1]], count_weights=weights).numpy(),
+        [[.1, .2, 0, 0], [.2, 0, 0, 0], [0, .2, .3, 0], [0, .2, 0, .4]], rtol=1e-6)
+
+
+def test_rank1_multi_hot_compiled_and_sparse():
+    multi = keras.layers.CategoryEncoding(num_tokens=5, output_mode="count")
+    np.testing.assert_array_equal(multi([1, 1, 4]).numpy(), [0, 2, 0, 0, 1])
+    fn = tf.function(lambda x: multi(x))
+    np.testing.assert_array_equal(fn(tf.constant([[0, 0], [4, 3]])).numpy(),
+                                  [[2, 0, 0, 0, 0], [0, 0, 0, 1, 1]])
+    sparse = keras.layers.CategoryEncoding(num_tokens=4, output_mode="multi_hot", sparse=True)
+    st = sparse([[0, 1], [3, 3]])
+    assert isinstance(st, tf.SparseTensor)
+    np.testing.assert_array_equal(tf.sparse.to_dense(st).numpy(), [[1, 1, 0, 0], [0, 0, 0, 1]])
+    inp = keras.Input((2,), dtype="int32")
+    assert multi(inp).shape.as_list() == [None, 5]
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="output_mode"):
+        keras.layers.CategoryEncoding(num_tokens=3, output_mode="bogus")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_tokens=3"):
+        keras.layers.CategoryEncoding(num_tokens=3)([[0, 3]])
