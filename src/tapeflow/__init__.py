@@ -31,6 +31,7 @@ from . import linalg, math, nest, nn, random  # noqa: E402
 from . import data  # noqa: E402
 from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
 from . import autograph  # noqa: E402 - tf.autograph
+from . import types  # noqa: E402 - tf.types.experimental.TraceType
 
 _ops_install.install()
 

@@ -167,17 +167,18 @@ def test_tensors_read_before_a_step_stay_valid():
     np.testing.assert_array_equal(v.numpy(), [9.0, 18.0])
 
 
-def test_initial_value_from_a_traced_tensor_is_a_clear_error():
+def test_initial_value_from_a_traced_tensor_is_set_by_the_first_call():
     holder = []
 
     @tf.function
     def f(x):
         if not holder:
             holder.append(tf.Variable(x * 2.0))
-        return x
+        return x + holder[0]
 
-    with pytest.raises(ValueError, match="init_scope"):
-        f(tf.constant(1.0))
+    assert float(f(tf.constant(1.0))) == 3.0  # TF initializes it inside the first call
+    assert float(holder[0]) == 2.0
+    assert float(f(tf.constant(5.0))) == 7.0 and float(holder[0]) == 2.0
 
 
 def test_shape_dependent_paths_under_one_signature_find_their_variables():

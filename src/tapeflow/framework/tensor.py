@@ -195,8 +195,20 @@ class SymbolicTensorError(TypeError):
     """Raised when a traced (symbolic) tensor's value is used in Python."""
 
 
+class LeakedTensorError(SymbolicTensorError, AttributeError):
+    # a symbolic tensor used after its tapeflow.function trace ended (TF's guide catches
+    # AttributeError there)
+    pass
+
+
 def _symbolic_error(what):
     import traceback
+    from .context import current_trace
+    if current_trace() is None:
+        return LeakedTensorError(
+            f"This tensor leaked out of a tapeflow.function: it is a symbolic value of a "
+            f"trace that has finished, so it has no value ({what}). Return it from the "
+            f"function instead of storing it in a Python variable, list or attribute.")
     frames = [f for f in traceback.extract_stack()
               if "/tapeflow/" not in f.filename.replace("\\", "/")]
     where = f" (at {frames[-1].filename}:{frames[-1].lineno}: `{frames[-1].line}`)" if frames else ""

@@ -24,6 +24,9 @@ from ..framework import recording
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
 from ..framework.context import STACK, current_trace
+from .introspection import Introspection
+from .signatures import (arg_names, input_signature, is_host_value, pretty_signature,
+                         retrace_reason, special_key)
 from .tensor_spec import TensorSpec, check_against
 from .tracing import Entry, strip
 
@@ -34,6 +37,9 @@ _RETRACE_WARN = 5
 
 
 def _leaf_key(x):
+    special = special_key(x)  # string tensors, __tf_tracing_type__, unknown-rank specs
+    if special is not None:
+        return special
     if isinstance(x, Tensor):
         v = x._value
         return ("T", v.shape, v.dtype)
@@ -64,7 +70,8 @@ def _values(leaves):
     out = []
     for x in leaves:
         if isinstance(x, Tensor):
-            out.append(x._value)
+            if not is_host_value(x):  # string tensors are static arguments
+                out.append(x._value)
         elif isinstance(x, (jax.Array, np.ndarray)):
             out.append(jnp.asarray(x))
     return out
@@ -199,7 +206,7 @@ class Function:
         """(shape, dtype, ...) when every argument is a Tensor, else None."""
         key = []
         for a in args:
-            if type(a) is not Tensor:
+            if type(a) is not Tensor or isinstance(a._value, np.ndarray):
                 return None
             v = a._value
             key.append(v.shape)
@@ -253,15 +260,20 @@ class Function:
         if entry is None:  # a trace with None dimensions may cover these shapes
             entry = next((e for k, e in self._cache.items() if _covers(k, key)), None)
         if entry is None:
+            previous = next(reversed(self._cache), None)
             entry = Entry(self, (args, kwargs))
+            entry.input_signature = input_signature(args, kwargs, key)
             self._cache[key] = entry
             self._tracing_count += 1
             if self._tracing_count >= _RETRACE_WARN:
+                reason = retrace_reason(arg_names(self._python_fn, len(args)), previous,
+                                        key) if previous is not None else "first trace"
                 _log.warning(
-                    "%d traces of tf.function `%s` so far: retracing is expensive. It is "
-                    "likely caused by calling it with tensors of changing shapes or with "
-                    "changing Python values; consider input_signature or "
-                    "reduce_retracing=True.", self._tracing_count, self._name)
+                    "%d traces of tf.function `%s` so far: retraced because %s. Retracing "
+                    "is expensive; it is caused by calling the function with tensors of "
+                    "changing shapes or dtypes or with changing Python values; consider "
+                    "input_signature or reduce_retracing=True.", self._tracing_count,
+                    self._name, reason)
         return entry
 
     def get_concrete_function(self, *args, **kwargs):
@@ -269,6 +281,8 @@ class Function:
         if not args and not kwargs and self._input_signature is not None:
             args = tuple(self._input_signature)
         specs = nest.flatten((args, kwargs))
+        if any(isinstance(s, TensorSpec) and s.shape.rank is None for s in specs):
+            return ConcreteFunction(self, None, (tuple(args), dict(kwargs)))  # any rank
         concrete = [s for s in specs if not isinstance(s, TensorSpec)]
         if len(concrete) == len(specs) and self._input_signature is not None:
             args, kwargs = self._bind_signature(args, kwargs)
@@ -285,16 +299,27 @@ class Function:
                 v._value, v._cached = val, None
         return ConcreteFunction(self, entry)
 
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """Each traced signature as text: arguments' and outputs' dtypes and shapes."""
+        return "\n\n".join(ConcreteFunction(self, e).pretty_printed_signature(verbose)
+                            for e in self._cache.values())
+
     def __repr__(self):
         return f"<tapeflow.function {self._name}>"
 
 
-class ConcreteFunction:
-    """One traced specialization of a Function; calling it runs that trace."""
+class ConcreteFunction(Introspection):
+    """One traced specialization of a Function; calling it runs that trace.
 
-    def __init__(self, function, entry):
+    A concrete function of TensorSpecs with unknown rank or None dimensions
+    accepts any compatible tensors; XLA needs static shapes, so each new shape
+    compiles its own program behind it.
+    """
+
+    def __init__(self, function, entry, specs=None):
         self._function = function
         self._entry = entry
+        self._specs = specs
 
     @property
     def structured_outputs(self):
@@ -305,6 +330,7 @@ class ConcreteFunction:
         return self._function
 
     def __call__(self, *args, **kwargs):
+        args, kwargs = self._check_args(args, kwargs)
         return self._function(*args, **kwargs)
 
 

@@ -20,7 +20,9 @@ from ..framework import recording
 from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
 from ..framework.variables import HOOKS, Variable
 from ..framework.context import STACK, TraceContext, init_scope, staged
+from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import release_freed_memory
+from .signatures import is_host_value
 
 _SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
               "Make sure the tf.Variable is only created once or created outside "
@@ -54,6 +56,7 @@ class _Creator:
         trace is redone with their concrete values; otherwise it is the caller's error."""
         if self.ctx.stage_unknown:
             raise _Unstage()
+        raise ArgumentDependentInit()  # depends on the arguments: run this call eagerly
 
     def created(self, var):
         self.ctx.created.append(var)
@@ -171,7 +174,8 @@ class Entry:
         flat = nest.flatten(result, expand_composites="function")
         static, dyn = [], []
         for x in flat:
-            if isinstance(x, (Tensor, Variable)) or isinstance(x, jax.Array):
+            if (isinstance(x, (Tensor, Variable)) or isinstance(x, jax.Array)) and \
+                    not is_host_value(x):  # string tensors come back as static values
                 dyn.append(convert_to_tensor(x)._value)
                 static.append(_DYN)
             else:
@@ -203,6 +207,8 @@ class Entry:
             except _Unstage:
                 stage = False
                 continue
+            except ArgumentDependentInit:
+                return run_first_call_eagerly(self, arg_vals)
             except Retrace:
                 ctx = run["ctx"]
                 f._created_any |= bool(ctx.created)
@@ -328,4 +334,6 @@ def _wrap(v):
 
 
 def _is_dynamic(x):
+    if is_host_value(x) or (isinstance(x, np.ndarray) and x.dtype.kind in "OSU"):
+        return False  # strings: static arguments (function/signatures.py)
     return isinstance(x, (Tensor, jax.Array, np.ndarray))
