@@ -144,3 +144,53 @@ def test_corrupt_or_truncated_files_are_named(tmp_path):
     open(path + ".index", "wb").write(index[:10] + bytes([index[10] ^ 4]) + index[11:])
     with pytest.raises(ValueError, match=r"\.index.*corrupt"):
         tf.train.load_checkpoint(path)
+
+
+def test_dataset_iterator_resumes_at_saved_position(tmp_path):
+    ds = tf.data.Dataset.range(10).shuffle(10, seed=4, reshuffle_each_iteration=False) \
+        .map(lambda x: x * 2).batch(3)
+    it = iter(ds)
+    next(it)
+    ckpt = Checkpoint(it=it)
+    path = ckpt.write(str(tmp_path / "it"))
+    rest = [b.numpy().tolist() for b in it]
+    it2 = iter(ds)
+    Checkpoint(it=it2).restore(path).assert_consumed()
+    assert [b.numpy().tolist() for b in it2] == rest and len(rest) == 3
+
+
+KILLED_WRITER = r"""
+import sys
+import numpy as np
+import tapeflow as tf
+v = tf.Variable(np.full((4_000_000,), 2.0, dtype="float32"))
+manager = tf.train.CheckpointManager(tf.train.Checkpoint(v=v), sys.argv[1], max_to_keep=1)
+print("ready", flush=True)
+while True:
+    manager.save()
+"""
+
+
+def test_killed_save_leaves_previous_checkpoint_intact(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    v = tf.Variable(np.ones(4_000_000, dtype="float32"))
+    first = CheckpointManager(Checkpoint(v=v), str(tmp_path), max_to_keep=1).save()
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.time() + 60
+        while not any(n.startswith(".tmp-") for n in os.listdir(tmp_path)):
+            assert time.time() < deadline, "the writer never started writing"
+        proc.send_signal(signal.SIGKILL)  # mid-write: a temporary file exists
+    finally:
+        proc.kill()
+        proc.wait()
+    latest = latest_checkpoint(str(tmp_path))
+    w = tf.Variable(np.zeros(4_000_000, dtype="float32"))
+    Checkpoint(v=w).restore(latest).assert_consumed()  # complete and readable
+    assert float(w.numpy()[0]) in (1.0, 2.0)
+    assert latest == first or float(w.numpy()[0]) == 2.0

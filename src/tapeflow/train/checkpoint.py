@@ -101,10 +101,11 @@ class Checkpoint:
         return restore_object(self, save_path)
 
 
-def save_object(root, file_prefix):
-    """Writes `root`'s object graph and values as a TF checkpoint at `file_prefix`."""
+def save_object(root, file_prefix, exclude=()):
+    """Writes `root`'s object graph and values as a TF checkpoint at `file_prefix`
+    (leaving out the objects in `exclude`, e.g. a model's optimizer)."""
     file_prefix = os.fspath(file_prefix)
-    nodes = tg.build_graph(root)
+    nodes = tg.build_graph(root, exclude=[id(o) for o in exclude])
     tensors = {}
     for node in nodes:
         for attr in node.attributes:

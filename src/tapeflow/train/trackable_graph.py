@@ -157,13 +157,17 @@ class Node:
         self.obj, self.path, self.children, self.attributes = obj, path, [], []
 
 
-def build_graph(root):
-    """Breadth-first [Node] from `root` (node 0), each object once."""
+def build_graph(root, exclude=()):
+    """Breadth-first [Node] from `root` (node 0), each object once; objects whose id is
+    in `exclude` are left out (with everything reachable only through them)."""
     nodes, ids = [Node(root, ())], {id(root): 0}
     queue = [0]
+    exclude = set(exclude)
     while queue:
         node = nodes[queue.pop(0)]
         for name, child in children(node.obj):
+            if id(child) in exclude:
+                continue
             if id(child) not in ids:
                 ids[id(child)] = len(nodes)
                 nodes.append(Node(child, node.path + (name,)))

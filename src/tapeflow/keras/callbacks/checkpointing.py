@@ -40,12 +40,7 @@ class ModelCheckpoint(Callback):
         self.best = initial_value_threshold if initial_value_threshold is not None else (
             np.inf if self.monitor_op == np.less else -np.inf)
         self._batches_seen = 0
-        self._epoch = 0
-        if not save_weights_only and not self.filepath.endswith(".keras") and \
-                "{" not in self.filepath and "." in os.path.basename(self.filepath) and \
-                not self.filepath.endswith((".h5", ".tf")):
-            raise ValueError("The filepath provided must end in `.keras` (Keras model "
-                             f"format). Received: filepath={self.filepath}")
+        self._epoch = 0  # any path, as tf.keras 2.x: `model.save` picks the format from it
 
     def _path(self, epoch, logs):
         try:

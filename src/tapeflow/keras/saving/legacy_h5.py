@@ -8,6 +8,7 @@ matched in order, as tf.keras does when `by_name=False`.
 >>> is_legacy({})
 False
 """
+import json
 import warnings
 
 import numpy as np
@@ -74,15 +75,15 @@ def _model_config(f):
     if raw is None:
         raise ValueError("This HDF5 file holds no model config (`model_config` attribute): "
                          "it is a weights file; build the model and use `load_weights`.")
-    import json
     config = json.loads(_text(raw))
     if config.get("class_name") == "Functional":
         config = dict(config, class_name="Model")
     return config
 
 
-def load_legacy_model(filepath, custom_objects=None, safe_mode=True):
-    """Rebuilds a TF 2 tf.keras `model.h5` (config and weights; not the training state)."""
+def load_legacy_model(filepath, custom_objects=None, safe_mode=True, compile=True):
+    """Rebuilds a TF 2 tf.keras `model.h5`: config and weights, then (with `compile`)
+    `training_config` and the optimizer's variables."""
     import h5py
     from . import serialization as ser
     try:
@@ -93,4 +94,47 @@ def load_legacy_model(filepath, custom_objects=None, safe_mode=True):
         config = _model_config(f)
         model = ser.deserialize_keras_object(config, custom_objects, safe_mode=safe_mode)
         load_legacy_weights(f, model)
+        raw = f.attrs.get("training_config")
+        if compile and raw is not None:
+            _compile_from_training_config(model, json.loads(_text(raw)), custom_objects)
+            if "optimizer_weights" in f:
+                _load_optimizer_weights(f["optimizer_weights"], model)
     return model
+
+
+def _compile_from_training_config(model, config, custom_objects):
+    from . import keras_archive
+    opt = dict(config.get("optimizer_config") or {})
+    if isinstance(opt.get("class_name"), str) and opt["class_name"].startswith("Custom>"):
+        opt["class_name"] = opt["class_name"][len("Custom>"):]
+    metrics = config.get("metrics")
+    if isinstance(metrics, list) and len(metrics) == 1 and isinstance(metrics[0], list):
+        metrics = metrics[0]  # tf.keras nests the metrics of a single output
+    metrics = [_metric_name(m) for m in metrics] if isinstance(metrics, list) else metrics
+    keras_archive.compile_from_config(model, {
+        "optimizer": opt or "rmsprop", "loss": config.get("loss"), "metrics": metrics,
+        "weighted_metrics": config.get("weighted_metrics"),
+        "loss_weights": config.get("loss_weights")}, custom_objects)
+
+
+def _metric_name(m):
+    """tf.keras writes metrics as MeanMetricWrapper configs; the metric's name remains."""
+    if isinstance(m, dict) and m.get("class_name") == "MeanMetricWrapper":
+        return m["config"].get("fn") or m["config"].get("name")
+    return m
+
+
+def _load_optimizer_weights(group, model):
+    names = [_text(n) for n in group.attrs.get("weight_names", [])]
+    values = [np.asarray(group[n][()]) for n in names]
+    optimizer = model.optimizer
+    if not getattr(optimizer, "_built", False):
+        optimizer.build(model.trainable_variables)
+    variables = list(optimizer.variables)
+    if len(values) != len(variables) or any(tuple(v.shape) != x.shape
+                                            for v, x in zip(variables, values)):
+        warnings.warn(f"Skipping loading optimizer state: the file holds {len(values)} "
+                      f"optimizer variables, the optimizer has {len(variables)}.")
+        return
+    for v, x in zip(variables, values):
+        v.assign(x.astype(v.dtype.as_numpy_dtype))

@@ -19,15 +19,26 @@ def _path(filepath):
     return os.fspath(filepath)
 
 
-def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs):
-    """Saves `model` as a `.keras` archive (the only whole-model format written)."""
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None,
+               signatures=None, options=None, save_traces=True, **kwargs):
+    """Saves `model` as tf.keras 2.x does, the format chosen by the path or `save_format`:
+    `.keras` a Keras archive, `.h5`/`.hdf5` (or `save_format="h5"`) a Keras 2 HDF5 model
+    file, anything else (or `save_format="tf"`) a SavedModel directory."""
     filepath = _path(filepath)
-    if not filepath.endswith(".keras"):
-        raise ValueError("Invalid filepath extension for saving. Please add the `.keras` "
-                         f"extension (the native Keras format). Received: filepath={filepath}")
+    if save_format not in (None, "tf", "h5", "keras"):
+        raise ValueError(f"Unknown format. Received: `save_format`={save_format!r}. "
+                         "Accepted values: 'tf', 'h5', 'keras'.")
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath} exists and overwrite=False.")
-    keras_archive.save_archive(model, filepath, include_optimizer)
+    if save_format == "keras" or save_format is None and filepath.endswith(".keras"):
+        keras_archive.save_archive(model, filepath, include_optimizer)
+    elif save_format == "h5" or save_format is None and filepath.endswith((".h5", ".hdf5")):
+        from . import keras2_h5
+        keras2_h5.save_keras2_h5(model, filepath, include_optimizer)
+    else:
+        from . import saved_model_format
+        saved_model_format.save_keras_saved_model(model, filepath, include_optimizer,
+                                                  signatures)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -35,15 +46,21 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     A `.keras` archive: the model is rebuilt from config.json, gets its weights and,
     when `compile=True`, its compile config and optimizer state. A `.h5` file: the
-    architecture and weights only (it is returned uncompiled).
+    architecture and weights, compiled from its `training_config` (optimizer state
+    included) when `compile=True`. A SavedModel directory written by `model.save`:
+    the Keras model rebuilt from its Keras metadata and variables.
     """
     filepath = _path(filepath)
     if not os.path.exists(filepath):
         raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an "
                          "accessible `.keras` zip file.")
+    if os.path.isdir(filepath):
+        from . import saved_model_format
+        return saved_model_format.load_keras_saved_model(filepath, custom_objects, compile,
+                                                         safe_mode)
     if filepath.endswith((".h5", ".hdf5")):
         from . import legacy_h5
-        return legacy_h5.load_legacy_model(filepath, custom_objects, safe_mode)
+        return legacy_h5.load_legacy_model(filepath, custom_objects, safe_mode, compile)
     return keras_archive.load_archive(filepath, custom_objects, compile, safe_mode)
 
 
