@@ -161,7 +161,10 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     _, G = _ops()
     axis = 0 if axis is None else axis
     if isinstance(indices, RaggedTensor):
-        return indices.with_flat_values(gather(params, indices.flat_values, axis=axis))
+        flat = indices.flat_values
+        picked = gather(params, flat, axis=axis) if isinstance(params, RaggedTensor) else \
+            G.gather(params, flat, axis=axis)
+        return indices.with_flat_values(picked)
     if axis != 0 or batch_dims:
         raise ValueError("tf.gather on a RaggedTensor supports axis=0 and batch_dims=0; "
                          f"Received: axis={axis}, batch_dims={batch_dims}")

@@ -41,12 +41,11 @@ def _segment(name, data, ids, n):
         return S.unsorted_segment_max(data, ids, n)
     if name == "reduce_min":
         return S.unsorted_segment_min(data, ids, n)
-    if name in ("reduce_any", "reduce_all"):
-        as_int = M.cast(data, "int32")
-        fn = S.unsorted_segment_max if name == "reduce_any" else S.unsorted_segment_min
-        if name == "reduce_all":  # empty rows: True
-            return M.cast(M.not_equal(fn(as_int, ids, n), 0), "bool")
-        return M.cast(fn(as_int, ids, n), "bool")
+    if name in ("reduce_any", "reduce_all"):  # counts of True (or False) per row
+        from ..ops import logic_ops as L
+        flags = data if name == "reduce_any" else L.logical_not(data)
+        count = S.unsorted_segment_sum(M.cast(flags, "int32"), ids, n)
+        return L.greater(count, 0) if name == "reduce_any" else L.equal(count, 0)
     if name == "reduce_mean":
         from ..ops import array_ops
         count = S.unsorted_segment_sum(array_ops.ones_like(data), ids, n)
