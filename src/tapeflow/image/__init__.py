@@ -23,3 +23,4 @@ from .random_image_ops import (  # noqa: F401
     stateless_random_contrast, stateless_random_crop, stateless_random_flip_left_right,
     stateless_random_flip_up_down, stateless_random_hue, stateless_random_saturation)
 from .resize_ops import ResizeMethod, resize, resize_with_pad  # noqa: F401
+from . import transform_grad as _transform_grad  # noqa: F401,E402 - registers its rule

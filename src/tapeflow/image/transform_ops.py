@@ -6,9 +6,11 @@ A transform is 8 numbers `[a0, a1, a2, b0, b1, b2, c0, c1]` mapping each
 `((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)`, `k = c0 x + c1 y + 1`.
 Points outside the image follow `fill_mode`: "reflect" (d c b a | a b c d |
 d c b a), "wrap" (a b c d | a b c d), "nearest" (a a | a b c d | d d) or
-"constant" (reads `fill_value`). Sampling is "nearest" (rounded) or
-"bilinear". Built from tapeflow ops (the image read is one `tf.gather`), so
-it runs eagerly, under tf.function, and differentiates w.r.t. the images.
+"constant" (reads `fill_value`). Sampling is "nearest" (halves
+round away from zero) or "bilinear". The warp is one compiled op
+(`ImageProjectiveTransformV3`); its gradient rule (transform_grad.py)
+scatters the output gradient back to the sampled pixels, so the op
+differentiates w.r.t. the images (and, like TF, not the transforms).
 
 >>> import tapeflow as tf
 >>> img = tf.reshape(tf.range(4.), [1, 1, 4, 1])
@@ -17,49 +19,88 @@ it runs eagerly, under tf.function, and differentiates w.r.t. the images.
 [1.0, 2.0, 3.0, 0.0]
 """
 
-import numpy as np
+import functools
+
+import jax
+import jax.numpy as jnp
 
 import tapeflow as tf
 
-from ._checks import as_batched, restore, static_hw
+from ..ops.dispatch import out
+from ._checks import as_batched, restore
 
 __all__ = ["affine_transform", "rotation_transforms", "compose_transforms",
-           "FILL_MODES", "INTERPOLATIONS"]
+           "sampling_plan", "FILL_MODES", "INTERPOLATIONS"]
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("nearest", "bilinear")
 
 
-def _reflect(c, n):
-    if n <= 1:
-        return tf.zeros_like(c)
-    p = tf.math.floormod(c + 0.5, 2.0 * n)
-    p = tf.where(p >= n, 2.0 * n - p, p) - 0.5
-    return tf.clip_by_value(p, 0.0, n - 1.0)
-
-
-def _wrap(c, n):
-    if n <= 1:
-        return tf.zeros_like(c)
-    span = float(n - 1)
-    lo = c + n * (tf.floor(-c / span) + 1.0)
-    hi = c - n * tf.floor(c / span)
-    c = tf.where(c < 0, lo, tf.where(c > span, hi, c))
-    return tf.clip_by_value(c, 0.0, span)
-
-
 def _round_half_away(c):
-    return tf.sign(c) * tf.floor(tf.abs(c) + 0.5)
+    return jnp.sign(c) * jnp.floor(jnp.abs(c) + 0.5)
 
 
 def _map_coord(c, n, fill_mode):
+    """Maps a source coordinate outside [0, n-1] back inside (constant: unchanged)."""
+    if fill_mode == "constant":
+        return c
+    if n <= 1:
+        return jnp.zeros_like(c)
     if fill_mode == "reflect":
-        return _reflect(c, n)
-    if fill_mode == "wrap":
-        return _wrap(c, n)
-    if fill_mode == "nearest":
-        return tf.clip_by_value(c, 0.0, n - 1.0)
-    return c
+        p = jnp.mod(c + 0.5, 2.0 * n)
+        c = jnp.where(p >= n, 2.0 * n - p, p) - 0.5
+    elif fill_mode == "wrap":
+        span = float(n - 1)
+        lo = c + n * (jnp.floor(-c / span) + 1.0)
+        hi = c - n * jnp.floor(c / span)
+        c = jnp.where(c < 0, lo, jnp.where(c > span, hi, c))
+    return jnp.clip(c, 0.0, n - 1.0)
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3, 4, 5, 6))
+def sampling_plan(transforms, b, h, w, out_hw, interpolation, fill_mode):
+    """(indices, weights, fill_weight): output pixel p of image i is
+    `sum_k weights[i, p, k] * flat_image[indices[i, p, k]] + fill * fill_weight[i, p]`,
+    with `flat_image` the images reshaped to [b * h * w, c]."""
+    oh, ow = out_hw
+    gy, gx = jnp.meshgrid(jnp.arange(oh, dtype=jnp.float32),
+                          jnp.arange(ow, dtype=jnp.float32), indexing="ij")
+    t = jnp.broadcast_to(transforms, (b, 8))[:, :, None, None]
+    k = t[:, 6] * gx + t[:, 7] * gy + 1.0
+    sx = _map_coord((t[:, 0] * gx + t[:, 1] * gy + t[:, 2]) / k, w, fill_mode)
+    sy = _map_coord((t[:, 3] * gx + t[:, 4] * gy + t[:, 5]) / k, h, fill_mode)
+    if interpolation == "nearest":
+        ys, xs = [_round_half_away(sy)], [_round_half_away(sx)]
+        ws = [jnp.ones_like(sx)]
+    else:
+        y0, x0 = jnp.floor(sy), jnp.floor(sx)
+        fy, fx = sy - y0, sx - x0
+        ys, xs = [y0, y0, y0 + 1, y0 + 1], [x0, x0 + 1, x0, x0 + 1]
+        ws = [(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx]
+    base = (jnp.arange(b, dtype=jnp.int32) * (h * w))[:, None, None]
+    idx, wts = [], []
+    for yy, xx, ww in zip(ys, xs, ws):
+        inside = (yy >= 0) & (yy <= h - 1) & (xx >= 0) & (xx <= w - 1)
+        yi = jnp.clip(yy, 0, h - 1).astype(jnp.int32)
+        xi = jnp.clip(xx, 0, w - 1).astype(jnp.int32)
+        idx.append(base + yi * w + xi)
+        wts.append(ww if fill_mode != "constant" else jnp.where(inside, ww, 0.0))
+    idx, wts = jnp.stack(idx, -1), jnp.stack(wts, -1)
+    fill_w = jnp.sum(jnp.stack(ws, -1), -1) - jnp.sum(wts, -1)
+    return idx, wts, fill_w
+
+
+@functools.partial(jax.jit, static_argnums=(3, 4, 5, 6))
+def _warp(images, transforms, fill_value, out_hw, interpolation, fill_mode, round_out):
+    b, h, w, c = images.shape
+    idx, wts, fill_w = sampling_plan(transforms, b, h, w, out_hw, interpolation, fill_mode)
+    flat = images.reshape(b * h * w, c).astype(jnp.float32)
+    out = jnp.einsum("bhwk,bhwkc->bhwc", wts, flat[idx]) + (fill_w * fill_value)[..., None]
+    if images.dtype != jnp.float32:
+        if round_out:
+            out = jnp.round(out)
+        out = out.astype(images.dtype)
+    return out
 
 
 def _check(interpolation, fill_mode):
@@ -83,49 +124,16 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="co
     t = tf.cast(tf.convert_to_tensor(transforms), tf.float32)
     if t.shape.rank == 1:
         t = tf.expand_dims(t, 0)
-    if t.shape.rank != 2 or t.shape[1] != 8:
-        raise ValueError(f"affine_transform: transforms must be [8] or [batch, 8]. "
-                         f"Received: transforms.shape={t.shape.as_list()}")
-    b, h, w, c = x.shape.as_list()
-    oh, ow = (h, w) if output_shape is None else (int(output_shape[0]), int(output_shape[1]))
-    orig = x.dtype
-    xf = x if orig.is_floating else tf.cast(x, tf.float32)
-    gy, gx = np.meshgrid(np.arange(oh, dtype=np.float32), np.arange(ow, dtype=np.float32),
-                         indexing="ij")
-    gx, gy = tf.constant(gx[None]), tf.constant(gy[None])
-    p = [tf.reshape(v, [-1, 1, 1]) for v in tf.unstack(t, axis=1)]
-    k = p[6] * gx + p[7] * gy + 1.0
-    sx = (p[0] * gx + p[1] * gy + p[2]) / k
-    sy = (p[3] * gx + p[4] * gy + p[5]) / k
-    sx, sy = _map_coord(sx, w, fill_mode), _map_coord(sy, h, fill_mode)
-    flat = tf.reshape(xf, [b * h * w, c])
-    base = tf.reshape(tf.range(b, dtype=tf.int32) * (h * w), [b, 1, 1])
-    if int(t.shape[0]) == 1 and b != 1:
-        sx = tf.broadcast_to(sx, [b, oh, ow])
-        sy = tf.broadcast_to(sy, [b, oh, ow])
-    fill = tf.cast(fill_value, xf.dtype)
-
-    def read(yy, xx):
-        inside = tf.logical_and(tf.logical_and(yy >= 0, yy <= h - 1),
-                                tf.logical_and(xx >= 0, xx <= w - 1))
-        yi = tf.cast(tf.clip_by_value(yy, 0.0, h - 1.0), tf.int32)
-        xi = tf.cast(tf.clip_by_value(xx, 0.0, w - 1.0), tf.int32)
-        v = tf.gather(flat, base + yi * w + xi)
-        if fill_mode != "constant":
-            return v
-        return tf.where(tf.expand_dims(inside, -1), v, fill)
-
-    if interpolation == "nearest":  # halves round away from zero
-        out = read(_round_half_away(sy), _round_half_away(sx))
-    else:
-        y0, x0 = tf.floor(sy), tf.floor(sx)
-        wy, wx = tf.expand_dims(sy - y0, -1), tf.expand_dims(sx - x0, -1)
-        top = (1.0 - wx) * read(y0, x0) + wx * read(y0, x0 + 1.0)
-        bottom = (1.0 - wx) * read(y0 + 1.0, x0) + wx * read(y0 + 1.0, x0 + 1.0)
-        out = (1.0 - wy) * top + wy * bottom
-    if not orig.is_floating:
-        out = tf.cast(tf.round(out) if interpolation == "bilinear" else out, orig)
-    return restore(out, unbatched)
+    b, h, w, _ = x.shape.as_list()
+    if t.shape.rank != 2 or t.shape[1] != 8 or int(t.shape[0]) not in (1, b):
+        raise ValueError(f"affine_transform: transforms must be [8], [1, 8] or [batch, 8]. "
+                         f"Received: transforms.shape={t.shape.as_list()} for {b} images")
+    out_hw = (h, w) if output_shape is None else (int(output_shape[0]), int(output_shape[1]))
+    fill = tf.cast(fill_value, tf.float32)
+    attrs = {"out_hw": out_hw, "interpolation": interpolation, "fill_mode": fill_mode}
+    v = _warp(x._value, t._value, fill._value, out_hw, interpolation, fill_mode,
+              interpolation == "bilinear" and not x.dtype.is_floating)
+    return restore(out(v, "ImageProjectiveTransformV3", (x, t, fill), attrs), unbatched)
 
 
 def rotation_transforms(angles, height, width):

@@ -1,0 +1,175 @@
+"""What the image preprocessing layers share: float conversion, seeded draws,
+factor parsing, `smart_resize`, and the base of the affine augmentation layers.
+
+Images are `[h, w, c]` or `[batch, h, w, c]` (channels last); layers cast
+them to their compute dtype like tf.keras 2.15. Random draws come from
+`tf.random.uniform` with the layer's seed (tapeflow's functionalized RNG
+state), so the layers work eagerly, in `fit`, and in compiled `Dataset.map`s.
+
+>>> import tapeflow as tf
+>>> smart_resize(tf.zeros([4, 8, 3]), [2, 2]).shape
+TensorShape([2, 2, 3])
+"""
+import numbers
+
+import tapeflow as tf
+
+from ....image.transform_ops import FILL_MODES, INTERPOLATIONS, affine_transform
+from ..layer import Layer
+
+__all__ = ["ImageLayer", "AffineImageLayer", "RandomResizeLayer", "smart_resize",
+           "parse_factor", "check_unit_range"]
+
+
+def smart_resize(x, size, interpolation="bilinear"):
+    """Resizes to `size` after centrally cropping to the target aspect ratio.
+
+    >>> smart_resize(tf.ones([3, 6, 1]), [2, 2]).shape
+    TensorShape([2, 2, 1])
+    """
+    x = tf.convert_to_tensor(x)
+    if x.shape.rank not in (3, 4):
+        raise ValueError(f"smart_resize: expected an image array of rank 3 (single image) or "
+                         f"4 (batch of images). Received: shape={x.shape.as_list()}")
+    th, tw = int(size[0]), int(size[1])
+    h, w = int(x.shape[-3]), int(x.shape[-2])
+    ch = min(h, int(float(w * th) / tw))
+    cw = min(w, int(float(h * tw) / th))
+    top, left = int(float(h - ch) / 2), int(float(w - cw) / 2)
+    x = x[..., top:top + ch, left:left + cw, :]
+    return tf.image.resize(x, [th, tw], method=interpolation)
+
+
+def parse_factor(factor, name, symmetric=True):
+    """`factor` (a number or a pair) -> (lower, upper); a number f means (-f, f)
+    (or (f, f) when not `symmetric`)."""
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise ValueError(f"`{name}` must be a number or a tuple of two numbers. "
+                             f"Received: {name}={factor}")
+        return float(factor[0]), float(factor[1])
+    if not isinstance(factor, numbers.Real):
+        raise ValueError(f"`{name}` must be a number or a tuple of two numbers. "
+                         f"Received: {name}={factor!r}")
+    f = float(factor)
+    return (-f, f) if symmetric else (f, f)
+
+
+def check_unit_range(lower, upper, factor, name):
+    if upper < lower:
+        raise ValueError(f"`{name}` cannot have upper bound less than lower bound. "
+                         f"Received: {name}={factor}")
+    if abs(lower) > 1.0 or abs(upper) > 1.0:
+        raise ValueError(f"`{name}` argument must have values between [-1, 1]. "
+                         f"Received: {name}={factor}")
+
+
+class ImageLayer(Layer):
+    """Base of the image preprocessing layers (float conversion and seeded draws)."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+
+    def _float(self, inputs):
+        x = tf.convert_to_tensor(inputs)
+        if x.shape.rank not in (3, 4):
+            raise ValueError(f"Layer {self.name} expects images of rank 3 ([h, w, c]) or 4 "
+                             f"([batch, h, w, c]). Received: shape={x.shape.as_list()}")
+        return x if x.dtype.name == self._dtype else tf.cast(x, self._dtype)
+
+    def _uniform(self, shape, lower, upper):
+        return tf.random.uniform(shape, minval=lower, maxval=upper, seed=self.seed)
+
+    def compute_output_shape(self, input_shape):
+        return tf.TensorShape(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+class AffineImageLayer(ImageLayer):
+    """Base of RandomRotation/Zoom/Translation: one projective warp per image."""
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if fill_mode not in FILL_MODES:
+            raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Only `reflect`, "
+                                      f"`wrap`, `constant` and `nearest` are supported.")
+        if interpolation not in INTERPOLATIONS:
+            raise NotImplementedError(f"Unknown `interpolation` {interpolation}. Only "
+                                      f"`nearest` and `bilinear` are supported.")
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
+
+    def _transforms(self, batch, height, width):
+        """[batch, 8] output-to-input transforms for this call."""
+        raise NotImplementedError
+
+    def call(self, inputs, training=True):
+        x = self._float(inputs)
+        if not training:
+            return x
+        unbatched = x.shape.rank == 3
+        if unbatched:
+            x = tf.expand_dims(x, 0)
+        b, h, w = (int(d) for d in x.shape.as_list()[:3])
+        y = affine_transform(x, self._transforms(b, h, w), self.interpolation, self.fill_mode,
+                             self.fill_value)
+        return tf.squeeze(y, 0) if unbatched else y
+
+    def get_config(self):
+        return {**super().get_config(), "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value, "interpolation": self.interpolation}
+
+
+class RandomResizeLayer(ImageLayer):
+    """Base of RandomHeight (`_axis` 0) and RandomWidth (`_axis` 1)."""
+
+    _axis = 0
+
+    def __init__(self, factor, interpolation="bilinear", seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        from ....image.resize_ops import _METHODS
+        if interpolation not in _METHODS:
+            raise NotImplementedError(f"Value not recognized for `interpolation`: "
+                                      f"{interpolation}. Supported values are: "
+                                      f"{list(_METHODS)}")
+        self.factor, self.interpolation = factor, interpolation
+        self.lower, self.upper = parse_factor(factor, "factor")
+        if self.upper < self.lower:
+            raise ValueError(f"`factor` argument cannot have an upper bound lesser than the "
+                             f"lower bound. Received: factor={factor}")
+        if self.lower < -1.0 or self.upper < -1.0:
+            raise ValueError(f"`factor` argument must have values larger than -1. "
+                             f"Received: factor={factor}")
+
+    def call(self, inputs, training=True):
+        x = self._float(inputs)
+        if not training:
+            return x
+        h, w = int(x.shape[-3]), int(x.shape[-2])
+        scale = tf.get_static_value(self._uniform([], 1.0 + self.lower, 1.0 + self.upper))
+        if scale is None:
+            raise ValueError(f"Layer {self.name} draws its output size at random, so it "
+                             f"cannot run inside a compiled function (tf.function, compiled "
+                             f"fit or Dataset.map); call it eagerly.")
+        size = [h, w]
+        size[self._axis] = max(int(float(scale) * size[self._axis]), 1)
+        return tf.cast(tf.image.resize(x, size, method=self.interpolation), self._dtype)
+
+    def _symbolic_call(self, inputs, rest, kwargs, training, params):
+        from ...keras_tensor import KerasTensor, Node
+        self._maybe_build(inputs)
+        out = KerasTensor(self.compute_output_shape(inputs.shape), self._dtype)
+        Node(self, (inputs,) + tuple(rest), {}, out)
+        return out
+
+    def compute_output_shape(self, input_shape):
+        s = tf.TensorShape(input_shape).as_list()
+        s[len(s) - 3 + self._axis] = None
+        return tf.TensorShape(s)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor,
+                "interpolation": self.interpolation}
