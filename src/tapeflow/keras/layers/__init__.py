@@ -81,6 +81,8 @@ from .rnn.rnn import RNN  # noqa: F401
 from .rnn.simple_rnn import SimpleRNN  # noqa: F401
 from .rnn.simple_rnn_cell import SimpleRNNCell  # noqa: F401
 from .rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
+from .rnn.bidirectional import Bidirectional  # noqa: F401
+from .rnn.time_distributed import TimeDistributed  # noqa: F401
 from .reshaping.flatten import Flatten  # noqa: F401
 from .reshaping.permute import Permute  # noqa: F401
 from .reshaping.repeat_vector import RepeatVector  # noqa: F401

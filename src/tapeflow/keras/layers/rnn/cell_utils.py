@@ -63,13 +63,13 @@ def _zero_nested(size, one):
 
 def dense_projection(inputs, kernel, bias=None):
     """`inputs @ kernel (+ bias)` over the last axis of an input of any rank >= 2."""
-    rank = inputs.shape.rank
-    if rank == 2:
+    dims = inputs.shape.as_list()
+    if len(dims) == 2:
         out = tf.matmul(inputs, kernel)
     else:
-        lead = tf.shape(inputs)[:-1]
-        out = tf.reshape(tf.matmul(tf.reshape(inputs, [-1, inputs.shape[-1]]), kernel),
-                         tf.concat([lead, tf.shape(kernel)[-1:]], 0))
+        cols = kernel.shape[-1]
+        out = tf.reshape(tf.matmul(tf.reshape(inputs, [-1, dims[-1]]), kernel),
+                         dims[:-1] + [cols])
     return out if bias is None else out + bias
 
 

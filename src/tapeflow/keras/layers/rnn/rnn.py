@@ -207,7 +207,9 @@ class RNN(StatefulMixin, Layer):
                 v.assign(tf.cast(s, v.dtype))
         output = outputs if self.return_sequences else last
         if self.return_state:
-            return [output] + list(new_states)
+            if isinstance(new_states, (list, tuple)):
+                return [output] + list(new_states)
+            return [output, new_states]
         return output
 
     def _fast(self, constants, inputs):

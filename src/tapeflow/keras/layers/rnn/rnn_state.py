@@ -43,18 +43,29 @@ def check_initial_states(layer_name, sizes, states, batch):
                              f"shape={tuple(want)} but found shape={tuple(got)}")
 
 
+class _Store:
+    """Holds the state Variables out of weight tracking (they are not weights, as in TF)."""
+
+    def __init__(self):
+        self.vars = None
+
+
 class StatefulMixin:
     """`stateful=True`: final states kept in Variables, `states` and `reset_states`."""
 
     def _init_stateful(self):
-        object.__setattr__(self, "_state_vars", None)
+        object.__setattr__(self, "_state_store", _Store())
+
+    @property
+    def _state_vars(self):
+        return self._state_store.vars
 
     def _create_state_variables(self, batch):
         sizes = flat_state_sizes(self.cell.state_size)
         with tf.init_scope():
             made = [tf.Variable(tf.zeros([batch] + s, dtype=self.dtype), trainable=False,
                                 name=f"{self.name}/state_{i}") for i, s in enumerate(sizes)]
-        object.__setattr__(self, "_state_vars", made)
+        self._state_store.vars = made
 
     @property
     def states(self):
