@@ -9,7 +9,24 @@ from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoSh
 
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
-           "AutoShardPolicy", "assert_cardinality"]
+           "AutoShardPolicy", "assert_cardinality", "enable_debug_mode"]
+
+_DEBUG = [False]
+
+
+def enable_debug_mode():
+    """Runs `Dataset.map` functions one element at a time, in order, on the calling
+    thread (`tf.data.experimental.enable_debug_mode`), so breakpoints and prints in
+    them hit deterministically; num_parallel_calls is ignored. tapeflow's map
+    functions always run eagerly (Python over host values), never traced.
+
+    >>> enable_debug_mode()
+    """
+    _DEBUG[0] = True
+
+
+def _debug_mode():
+    return _DEBUG[0]
 
 
 def cardinality(dataset):

@@ -65,7 +65,8 @@ class MapDataset(_Unary):
         return structure.from_output(structure.call(self._fn, elem))
 
     def _elements(self):
-        if self._parallel is None or self._parallel == 1:
+        from .experimental import _debug_mode
+        if self._parallel is None or self._parallel == 1 or _debug_mode():
             for elem in self._input._elements():
                 yield self._apply(elem)
             return
