@@ -10,6 +10,7 @@ from . import experimental  # noqa: E402
 from .dataset import Dataset, Iterator  # noqa: E402
 from .options import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY,  # noqa: E402
                       Options, ThreadingOptions)
+from . import ragged_batching as _ragged_batching  # noqa: E402,F401 - Dataset.ragged_batch
 from .readers import TextLineDataset  # noqa: E402
 from .structure import TensorSpec  # noqa: E402
 

@@ -30,6 +30,8 @@ def is_structure(x):
 
 def to_numpy_leaf(v, dtype=None):
     """One leaf -> NumPy array with TF's default dtypes (float32, int32, object for bytes)."""
+    if hasattr(v, "_with_components"):  # RaggedTensor / SparseTensor leaves stay whole
+        return v
     if isinstance(v, np.ndarray) and dtype is None:
         return _to_bytes(v) if v.dtype.kind in "SUO" else v
     if not isinstance(v, Tensor) and hasattr(v, "_as_tensor"):
@@ -105,6 +107,8 @@ def from_output(ret):
 
 
 def _tensor(a):
+    if hasattr(a, "_with_components"):  # RaggedTensor / SparseTensor
+        return a
     t = object.__new__(Tensor)
     if type(a) is np.ndarray:
         t._value = a
@@ -136,6 +140,19 @@ def pack(template, leaves):
     return nest.pack_sequence_as(template, leaves)
 
 
+def composite_spec(value, batched):
+    """The spec of a composite leaf (of one of its rows if `batched`)."""
+    spec = value._type_spec
+    if not batched:
+        return spec
+    if getattr(value, "ragged_rank", 0) > 1:
+        return type(spec)(spec.shape[1:], spec.dtype, spec.ragged_rank - 1,
+                          spec.row_splits_dtype)
+    if hasattr(value, "ragged_rank"):
+        return TensorSpec(spec.shape[1:], spec.dtype)
+    return type(spec)(spec.shape[1:], spec.dtype)
+
+
 def most_specific(a, b):
     """The spec keeping only the dims on which `a` and `b` agree."""
     ra, rb = a.shape.rank, b.shape.rank
@@ -148,6 +165,8 @@ def most_specific(a, b):
 def spec_of(elem, batched=False):
     """TensorSpec structure describing `elem` (dropping the leading dim if `batched`)."""
     def one(a):
+        if hasattr(a, "_with_components"):  # composite: its spec, or its rows' spec
+            return composite_spec(a, batched)
         shape = a.shape[1:] if batched else a.shape
         return TensorSpec(shape, dtypes.string if a.dtype == object else dtypes.as_dtype(a.dtype))
     return _map(one, elem)

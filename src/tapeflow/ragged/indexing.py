@@ -49,8 +49,16 @@ def _index(rt, key):
     first, rest = key[0], key[1:]
     splits = concrete(rt.row_splits, "RaggedTensor.__getitem__")
     n = len(splits) - 1
-    if isinstance(first, slice):
-        rows = np.arange(n)[first]
+    if isinstance(first, (list, np.ndarray)) or (isinstance(first, Tensor) and first.ndim):
+        rows = np.asarray(first.numpy() if isinstance(first, Tensor) else first).reshape(-1)
+        if rows.dtype == bool:
+            rows = np.nonzero(rows)[0]
+        if rows.size and (rows.min() < -n or rows.max() >= n):
+            raise invalid_argument(f"row indices {rows.tolist()} out of range for a "
+                                   f"RaggedTensor with {n} rows", "RaggedGather")
+        first = rows % max(n, 1)
+    if isinstance(first, (slice, np.ndarray)):
+        rows = np.arange(n)[first] if isinstance(first, slice) else first
         sub = _take_rows(rt, rows, splits)
         if not rest:
             return sub
