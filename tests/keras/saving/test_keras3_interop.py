@@ -91,3 +91,18 @@ def test_training_state_moves_from_keras3(tmp_path):
     model = saving.load_model(path)
     assert int(model.optimizer.iterations.numpy()) == 2
     _resume_losses(source, model)
+
+
+def test_keras3_batchnorm_archive_loads(tmp_path):
+    # Keras 3 records `mask=None` for BatchNormalization calls and writes Keras-3-only
+    # LayerNormalization keys; both must load, giving the same predictions.
+    inputs = k3.Input((3,))
+    x = k3.layers.BatchNormalization()(k3.layers.Dense(4)(inputs))
+    x = k3.layers.LayerNormalization()(k3.layers.Dropout(0.2)(x))
+    source = k3.Model(inputs, k3.layers.Dense(1)(x))
+    source.layers[2].moving_mean.assign(np.arange(4, dtype="float32"))
+    path = str(tmp_path / "bn.keras")
+    source.save(path)
+    model = saving.load_model(path, compile=False)
+    np.testing.assert_allclose(model.predict(X, verbose=0),
+                               np.asarray(source.predict(X, verbose=0)), rtol=1e-5, atol=1e-6)

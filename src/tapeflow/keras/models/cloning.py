@@ -120,8 +120,13 @@ def functional_from_config(cls, config, custom_objects=None):
             except KeyError:
                 left.append((name, i, node))
                 continue
-            out = built[name](*args, **kwargs)
-            outputs[(name, i)] = nest.flatten(out)
+            layer = built[name]
+            if "mask" in kwargs and not layer._call_params()["mask"]:
+                # Keras 3 records the mask it passed (often None) for layers whose call
+                # takes one there (BatchNormalization); ours without that argument
+                # get their masks through the graph instead.
+                kwargs = {k: v for k, v in kwargs.items() if k != "mask"}
+            outputs[(name, i)] = nest.flatten(layer(*args, **kwargs))
         if len(left) == len(pending):
             raise ValueError("Could not rebuild the functional model: the config's inbound "
                              f"nodes reference layers that never produce them: "

@@ -1,7 +1,7 @@
 """LayerNormalization: normalizes each sample over `axis` (the last by default)."""
 import tapeflow as tf
 
-from ... import initializers
+from ... import constraints, initializers, regularizers
 from ..layer import Layer
 from .axes import normalized_axes
 
@@ -12,12 +12,18 @@ class LayerNormalization(Layer):
     """`gamma * (x - mean) / sqrt(var + epsilon) + beta`, statistics per sample."""
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.epsilon, self.center, self.scale = epsilon, center, scale
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.supports_masking = True
 
     def _axes(self, rank):
@@ -26,10 +32,12 @@ class LayerNormalization(Layer):
     def build(self, input_shape):
         shape = tf.TensorShape(input_shape)
         param_shape = [shape[a] for a in self._axes(shape.rank)]
-        self.gamma = self.add_weight("gamma", param_shape, initializer=self.gamma_initializer) \
-            if self.scale else None
-        self.beta = self.add_weight("beta", param_shape, initializer=self.beta_initializer) \
-            if self.center else None
+        self.gamma = self.add_weight("gamma", param_shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", param_shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
         self.built = True
 
     def call(self, inputs):
@@ -50,4 +58,8 @@ class LayerNormalization(Layer):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
                 "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer)}
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
