@@ -36,22 +36,11 @@ def encode_categorical(inputs, output_mode, depth, dtype="float32", sparse=False
                          f"supported output rank is 2. Received output_mode={output_mode!r} "
                          f"and input shape {original_shape}, which would result in output "
                          f"rank {x.shape.rank}.")
-    x = tf.cast(x, "int64")
     rank1 = x.shape.rank == 1
     rows = tf.reshape(x, [1, -1]) if rank1 else x
-    n, m = tf.shape(rows)[0], tf.shape(rows)[1]
-    valid = tf.logical_and(rows >= 0, rows < depth)
-    weights = tf.cast(valid, dtype)
-    if count_weights is not None:
-        cw = tf.cast(tf.convert_to_tensor(count_weights), dtype)
-        weights = weights * tf.reshape(cw, tf.shape(rows))
-    row_ids = tf.broadcast_to(tf.reshape(tf.range(n, dtype="int64"), [-1, 1]), tf.shape(rows))
-    cols = tf.where(valid, rows, tf.zeros_like(rows))
-    index = tf.reshape(tf.stack([row_ids, cols], axis=-1), [-1, 2])
-    out = tf.scatter_nd(index, tf.reshape(weights, [-1]), tf.stack(
-        [tf.cast(n, "int64"), tf.constant(depth, "int64")]))
-    if output_mode in ("one_hot", "multi_hot"):
-        out = tf.minimum(out, tf.ones_like(out))
+    cw = None if count_weights is None else tf.cast(tf.convert_to_tensor(count_weights), dtype)
+    out = _bincount(tf.cast(rows, "int64"), cw, depth, output_mode in ("one_hot", "multi_hot"),
+                    dtype)
     if output_mode == "tf_idf":
         out = out * tf.cast(tf.reshape(idf_weights, [1, depth]), dtype)
     if rank1:
@@ -59,6 +48,22 @@ def encode_categorical(inputs, output_mode, depth, dtype="float32", sparse=False
     if sparse:
         return tf.sparse.from_dense(out)
     return out
+
+
+@tf.function
+def _bincount(rows, count_weights, depth, binary, dtype):
+    """Per-row counts of ids in [0, depth) as `(rows, depth)`; one compiled program."""
+    valid = tf.logical_and(rows >= 0, rows < depth)
+    weights = tf.cast(valid, dtype)
+    if count_weights is not None:
+        weights = weights * tf.reshape(count_weights, tf.shape(rows))
+    n = tf.shape(rows, out_type="int64")[0]
+    row_ids = tf.broadcast_to(tf.reshape(tf.range(n), [-1, 1]), tf.shape(rows, out_type="int64"))
+    cols = tf.where(valid, rows, tf.zeros_like(rows))
+    index = tf.reshape(tf.stack([row_ids, cols], axis=-1), [-1, 2])
+    out = tf.scatter_nd(index, tf.reshape(weights, [-1]),
+                        tf.stack([n, tf.constant(depth, "int64")]))
+    return tf.minimum(out, tf.ones_like(out)) if binary else out
 
 
 def check_range(x, depth, layer_name):
