@@ -54,6 +54,7 @@ from . import ragged, sparse  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec  # noqa: E402
 from .module import Module  # noqa: E402
+from .tensor_array import TensorArray, TensorArraySpec  # noqa: E402
 from .framework.name_scope import name_scope  # noqa: E402
 
 newaxis = None

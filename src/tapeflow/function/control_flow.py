@@ -41,11 +41,13 @@ def _t(x):
 
 
 def _vals(struct):
-    return [None if x is None else _t(x)._value for x in nest.flatten(struct)]
+    return [None if x is None else _t(x)._value
+            for x in nest.flatten(struct, expand_composites=True)]
 
 
 def _pack(struct, vals):
-    return nest.pack_sequence_as(struct, [None if v is None else Tensor(v) for v in vals])
+    return nest.pack_sequence_as(struct, [None if v is None else Tensor(v) for v in vals],
+                                 expand_composites=True)
 
 
 class _Scope:
@@ -226,7 +228,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if f is body and not single and not isinstance(r, (list, tuple)) and len(lv) == 1:
             r = type(lv)([r]) if not hasattr(lv, "_fields") else r
         return r
-    lv = nest.map_structure(lambda x: None if x is None else _t(x), loop_vars)
+    lv = nest.map_structure(lambda x: None if x is None else _t(x), loop_vars,
+                            expand_composites=True)  # TensorArray loop variables
     if maximum_iterations is not None:
         maximum_iterations = int(_t(maximum_iterations)._value) if not _is_traced(
             _t(maximum_iterations)._value) else _t(maximum_iterations)._value
@@ -243,11 +246,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
 def _check_body(lv, new):
     try:
-        nest.assert_same_structure(lv, new, check_types=False)
+        nest.assert_same_structure(lv, new, check_types=False, expand_composites=True)
     except (TypeError, ValueError) as e:
         raise ValueError(f"body of tf.while_loop must return the same structure as "
                          f"loop_vars. {e}") from None
-    for a, b in zip(nest.flatten(lv), nest.flatten(new)):
+    for a, b in zip(nest.flatten(lv, expand_composites=True),
+                    nest.flatten(new, expand_composites=True)):
         if a is not None and _t(a).dtype != _t(b).dtype:
             raise TypeError(f"Loop variable changes dtype in tf.while_loop: enters as "
                             f"{_t(a).dtype.name}, leaves the body as {_t(b).dtype.name}.")
@@ -258,7 +262,8 @@ def _eager_while(call, cond_fn, body_fn, lv, max_iter):
     while (max_iter is None or i < max_iter) and bool(_t(call(cond_fn, lv))):
         new = call(body_fn, lv)
         _check_body(lv, new)
-        lv = nest.map_structure(lambda x: None if x is None else _t(x), new)
+        lv = nest.map_structure(lambda x: None if x is None else _t(x), new,
+                                expand_composites=True)
         i += 1
     return lv
 
@@ -273,7 +278,8 @@ def _unrolled_while(call, cond_fn, body_fn, lv, max_iter):
         _check_body(lv, new)
         a = active
         lv = nest.map_structure(
-            lambda o, n: None if o is None else array_ops.where(a, _t(n), _t(o)), lv, new)
+            lambda o, n: None if o is None else array_ops.where(a, _t(n), _t(o)), lv, new,
+            expand_composites=True)
         scope._set([jnp.where(a._value, n, o) for o, n in zip(old_state, scope.values())])
     return lv
 

@@ -137,14 +137,16 @@ def record_undifferentiable_while(lv, run, body, scope):
     why it cannot be computed instead of silently being None.
     """
     abstract = [None if x is None else jax.ShapeDtypeStruct(x._value.shape, x._value.dtype)
-                for x in nest.flatten(lv)]
+                for x in nest.flatten(lv, expand_composites=True)]
     caps, variables = discover([body], scope, (abstract,))
     reads = [v._as_tensor() for v in variables]
     with recording.stop_recording():
         result = run()
-    ins = tuple(x for x in nest.flatten(lv) if isinstance(x, Tensor) and _float(x))
+    ins = tuple(x for x in nest.flatten(lv, expand_composites=True)
+                if isinstance(x, Tensor) and _float(x))
     ins = ins + tuple(caps) + tuple(reads)
-    outs = tuple(x for x in nest.flatten(result) if isinstance(x, Tensor) and _float(x))
+    outs = tuple(x for x in nest.flatten(result, expand_composites=True)
+                 if isinstance(x, Tensor) and _float(x))
     if ins and outs:
         recording.record("While", ins, outs, {}, _while_grad)
     return result
