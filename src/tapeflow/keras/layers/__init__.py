@@ -83,6 +83,9 @@ from .rnn.simple_rnn_cell import SimpleRNNCell  # noqa: F401
 from .rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
 from .rnn.bidirectional import Bidirectional  # noqa: F401
 from .rnn.time_distributed import TimeDistributed  # noqa: F401
+from .attention.additive_attention import AdditiveAttention  # noqa: F401
+from .attention.attention import Attention  # noqa: F401
+from .attention.multi_head_attention import MultiHeadAttention  # noqa: F401
 from .reshaping.flatten import Flatten  # noqa: F401
 from .reshaping.permute import Permute  # noqa: F401
 from .reshaping.repeat_vector import RepeatVector  # noqa: F401
