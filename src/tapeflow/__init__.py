@@ -55,6 +55,17 @@ from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec  # noqa: E402
 from .module import Module  # noqa: E402
 from .tensor_array import TensorArray, TensorArraySpec  # noqa: E402
+from . import debugging  # noqa: E402
+from .debugging import (Assert, assert_equal, assert_greater, assert_less,  # noqa: E402
+                        assert_rank)
+from .pyfunc import numpy_function, py_function  # noqa: E402
+from .ops.partition_ops import (bitcast, dynamic_partition, dynamic_stitch,  # noqa: E402
+                                histogram_fixed_width, histogram_fixed_width_bins,
+                                unravel_index)
+from .framework.graph_compat import (control_dependencies, get_current_name_scope,  # noqa: E402
+                                     get_logger, grad_pass_through, group, no_gradient, no_op,
+                                     recompute_grad, timestamp, tuple, type_spec_from_value)
+norm = linalg.norm
 from .framework.name_scope import name_scope  # noqa: E402
 
 newaxis = None

@@ -1,0 +1,10 @@
+"""`tf.py_function` / `tf.numpy_function` (see py_function.py).
+
+>>> import tapeflow as tf
+>>> tf.py_function(lambda x: x + 1, [1], tf.int32).numpy()
+2
+"""
+from .. import RegisterGradient as _register
+from .py_function import _py_func_grad, eager_py_func, numpy_function, py_function  # noqa: F401
+
+_register("EagerPyFunc")(_py_func_grad)
