@@ -16,6 +16,8 @@ class LeakyReLU(Layer):
     """
 
     def __init__(self, alpha=0.3, **kwargs):
+        if "negative_slope" in kwargs:  # Keras 3's name for alpha, met in its archives
+            alpha = kwargs.pop("negative_slope")
         super().__init__(**kwargs)
         if alpha is None:
             raise ValueError("The alpha value of a Leaky ReLU layer cannot be None. "
