@@ -86,6 +86,9 @@ from .rnn.time_distributed import TimeDistributed  # noqa: F401
 from .attention.additive_attention import AdditiveAttention  # noqa: F401
 from .attention.attention import Attention  # noqa: F401
 from .attention.multi_head_attention import MultiHeadAttention  # noqa: F401
+from .rnn.conv_lstm1d import ConvLSTM1D  # noqa: F401
+from .rnn.conv_lstm2d import ConvLSTM2D  # noqa: F401
+from .rnn.conv_lstm3d import ConvLSTM3D  # noqa: F401
 from .reshaping.flatten import Flatten  # noqa: F401
 from .reshaping.permute import Permute  # noqa: F401
 from .reshaping.repeat_vector import RepeatVector  # noqa: F401

@@ -50,9 +50,12 @@ class DropoutRNNCellMixin:
             return None
         state = self._mask_state()
         if state[1] is None:
-            shape = [tf.shape(inputs)[0], self.units]
-            state[1] = _mask(shape, self.recurrent_dropout, count, inputs.dtype)
+            state[1] = _mask(self._recurrent_mask_shape(inputs), self.recurrent_dropout,
+                             count, inputs.dtype)
         return state[1]
+
+    def _recurrent_mask_shape(self, inputs):
+        return [inputs.shape[0], self.units]
 
     def reset_dropout_mask(self):
         self._mask_state()[0] = None

@@ -227,11 +227,15 @@ class RNN(StatefulMixin, Layer):
         training = bool(training)
         cells = _cells(cell)
         masks, counts = [], []
+        step_shape = [batch] + nest.flatten(inputs)[0].shape.as_list()[2:]
         for c in cells:
-            got = c._prepare_masks((batch, _input_dim(c, inputs)), dtype, training) \
+            got = c._prepare_masks(step_shape, dtype, training) \
                 if hasattr(c, "_prepare_masks") else []
             masks.extend(got)
             counts.append(len(got))
+            size = getattr(c, "output_size", None)
+            if isinstance(size, int):
+                step_shape = [batch, size]
         fast = self._fast(constants, inputs)
         if fast:
             xs = cell._project(xs, training)
@@ -294,11 +298,6 @@ def _cell_key(cell, fast):
     config = dict(cell.get_config())
     config.pop("name", None)
     return type(cell), repr(sorted(config.items()))
-
-
-def _input_dim(cell, inputs):
-    dim = getattr(cell, "_input_dim", None)
-    return dim if dim is not None else nest.flatten(inputs)[0].shape[-1]
 
 
 def _make_step(cell, cells, fast, training, masked, keep_prev, return_sequences, zero_out,
