@@ -4,8 +4,10 @@ import os
 import numpy as np
 import pytest
 
-import tapeflow as tf
-from tapeflow import keras
+flatbuffers = pytest.importorskip("flatbuffers")  # jax.export serialization needs it
+
+import tapeflow as tf  # noqa: E402
+from tapeflow import keras  # noqa: E402
 
 X = ((np.arange(24, dtype="float32").reshape(8, 3) % 7) / 6.0).astype("float32")
 

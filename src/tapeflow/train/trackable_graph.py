@@ -137,8 +137,8 @@ def children(obj):
 
 def serialized_tensors(obj):
     """{attribute name: value getter} of the values `obj` itself stores."""
-    if isinstance(obj, Variable):
-        return {VARIABLE_VALUE: lambda: np.asarray(obj.numpy())}
+    if isinstance(obj, Variable):  # a host view of the jax array, not a copy
+        return {VARIABLE_VALUE: lambda: np.asarray(obj._value)}
     if hasattr(obj, "_serialize_to_tensors") and not isinstance(obj, (list, dict, tuple)):
         return {k: (lambda v=v: np.asarray(v.numpy() if hasattr(v, "numpy") else v))
                 for k, v in obj._serialize_to_tensors().items()}
