@@ -66,6 +66,7 @@ from .framework.graph_compat import (control_dependencies, get_current_name_scop
                                      get_logger, grad_pass_through, group, no_gradient, no_op,
                                      recompute_grad, timestamp, tuple, type_spec_from_value)
 norm = linalg.norm
+from . import summary  # noqa: E402
 from .framework.name_scope import name_scope  # noqa: E402
 
 newaxis = None

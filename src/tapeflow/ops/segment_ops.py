@@ -70,18 +70,35 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     return _seg(jax.ops.segment_sum, "UnsortedSegmentSum", d, ids, int(num_segments))
 
 
+def _finite_empty(reduce, bound):
+    """`reduce` with empty segments of floats set to the dtype's lowest/largest finite
+    value (TF's numeric_limits), where jax leaves -inf/+inf."""
+    def fn(flat, ids, num_segments):
+        v = reduce(flat, ids, num_segments=num_segments)
+        if not jnp.issubdtype(v.dtype, jnp.floating):
+            return v
+        count = jax.ops.segment_sum(jnp.ones(ids.shape, jnp.int32), ids,
+                                    num_segments=num_segments)
+        fill = getattr(jnp.finfo(v.dtype), bound)
+        empty = (count == 0).reshape(count.shape + (1,) * (v.ndim - 1))
+        return jnp.where(empty, fill, v)
+    return fn
+
+
 def unsorted_segment_max(data, segment_ids, num_segments, name=None):
     """Max of rows sharing an id; empty segments hold the dtype's lowest value."""
     d = unary(data)
     ids = _ids(d, segment_ids, "UnsortedSegmentMax")
-    return _seg(jax.ops.segment_max, "UnsortedSegmentMax", d, ids, int(num_segments))
+    return _seg(_finite_empty(jax.ops.segment_max, "min"), "UnsortedSegmentMax", d, ids,
+                int(num_segments))
 
 
 def unsorted_segment_min(data, segment_ids, num_segments, name=None):
     """Min of rows sharing an id; empty segments hold the dtype's largest value."""
     d = unary(data)
     ids = _ids(d, segment_ids, "UnsortedSegmentMin")
-    return _seg(jax.ops.segment_min, "UnsortedSegmentMin", d, ids, int(num_segments))
+    return _seg(_finite_empty(jax.ops.segment_min, "max"), "UnsortedSegmentMin", d, ids,
+                int(num_segments))
 
 
 def unsorted_segment_prod(data, segment_ids, num_segments, name=None):

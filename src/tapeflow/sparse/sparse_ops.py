@@ -238,6 +238,11 @@ def _reduce(sp, axis, keepdims, output_is_sparse, seg, op):
             out_shape = [1 if d in axes else shape[d] for d in range(rank)]
         return _make(oi, vals, out_shape)
     dense = seg(sp.values, Tensor(jnp.asarray(flat)), n_out)
+    if seg is not S.unsorted_segment_sum:  # max/min of no explicit entry: 0, as TF
+        empty = np.bincount(flat, minlength=n_out) == 0
+        if empty.any():
+            dense = A.where(Tensor(jnp.asarray(empty.reshape((-1,) + (1,) * (dense.ndim - 1)))),
+                            A.zeros_like(dense), dense)
     if keepdims:
         return A.reshape(dense, [1 if d in axes else shape[d] for d in range(rank)])
     return A.reshape(dense, out_shape)

@@ -17,78 +17,11 @@ import time
 
 import numpy as np
 
+from ...summary.event_writer import EventWriter as _Writer
+from ...summary.event_writer import tensorboard_modules
 from .callback import Callback
 
 __all__ = ["TensorBoard"]
-
-
-def _tb():
-    """The tensorboard pieces used here; ImportError naming the package when missing."""
-    try:
-        from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2
-        from tensorboard.plugins.histogram import summary_v2 as histogram
-        from tensorboard.plugins.image import metadata as image
-        from tensorboard.plugins.scalar import summary_v2 as scalar
-        from tensorboard.summary.writer.event_file_writer import EventFileWriter
-    except ImportError as e:
-        raise ImportError("keras.callbacks.TensorBoard writes event files with the "
-                          "`tensorboard` package; install it with `pip install tensorboard`."
-                          ) from e
-    return dict(event=event_pb2, summary=summary_pb2, tensor=tensor_pb2, histogram=histogram,
-                image=image, scalar=scalar, writer=EventFileWriter)
-
-
-class _Writer:
-    """One run directory's event file: scalars, histograms, images, the model graph."""
-
-    def __init__(self, logdir):
-        self.tb = _tb()
-        os.makedirs(logdir, exist_ok=True)
-        self.file = self.tb["writer"](logdir)
-
-    def _add(self, summary, step):
-        self.file.add_event(self.tb["event"].Event(wall_time=time.time(), step=int(step),
-                                                   summary=summary))
-
-    def scalar(self, tag, value, step):
-        self._add(self.tb["scalar"].scalar_pb(tag, float(value)), step)
-
-    def histogram(self, tag, values, step, buckets=30):
-        self._add(self.tb["histogram"].histogram_pb(tag, np.asarray(values, np.float64),
-                                                    buckets=buckets), step)
-
-    def image(self, tag, images, step):
-        """images: [k, h, w, 1] floats in [0, 1] (clipped, as tf.summary.image does)."""
-        import io
-
-        from PIL import Image  # a dependency of tensorboard itself
-        pixels = (np.clip(images, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-        pngs = []
-        for img in pixels:
-            buf = io.BytesIO()
-            Image.fromarray(img[..., 0], mode="L").save(buf, format="PNG")
-            pngs.append(buf.getvalue())
-        h, w = pixels.shape[1:3]
-        s, t = self.tb["summary"], self.tb["tensor"]
-        tensor = t.TensorProto(dtype=7, string_val=[str(w).encode(), str(h).encode()] + pngs)
-        tensor.tensor_shape.dim.add(size=len(pngs) + 2)
-        meta = self.tb["image"].create_summary_metadata(display_name=tag, description="")
-        self._add(s.Summary(value=[s.Summary.Value(tag=tag, metadata=meta, tensor=tensor)]),
-                  step)
-
-    def keras_model(self, json_config, step=0):
-        s, t = self.tb["summary"], self.tb["tensor"]
-        meta = s.SummaryMetadata(plugin_data=s.SummaryMetadata.PluginData(
-            plugin_name="graph_keras_model", content=b"1"))
-        tensor = t.TensorProto(dtype=7, string_val=[json_config.encode()])  # 7: DT_STRING
-        self._add(s.Summary(value=[s.Summary.Value(tag="keras", metadata=meta,
-                                                   tensor=tensor)]), step)
-
-    def flush(self):
-        self.file.flush()
-
-    def close(self):
-        self.file.close()
 
 
 def _weight_images(w):
@@ -130,7 +63,7 @@ class TensorBoard(Callback):
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,
                  embeddings_freq=0, embeddings_metadata=None, **kwargs):
         super().__init__()
-        _tb()  # fail at construction when tensorboard is missing, not mid-training
+        tensorboard_modules()  # fail at construction when tensorboard is missing
         if embeddings_freq:
             raise NotImplementedError("TensorBoard(embeddings_freq=...) is not supported: "
                                       "tapeflow writes no projector checkpoints. Received: "
