@@ -16,7 +16,8 @@ from .framework.context import STACK
 __all__ = ["list_physical_devices", "list_logical_devices", "run_functions_eagerly",
            "functions_run_eagerly", "experimental", "device", "set_visible_devices",
            "get_visible_devices", "PhysicalDevice", "LogicalDevice", "set_soft_device_placement",
-           "get_soft_device_placement", "threading", "optimizer"]
+           "get_soft_device_placement", "threading", "optimizer", "LogicalDeviceConfiguration",
+           "set_logical_device_configuration", "get_logical_device_configuration"]
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
@@ -50,8 +51,56 @@ def _jax_devices(device_type=None):
     return out
 
 
+class LogicalDeviceConfiguration(collections.namedtuple(
+        "LogicalDeviceConfiguration",
+        ["memory_limit", "experimental_priority", "experimental_device_ordinal"])):
+    """One logical device to create on a physical one (`tf.config.LogicalDeviceConfiguration`).
+
+    >>> LogicalDeviceConfiguration().memory_limit is None
+    True
+    """
+
+    def __new__(cls, memory_limit=None, experimental_priority=None,
+                experimental_device_ordinal=None):
+        return super().__new__(cls, memory_limit, experimental_priority,
+                               experimental_device_ordinal)
+
+
+_LOGICAL = {}
+
+
+def _backends_started():
+    from jax._src import xla_bridge
+    return xla_bridge.backends_are_initialized()
+
+
+def set_logical_device_configuration(device, logical_devices):
+    """Splits a physical device into logical ones before the runtime starts.
+
+    N logical CPU devices become XLA's host device count (`jax_num_cpu_devices`);
+    after the first computation TF's RuntimeError is raised. GPUs cannot be split.
+    """
+    kind = getattr(device, "device_type", str(device)).upper()
+    if _backends_started():
+        raise RuntimeError("Virtual devices cannot be modified after being initialized")
+    configs = list(logical_devices or [])
+    if kind == "CPU":
+        jax.config.update("jax_num_cpu_devices", max(1, len(configs)))
+    elif len(configs) > 1:
+        raise ValueError(f"tapeflow cannot split a {kind} into {len(configs)} logical devices "
+                         "(XLA has one device per accelerator); only CPUs can be split.")
+    _LOGICAL[getattr(device, "name", str(device))] = configs
+
+
+def get_logical_device_configuration(device):
+    """The configurations set for `device`, or None."""
+    return _LOGICAL.get(getattr(device, "name", str(device)))
+
+
 def list_physical_devices(device_type=None):
     """Physical devices, e.g. `PhysicalDevice(name='/physical_device:CPU:0', device_type='CPU')`."""
+    if device_type is not None and str(device_type).upper() == "CPU":
+        return [PhysicalDevice("/physical_device:CPU:0", "CPU")]  # starts no runtime
     return [PhysicalDevice(f"/physical_device:{k}:{i}", k) for k, i, _ in _jax_devices(device_type)]
 
 
@@ -103,7 +152,9 @@ experimental = types.SimpleNamespace(
     list_physical_devices=list_physical_devices, list_logical_devices=list_logical_devices,
     set_visible_devices=set_visible_devices, get_visible_devices=get_visible_devices,
     enable_op_determinism=lambda: None,
-    set_virtual_device_configuration=lambda device, configs: None,
+    set_virtual_device_configuration=set_logical_device_configuration,
+    get_virtual_device_configuration=get_logical_device_configuration,
+    VirtualDeviceConfiguration=LogicalDeviceConfiguration,
     enable_tensor_float_32_execution=lambda enabled: None)
 threading = types.SimpleNamespace(
     set_inter_op_parallelism_threads=lambda n: None,
@@ -122,6 +173,8 @@ def _resolve(name):
     if hasattr(name, "platform"):
         return name
     m = _DEVICE_RE.search(str(name).strip())
+    if m is None and re.fullmatch(r"/?(?:device:)?[A-Za-z_]+", str(name).strip()):
+        m = _DEVICE_RE.search(str(name).strip() + ":0")  # 'cpu', '/GPU': device 0
     if m is None:
         raise ValueError(f"Unknown device specification: {name!r} (expected e.g. '/CPU:0', "
                          f"'/GPU:0' or '/device:GPU:0').")
