@@ -163,7 +163,7 @@ KILLED_WRITER = r"""
 import sys
 import numpy as np
 import tapeflow as tf
-v = tf.Variable(np.full((4_000_000,), 2.0, dtype="float32"))
+v = tf.Variable(np.full((1_000_000,), 2.0, dtype="float32"))
 manager = tf.train.CheckpointManager(tf.train.Checkpoint(v=v), sys.argv[1], max_to_keep=1)
 print("ready", flush=True)
 while True:
@@ -176,7 +176,7 @@ def test_killed_save_leaves_previous_checkpoint_intact(tmp_path):
     import subprocess
     import sys
     import time
-    v = tf.Variable(np.ones(4_000_000, dtype="float32"))
+    v = tf.Variable(np.ones(1_000_000, dtype="float32"))
     first = CheckpointManager(Checkpoint(v=v), str(tmp_path), max_to_keep=1).save()
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
                             stdout=subprocess.PIPE, text=True)
@@ -190,7 +190,7 @@ def test_killed_save_leaves_previous_checkpoint_intact(tmp_path):
         proc.kill()
         proc.wait()
     latest = latest_checkpoint(str(tmp_path))
-    w = tf.Variable(np.zeros(4_000_000, dtype="float32"))
+    w = tf.Variable(np.zeros(1_000_000, dtype="float32"))
     Checkpoint(v=w).restore(latest).assert_consumed()  # complete and readable
     assert float(w.numpy()[0]) in (1.0, 2.0)
     assert latest == first or float(w.numpy()[0]) == 2.0
