@@ -87,7 +87,7 @@ def _mha_ref(params, q, v, k, heads, key_dim, mask):
 
 def _params(layer):
     return [(d.kernel.numpy(), d.bias.numpy()) for d in
-            (layer._query_dense, layer._key_dense, layer._value_dense, layer._output_dense)]
+            (layer.query_dense, layer.key_dense, layer.value_dense, layer.output_dense)]
 
 
 def test_multi_head_attention_values_masks_and_gradients():

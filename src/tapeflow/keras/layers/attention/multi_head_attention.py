@@ -56,7 +56,8 @@ class MultiHeadAttention(Layer):
                  use_bias=True, output_shape=None, attention_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, seed=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, seed=None, use_gate=False,
+                 sliding_window=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
             if value is None:
@@ -65,6 +66,10 @@ class MultiHeadAttention(Layer):
             if int(value) <= 0:
                 raise ValueError(f"MultiHeadAttention layer {self.name!r}: `{arg}` must be "
                                  f"a positive integer. Received: {arg}={value}")
+        if use_gate or sliding_window is not None:
+            raise ValueError(f"MultiHeadAttention layer {self.name!r}: Keras 3's `use_gate` "
+                             "and `sliding_window` are not part of tf.keras 2.15. Received: "
+                             f"use_gate={use_gate}, sliding_window={sliding_window}")
         self.num_heads = int(num_heads)
         self.key_dim = int(key_dim)
         self.value_dim = int(value_dim) if value_dim else self.key_dim
@@ -102,24 +107,24 @@ class MultiHeadAttention(Layer):
         h = self.num_heads
         inner = _L[:rank - 1]
         proj = f"{inner}{_L[rank - 1]},{_L[rank - 1]}yz->{inner}yz"
-        self._query_dense = self._projection("query", (q_shape[-1], h, self.key_dim),
+        self.query_dense = self._projection("query", (q_shape[-1], h, self.key_dim),
                                              (h, self.key_dim), proj)
-        self._key_dense = self._projection("key", (k_shape[-1], h, self.key_dim),
+        self.key_dense = self._projection("key", (k_shape[-1], h, self.key_dim),
                                            (h, self.key_dim), proj)
-        self._value_dense = self._projection("value", (v_shape[-1], h, self.value_dim),
+        self.value_dense = self._projection("value", (v_shape[-1], h, self.value_dim),
                                              (h, self.value_dim), proj)
         out = self._output_shape if self._output_shape is not None else [q_shape[-1]]
         out = [out] if isinstance(out, int) else list(out)
         out_letters = _L[20:20 + len(out)]
-        self._output_dense = self._projection(
+        self.output_dense = self._projection(
             "attention_output", (h, self.value_dim) + tuple(out), tuple(out),
             f"{inner}yz,yz{out_letters}->{inner}{out_letters}")
-        for layer, shape in ((self._query_dense, q_shape), (self._key_dense, k_shape),
-                             (self._value_dense, v_shape)):
+        for layer, shape in ((self.query_dense, q_shape), (self.key_dense, k_shape),
+                             (self.value_dense, v_shape)):
             layer.build(shape)
-        self._output_dense.build(None)
-        for layer in (self._query_dense, self._key_dense, self._value_dense,
-                      self._output_dense):
+        self.output_dense.build(None)
+        for layer in (self.query_dense, self.key_dense, self.value_dense,
+                      self.output_dense):
             for v in layer.weights:
                 v._name = f"{self.name}/{v._name}"
         self.built = True
@@ -183,9 +188,9 @@ class MultiHeadAttention(Layer):
              training=None, use_causal_mask=False):
         key = value if key is None else key
         self._check_shapes(query, value, key)
-        q = self._query_dense(query)
-        k = self._key_dense(key)
-        v = self._value_dense(value)
+        q = self.query_dense(query)
+        k = self.key_dense(key)
+        v = self.value_dense(value)
         q = q * tf.cast(1.0 / float(self.key_dim) ** 0.5, q.dtype)
         scores = tf.einsum(self._scores_eq, k, q)
         rank = len(self._attn_axes)
@@ -195,7 +200,7 @@ class MultiHeadAttention(Layer):
         dropped = weights
         if training and self.dropout > 0:
             dropped = tf.nn.dropout(weights, rate=self.dropout)
-        out = self._output_dense(tf.einsum(self._combine_eq, dropped, v))
+        out = self.output_dense(tf.einsum(self._combine_eq, dropped, v))
         if return_attention_scores:
             return out, weights
         return out
