@@ -7,6 +7,8 @@
 Top-level names come from each ops module's `__all__`; namespaces
 (`tf.math`, `tf.nn`, `tf.linalg`, `tf.random`, ...) are modules of their own.
 """
+import importlib as _importlib
+
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)  # TF has float64/int64 tensors
@@ -14,22 +16,33 @@ _jax.config.update("jax_enable_x64", True)  # TF has float64/int64 tensors
 from .framework.gradient_registry import NotDifferentiable, RegisterGradient  # noqa: E402
 from .autodiff.tape import GradientTape, UnconnectedGradients  # noqa: E402
 from .autodiff.custom_gradient import custom_gradient  # noqa: E402
-from .framework import dtypes, errors  # noqa: E402
+from .framework import errors  # noqa: E402
 from .framework.dtypes import (  # noqa: E402
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32,
     float64, half, int8, int16, int32, int64, string, uint8, uint16, uint32, uint64)
-from .framework.tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: E402
+from .framework.tensor import Tensor, constant, convert_to_tensor  # noqa: E402
 from .framework.tensor_shape import TensorShape  # noqa: E402
 from .framework.variables import (  # noqa: E402
-    Variable, VariableAggregation, VariableSynchronization)
+    Variable, VariableAggregation, VariableSynchronization, is_tensor)
 from .ops import _operators as _ops_install  # noqa: E402
 from .ops import gradients as _gradients  # noqa: E402,F401 - registers every gradient rule
 from .ops.array_ops import *  # noqa: E402,F401,F403
+from .ops.gather_ops import *  # noqa: E402,F401,F403
+from .ops.layout_ops import *  # noqa: E402,F401,F403
+from .ops.shape_ops import *  # noqa: E402,F401,F403
 from .ops.math_ops import *  # noqa: E402,F401,F403
+from .ops.logic_ops import *  # noqa: E402,F401,F403
+from .ops.elementwise_ops import *  # noqa: E402,F401,F403
+from .ops.reduction_ops import *  # noqa: E402,F401,F403
+from .ops.sort_ops import *  # noqa: E402,F401,F403
+from .ops.segment_ops import *  # noqa: E402,F401,F403
+from .ops.einsum_ops import *  # noqa: E402,F401,F403
 from .ops.slicing import slice, strided_slice  # noqa: E402
-from . import linalg, math, nest, nn, random  # noqa: E402
+from . import dtypes, linalg, math, nest, nn, random  # noqa: E402
 from . import data  # noqa: E402
 from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
+from . import config  # noqa: E402 - tf.config
+from .config import device  # noqa: E402
 from . import autograph  # noqa: E402 - tf.autograph
 from . import types  # noqa: E402 - tf.types.experimental.TraceType
 
@@ -41,13 +54,6 @@ for _mod, _prefix in ((__import__(__name__, fromlist=["_"]), "tf"), (math, "tf.m
                       (nn, "tf.nn"), (linalg, "tf.linalg")):
     _wrap_namespace(_mod, _prefix, skip=("constant", "convert_to_tensor", "is_tensor"))
 
-from .keras.initializers import (  # noqa: E402 - TF's top-level initializer aliases
-    Constant as constant_initializer, GlorotNormal as glorot_normal_initializer,
-    GlorotUniform as glorot_uniform_initializer, Ones as ones_initializer,
-    RandomNormal as random_normal_initializer, RandomUniform as random_uniform_initializer,
-    TruncatedNormal as truncated_normal_initializer,
-    VarianceScaling as variance_scaling_initializer, Zeros as zeros_initializer)
-from .keras import initializers  # noqa: E402
 from . import train  # noqa: E402 - tf.train.Checkpoint, CheckpointManager
 from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402
@@ -73,9 +79,34 @@ newaxis = None
 __version__ = "0.1.0"
 
 
+# TF's top-level initializer aliases (tf.zeros_initializer, ...): the Keras initializers.
+_INITIALIZERS = {
+    "constant_initializer": "Constant", "glorot_normal_initializer": "GlorotNormal",
+    "glorot_uniform_initializer": "GlorotUniform", "ones_initializer": "Ones",
+    "random_normal_initializer": "RandomNormal", "random_uniform_initializer": "RandomUniform",
+    "truncated_normal_initializer": "TruncatedNormal",
+    "variance_scaling_initializer": "VarianceScaling", "zeros_initializer": "Zeros"}
+
+
 def __getattr__(name):
-    # `tf.keras` is imported on first use: keras imports tapeflow itself.
-    if name == "keras":
-        import importlib
-        return importlib.import_module(".keras", __name__)
+    """`tf.keras`, `tf.initializers` and the initializer aliases, imported on first use.
+
+    As in TF, `tf.keras` is lazy: keras sits on top of tapeflow (it does
+    `import tapeflow as tf`), so `import tapeflow` does not import it.
+    """
+    if name in ("keras", "initializers"):
+        keras = _importlib.import_module(".keras", __name__)
+        return keras if name == "keras" else keras.initializers
+    if name in _INITIALIZERS:
+        return getattr(_importlib.import_module(".keras.initializers", __name__),
+                       _INITIALIZERS[name])
     raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")
+
+
+# tapeflow's implementation packages: importable, but not names of TF's namespace.
+_IMPLEMENTATION = {"autodiff", "framework", "lib", "module", "ops", "pyfunc", "tensor_array"}
+
+
+def __dir__():
+    names = {n for n in globals() if not n.startswith("_") and n not in _IMPLEMENTATION}
+    return sorted(names | {"keras", "initializers"} | set(_INITIALIZERS))

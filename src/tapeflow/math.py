@@ -1,14 +1,23 @@
-"""`tf.math`: the math namespace (every public op of tapeflow.ops.math_ops and the
-modules it re-exports: logic, elementwise, reduction, sort, segment and einsum ops),
-plus TF's tf.math aliases of a few tf.nn ops.
+"""`tf.math`: the math namespace, built here from the ops modules that define it.
+
+Every public op of math_ops (`__all__` and `MATH_NAMES`), of the logic,
+elementwise, reduction, sort, segment and einsum ops modules (their `__all__`
+and `MATH_ONLY`), plus TF's tf.math aliases of a few tf.nn ops.
 
 >>> import tapeflow as tf
->>> tf.math.erf(tf.constant(0.)).numpy()
+>>> float(tf.math.erf(tf.constant(0.)))
 0.0
 """
-from .ops import math_ops as _math_ops
+from .ops import (einsum_ops, elementwise_ops, logic_ops, math_ops, reduction_ops, segment_ops,
+                  sort_ops)
 from .ops.nn_ops import l2_normalize, log_softmax, softmax, softplus, softsign  # noqa: F401
 
-globals().update({_n: getattr(_math_ops, _n) for _n in _math_ops.MATH_NAMES})
-__all__ = list(_math_ops.MATH_NAMES) + ["l2_normalize", "log_softmax", "softmax", "softplus",
-                                        "softsign"]
+__all__ = []
+for _mod in (math_ops, logic_ops, elementwise_ops, reduction_ops, sort_ops, segment_ops,
+             einsum_ops):
+    _names = list(getattr(_mod, "MATH_NAMES", [])) or _mod.__all__ + _mod.MATH_ONLY
+    globals().update((_n, getattr(_mod, _n)) for _n in _names)
+    __all__ += _names
+__all__ += ["l2_normalize", "log_softmax", "softmax", "softplus", "softsign"]
+del _mod, _names, einsum_ops, elementwise_ops, logic_ops, math_ops, reduction_ops, segment_ops
+del sort_ops

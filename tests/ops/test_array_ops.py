@@ -236,13 +236,3 @@ def test_one_hot():
     assert tf.one_hot([1], 2, on_value=3, dtype=tf.float64).numpy().tolist() == [[0., 3.]]
     with pytest.raises(IAE, match="TI"):
         tf.one_hot([0.5], 2)
-
-
-@pytest.mark.parametrize("module", ["array_ops", "gather_ops", "layout_ops", "shape_ops"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-    mod = importlib.import_module(f"tapeflow.ops.{module}")
-    globs = dict(vars(mod), TensorShape=tf.TensorShape)
-    res = doctest.testmod(mod, globs=globs, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert res.attempted > 5 and res.failed == 0

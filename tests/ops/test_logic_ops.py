@@ -31,10 +31,10 @@ def test_monotonicity():
 
 def test_bitwise_and_operators():
     a, b = np.array([12, 5, -3]), np.array([10, 3, 7])
-    from tapeflow.ops import math_ops
-    np.testing.assert_array_equal(math_ops.bitwise_and(a, b).numpy(), a & b)
-    np.testing.assert_array_equal(math_ops.bitwise_or(a, b).numpy(), a | b)
-    np.testing.assert_array_equal(math_ops.bitwise_xor(a, b).numpy(), a ^ b)
+    from tapeflow.ops import logic_ops
+    np.testing.assert_array_equal(logic_ops.bitwise_and(a, b).numpy(), a & b)
+    np.testing.assert_array_equal(logic_ops.bitwise_or(a, b).numpy(), a | b)
+    np.testing.assert_array_equal(logic_ops.bitwise_xor(a, b).numpy(), a ^ b)
     np.testing.assert_array_equal(tf.math.invert(a).numpy(), ~a)
     np.testing.assert_array_equal((tf.constant(a) & tf.constant(b)).numpy(), a & b)
     np.testing.assert_array_equal((~tf.constant([True, False])).numpy(), [False, True])

@@ -80,9 +80,7 @@ def _call(f, args, kwargs):
     flat_res = nest.flatten(result)
     outputs = []
     for r in flat_res:
-        t = object.__new__(Tensor)
-        t._value = convert_to_tensor(r)._value
-        outputs.append(t)
+        outputs.append(Tensor._from_host(convert_to_tensor(r)._value))
     rule = _make_rule(grad_fn, len(flat_args), used_vars, flat_res)
     if recording.STATE.tapes:
         recording.record(getattr(f, "__name__", "CustomGradient"), inputs, tuple(outputs),

@@ -12,9 +12,10 @@ import enum
 import logging
 
 from .. import nest
+from ..framework import recording
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
-from ..framework import recording
+from ..ops import array_ops, math_ops, shape_ops
 from .backward import backward, ones_seed
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
@@ -172,7 +173,6 @@ class GradientTape:
             elif len(parts) == 1:
                 out.append(parts[0])
             else:
-                from ..ops import math_ops
                 out.append(math_ops.add_n(parts))
         return out
 
@@ -214,7 +214,6 @@ class GradientTape:
             res = [by_id.get(id(s)) for s in flat_src]
         if unconnected_gradients is not UnconnectedGradients.NONE:
             if UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO:
-                from ..ops import array_ops
                 res = [array_ops.zeros_like(s) if g is None else g
                        for g, s in zip(res, flat_src)]
         if not self._persistent:
@@ -237,7 +236,6 @@ class GradientTape:
         >>> t.jacobian(y, x).numpy().tolist()
         [[2.0, 0.0], [0.0, 4.0]]
         """
-        from ..ops import array_ops
         self._begin()
         flat_src = _flat(sources)
         target = convert_to_tensor(target)
@@ -246,7 +244,7 @@ class GradientTape:
         rows = [[] for _ in flat_src]
         connected = [False] * len(flat_src)
         for i in range(n):
-            seed = array_ops.reshape(array_ops.one_hot(i, n, dtype=target.dtype), tshape)
+            seed = array_ops.reshape(shape_ops.one_hot(i, n, dtype=target.dtype), tshape)
             for j, (g, s) in enumerate(zip(self._run([target], flat_src, [seed]), flat_src)):
                 connected[j] |= g is not None
                 rows[j].append(array_ops.zeros_like(s) if g is None else g)
@@ -278,7 +276,6 @@ class GradientTape:
         >>> t.batch_jacobian(y, x).numpy().tolist()
         [[[2.0, 0.0], [0.0, 4.0]]]
         """
-        from ..ops import array_ops
         self._begin()
         target = convert_to_tensor(target)
         tshape = list(target._value.shape)
@@ -293,7 +290,7 @@ class GradientTape:
         cols = []
         connected = False
         for i in range(inner):
-            seed = array_ops.one_hot(array_ops.fill([b], i), inner, dtype=target.dtype)
+            seed = shape_ops.one_hot(array_ops.fill([b], i), inner, dtype=target.dtype)
             (g,) = self._run([target], [source], [array_ops.reshape(seed, tshape)])
             connected |= g is not None
             cols.append(array_ops.zeros_like(source) if g is None else g)

@@ -5,17 +5,18 @@
 >>> [(x.numpy().tolist(), y.numpy().tolist()) for x, y in ds]
 [([1, 2], [4, 5]), ([3], [6])]
 """
-from . import batching, prefetch, sampling, shuffle, sources, streams, transforms  # noqa: F401
-from . import experimental  # noqa: E402
-from .dataset import Dataset, Iterator  # noqa: E402
-from .options import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY,  # noqa: E402
-                      Options, ThreadingOptions)
-from . import ragged_batching as _ragged_batching  # noqa: E402,F401 - Dataset.ragged_batch
-from .readers import TextLineDataset  # noqa: E402
-from .structure import TensorSpec  # noqa: E402
-
-DatasetSpec = batching._DatasetSpec
+from . import experimental
+from .batching import _DatasetSpec as DatasetSpec
+from .dataset import Dataset, Iterator
+from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options, ThreadingOptions
+from .readers import TextLineDataset
+from .structure import TensorSpec
 
 __all__ = ["Dataset", "Iterator", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "Options", "ThreadingOptions", "TextLineDataset", "TensorSpec", "experimental",
            "DatasetSpec"]
+
+
+def __dir__():
+    # TF's names only: the implementation modules (batching, sources, ...) are not API.
+    return list(__all__)

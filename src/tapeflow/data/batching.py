@@ -11,7 +11,7 @@ import numpy as np
 from ..framework import errors
 from ..framework.tensor_shape import TensorShape
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset, method
+from .dataset import INFINITE, UNKNOWN, Dataset
 from .transforms import _Unary
 
 __all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "WindowDataset",
@@ -341,55 +341,13 @@ class BucketDataset(_Unary):
                     yield self._emit(b, elems)
 
 
-@method
-def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
-          name=None):
-    """Stacks `batch_size` consecutive elements; the last batch may be smaller."""
-    return BatchDataset(self, batch_size, drop_remainder)
 
 
-@method
-def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False,
-                 name=None):
-    """Batches elements of different shapes, padding each to a common shape.
-
-    >>> ds = Dataset.from_generator(lambda: iter([[1], [2, 3]]),
-    ...     output_signature=structure.TensorSpec([None], "int32"))
-    >>> [b.tolist() for b in ds.padded_batch(2).as_numpy_iterator()]
-    [[[1, 0], [2, 3]]]
-    """
-    return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
 
 
-@method
-def unbatch(self, name=None):
-    """Splits elements into their rows (the inverse of batch)."""
-    return UnbatchDataset(self)
 
 
-@method
-def rebatch(self, batch_size, drop_remainder=False, name=None):
-    """Re-batches already batched elements to `batch_size` rows each."""
-    return BatchDataset(UnbatchDataset(self), batch_size, drop_remainder)
 
 
-@method
-def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
-    """Windows of elements, each a (structure of) dataset(s); see `flat_map` to batch them.
-
-    >>> ds = Dataset.range(5).window(2, shift=2)
-    >>> [[int(v) for v in w] for w in ds]
-    [[0, 1], [2, 3], [4]]
-    """
-    return WindowDataset(self, size, shift, stride, drop_remainder)
 
 
-@method
-def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
-                              padded_shapes=None, padding_values=None,
-                              pad_to_bucket_boundary=False, no_padding=False,
-                              drop_remainder=False, name=None):
-    """Batches elements of similar length together (buckets split at `bucket_boundaries`)."""
-    return BucketDataset(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
-                         padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
-                         drop_remainder)

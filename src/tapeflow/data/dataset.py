@@ -11,7 +11,7 @@ shuffle/batch work on whole index blocks instead of per element.
 """
 import numpy as np
 
-from ..framework import errors
+from ..framework import dtypes, errors
 from . import structure
 
 __all__ = ["Dataset", "Iterator", "INFINITE", "UNKNOWN"]
@@ -136,6 +136,240 @@ class Dataset:
         """`transformation_func(self)`, for chaining custom transformations."""
         return transformation_func(self)
 
+    # -- sources (static constructors). Each implementation module subclasses Dataset,
+    # so it is imported when its method is first called (as TF's dataset_ops does) --
+    @staticmethod
+    def from_tensor_slices(tensors, name=None):
+        """Slices `tensors` along the first dimension (tuples/dicts give structured elements).
+
+        >>> [int(x) for x in Dataset.from_tensor_slices([1, 2, 3])]
+        [1, 2, 3]
+        """
+        from .sources import TensorSliceDataset, structure
+        return TensorSliceDataset(structure.normalize(tensors))
+
+    @staticmethod
+    def from_tensors(tensors, name=None):
+        """A dataset with `tensors` as its single element.
+
+        >>> [x.shape.as_list() for x in Dataset.from_tensors([1, 2, 3])]
+        [[3]]
+        """
+        from .sources import TensorDataset, structure
+        return TensorDataset(structure.normalize(tensors))
+
+    @staticmethod
+    def range(*args, **kwargs):
+        """`Dataset.range(stop)`, `range(start, stop[, step])`, int64 unless `output_type` given.
+
+        >>> [int(v) for v in Dataset.range(2, 5).as_numpy_iterator()]
+        [2, 3, 4]
+        """
+        from .sources import _range
+        return _range(*args, **kwargs)
+
+    @staticmethod
+    def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                       output_signature=None, name=None):
+        """Elements from a generator function, with `output_signature` (or types/shapes).
+
+        >>> def gen():
+        ...     yield 1
+        ...     yield 2
+        >>> ds = Dataset.from_generator(gen, output_signature=structure.TensorSpec([], "int32"))
+        >>> [int(v) for v in ds]
+        [1, 2]
+        """
+        from .sources import _from_generator
+        return _from_generator(generator, output_types, output_shapes, args, output_signature, name)
+
+    @staticmethod
+    def zip(*args, datasets=None, name=None):
+        """Zips datasets: `Dataset.zip((a, b))` or `Dataset.zip(a, b)`; nested structures kept."""
+        from .sources import ZipDataset
+        if datasets is None:
+            datasets = args[0] if len(args) == 1 else tuple(args)
+        return ZipDataset(datasets)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        """File names matching glob pattern(s), shuffled unless `shuffle=False`."""
+        from .sources import _list_files
+        return _list_files(file_pattern, shuffle, seed, name)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        """Interleaves `datasets` at random, picking each with probability `weights[i]`."""
+        from .sampling import SampleDataset
+        return SampleDataset(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        """Takes element i from `datasets[choice_dataset[i]]`."""
+        from .sampling import ChooseDataset
+        return ChooseDataset(datasets, choice_dataset, stop_on_empty_dataset)
+
+    # -- transformations -------------------------------------------------------------
+    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):  # noqa: A001
+        """Applies `map_func` to each element; output order is kept even when parallel.
+
+        >>> [int(v) for v in Dataset.from_tensor_slices([1, 2]).map(lambda x: x + 1)]
+        [2, 3]
+        """
+        from .transforms import MapDataset
+        return MapDataset(self, map_func, num_parallel_calls)
+
+    def filter(self, predicate, name=None):  # noqa: A001
+        """Keeps the elements where `predicate(element)` is True."""
+        from .transforms import FilterDataset
+        return FilterDataset(self, predicate)
+
+    def take(self, count, name=None):
+        """The first `count` elements (-1: all)."""
+        from .transforms import TakeDataset
+        return TakeDataset(self, count)
+
+    def skip(self, count, name=None):
+        """Drops the first `count` elements (-1: all)."""
+        from .transforms import SkipDataset
+        return SkipDataset(self, count)
+
+    def repeat(self, count=None, name=None):
+        """Repeats the dataset `count` times; forever when `count` is None or -1."""
+        from .transforms import RepeatDataset
+        return RepeatDataset(self, count)
+
+    def shard(self, num_shards, index, name=None):
+        """The elements whose position is `index` modulo `num_shards`."""
+        from .transforms import ShardDataset
+        return ShardDataset(self, num_shards, index)
+
+    def enumerate(self, start=0, name=None):  # noqa: A001
+        """Pairs each element with its int64 position, counting from `start`."""
+        from .streams import ZipDataset, _Counter
+        return ZipDataset((_Counter(int(start)), self))
+
+    def flat_map(self, map_func, name=None):
+        """Maps each element to a dataset and flattens the result."""
+        from .streams import FlatMapDataset
+        return FlatMapDataset(self, map_func)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
+                   deterministic=None, name=None):
+        """Interleaves the datasets `map_func` returns, `block_length` elements at a time.
+
+        >>> ds = Dataset.range(1, 3).interleave(
+        ...     lambda x: Dataset.from_tensors(x).repeat(2), cycle_length=2)
+        >>> [int(v) for v in ds]
+        [1, 2, 1, 2]
+        """
+        from .streams import InterleaveDataset
+        return InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
+
+    def scan(self, initial_state, scan_func, name=None):
+        """Like reduce, but yields every intermediate output.
+
+        >>> [int(v) for v in Dataset.range(4).scan(np.int64(0), lambda s, x: (s + x, s + x))]
+        [0, 1, 3, 6]
+        """
+        from .streams import ScanDataset
+        return ScanDataset(self, initial_state, scan_func)
+
+    def take_while(self, predicate, name=None):
+        """Stops at the first element where `predicate` is False."""
+        from .streams import TakeWhileDataset
+        return TakeWhileDataset(self, predicate)
+
+    def unique(self, name=None):
+        """Drops repeated elements (scalar ints or strings)."""
+        from .streams import UniqueDataset
+        return UniqueDataset(self)
+
+    def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
+              name=None):
+        """Stacks `batch_size` consecutive elements; the last batch may be smaller."""
+        from .batching import BatchDataset
+        return BatchDataset(self, batch_size, drop_remainder)
+
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False,
+                     name=None):
+        """Batches elements of different shapes, padding each to a common shape.
+
+        >>> ds = Dataset.from_generator(lambda: iter([[1], [2, 3]]),
+        ...     output_signature=structure.TensorSpec([None], "int32"))
+        >>> [b.tolist() for b in ds.padded_batch(2).as_numpy_iterator()]
+        [[[1, 0], [2, 3]]]
+        """
+        from .batching import PaddedBatchDataset
+        return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
+
+    def unbatch(self, name=None):
+        """Splits elements into their rows (the inverse of batch)."""
+        from .batching import UnbatchDataset
+        return UnbatchDataset(self)
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None):
+        """Re-batches already batched elements to `batch_size` rows each."""
+        from .batching import BatchDataset, UnbatchDataset
+        return BatchDataset(UnbatchDataset(self), batch_size, drop_remainder)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of elements, each a (structure of) dataset(s); see `flat_map` to batch them.
+
+        >>> ds = Dataset.range(5).window(2, shift=2)
+        >>> [[int(v) for v in w] for w in ds]
+        [[0, 1], [2, 3], [4]]
+        """
+        from .batching import WindowDataset
+        return WindowDataset(self, size, shift, stride, drop_remainder)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None,
+                                  pad_to_bucket_boundary=False, no_padding=False,
+                                  drop_remainder=False, name=None):
+        """Batches elements of similar length together (buckets split at `bucket_boundaries`)."""
+        from .batching import BucketDataset
+        return BucketDataset(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                             padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
+                             drop_remainder)
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
+        """Shuffles with a buffer of `buffer_size` elements, as TF.
+
+        >>> ds = Dataset.range(5).shuffle(5, seed=1)
+        >>> sorted(int(v) for v in ds.as_numpy_iterator())
+        [0, 1, 2, 3, 4]
+        """
+        from .shuffle import ShuffleDataset
+        reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
+        return ShuffleDataset(self, buffer_size, seed, reshuffle)
+
+    def prefetch(self, buffer_size, name=None):
+        """Prepares up to `buffer_size` elements on a background thread (AUTOTUNE: 2)."""
+        from .prefetch import PrefetchDataset
+        return PrefetchDataset(self, buffer_size)
+
+    def cache(self, filename="", name=None):
+        """Caches the elements after the first full iteration, in memory or in `filename`."""
+        from .prefetch import CacheDataset
+        return CacheDataset(self, filename)
+
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64,
+                     name=None):
+        """Batches elements of different shapes into RaggedTensors."""
+        from .ragged_batching import RaggedBatchDataset
+        return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype)
+
+    def concatenate(self, dataset, name=None):
+        """Elements of this dataset followed by those of `dataset`.
+
+        >>> [int(v) for v in Dataset.range(2).concatenate(Dataset.range(5, 6))]
+        [0, 1, 5]
+        """
+        from .sources import ConcatenateDataset
+        return ConcatenateDataset(self, dataset)
+
 
 class Iterator:
     """Iterator over a dataset (`iter(dataset)`), yielding tensor structures."""
@@ -172,17 +406,3 @@ class Iterator:
         close = getattr(getattr(self, "_it", None), "close", None)
         if close is not None:
             close()
-
-
-
-
-def method(fn):
-    """Installs `fn` as a Dataset method (transformations live in their own modules)."""
-    setattr(Dataset, fn.__name__, fn)
-    return fn
-
-
-def static(fn):
-    """Installs `fn` as a Dataset staticmethod (sources: `Dataset.range`, ...)."""
-    setattr(Dataset, fn.__name__.rstrip("_"), staticmethod(fn))
-    return fn

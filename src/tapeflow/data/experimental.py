@@ -9,7 +9,7 @@ from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoSh
 
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
-           "AutoShardPolicy", "assert_cardinality", "enable_debug_mode"]
+           "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch"]
 
 _DEBUG = [False]
 
@@ -59,4 +59,17 @@ def assert_cardinality(expected_cardinality):
             def _card(self):
                 return int(expected_cardinality)
         return _Asserted(ds)
+    return apply
+
+
+def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype="int64"):
+    """`tf.data.experimental.dense_to_ragged_batch`: a transformation for `Dataset.apply`.
+
+    >>> import tapeflow as tf
+    >>> ds = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1], [2, 3]]))
+    >>> [b.to_list() for b in ds.apply(tf.data.experimental.dense_to_ragged_batch(2))]
+    [[[1], [2, 3]]]
+    """
+    def apply(ds):
+        return ds.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
     return apply

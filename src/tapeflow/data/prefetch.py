@@ -9,7 +9,7 @@ import pickle
 import queue
 import threading
 
-from .dataset import Dataset, method  # noqa: F401 - Dataset for the doctests
+from .dataset import Dataset  # noqa: F401 - Dataset for the doctests
 from .transforms import _Unary
 
 __all__ = ["PrefetchDataset", "CacheDataset"]
@@ -108,13 +108,5 @@ class CacheDataset(_Unary):
         self._mem = got
 
 
-@method
-def prefetch(self, buffer_size, name=None):
-    """Prepares up to `buffer_size` elements on a background thread (AUTOTUNE: 2)."""
-    return PrefetchDataset(self, buffer_size)
 
 
-@method
-def cache(self, filename="", name=None):
-    """Caches the elements after the first full iteration, in memory or in `filename`."""
-    return CacheDataset(self, filename)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor
-from . import experimental, structure
+from . import structure
 from .dataset import Dataset
 
 __all__ = ["RaggedBatchDataset", "dense_to_ragged_batch"]
@@ -109,25 +109,3 @@ class RaggedBatchDataset(Dataset):
             else:
                 out.append(_rows_to_ragged(parts, self._splits_dtype))
         return structure.pack(batch[0], out)
-
-
-def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64,
-                 name=None):
-    """Batches elements of different shapes into RaggedTensors (`Dataset.ragged_batch`)."""
-    return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype)
-
-
-def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64):
-    """`tf.data.experimental.dense_to_ragged_batch`: a transformation for `Dataset.apply`.
-
-    >>> import tapeflow as tf
-    >>> ds = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1], [2, 3]]))
-    >>> [b.to_list() for b in ds.apply(tf.data.experimental.dense_to_ragged_batch(2))]
-    [[[1], [2, 3]]]
-    """
-    return lambda dataset: RaggedBatchDataset(dataset, batch_size, drop_remainder,
-                                              row_splits_dtype)
-
-
-Dataset.ragged_batch = ragged_batch
-experimental.dense_to_ragged_batch = dense_to_ragged_batch

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..framework import errors
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset, static
+from .dataset import INFINITE, UNKNOWN, Dataset
 from .shuffle import _resolve_seed
 
 __all__ = ["SampleDataset", "ChooseDataset"]
@@ -99,14 +99,5 @@ class SampleDataset(Dataset):
             yield elem
 
 
-@static
-def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
-                         rerandomize_each_iteration=None):
-    """Interleaves `datasets` at random, picking each with probability `weights[i]`."""
-    return SampleDataset(datasets, weights, seed, stop_on_empty_dataset)
 
 
-@static
-def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
-    """Takes element i from `datasets[choice_dataset[i]]`."""
-    return ChooseDataset(datasets, choice_dataset, stop_on_empty_dataset)

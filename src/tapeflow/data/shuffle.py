@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from .dataset import Dataset, method
+from .dataset import Dataset
 
 __all__ = ["ShuffleDataset", "shuffle_indices", "buffer_shuffle"]
 
@@ -159,13 +159,3 @@ class ShuffleDataset(Dataset):
         yield from buffer_shuffle(self._input._elements(), self._buffer(), self._rng())
 
 
-@method
-def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
-    """Shuffles with a buffer of `buffer_size` elements, as TF.
-
-    >>> ds = Dataset.range(5).shuffle(5, seed=1)
-    >>> sorted(int(v) for v in ds.as_numpy_iterator())
-    [0, 1, 2, 3, 4]
-    """
-    reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
-    return ShuffleDataset(self, buffer_size, seed, reshuffle)

@@ -12,7 +12,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.tensor_shape import TensorShape
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset, static
+from .dataset import INFINITE, UNKNOWN, Dataset
 
 __all__ = ["TensorSliceDataset", "TensorDataset", "RangeDataset", "GeneratorDataset",
            "ZipDataset", "ConcatenateDataset"]
@@ -235,49 +235,11 @@ class ConcatenateDataset(Dataset):
         yield from self._b._elements()
 
 
-# -- Dataset static constructors ----------------------------------------------------------
-
-@static
-def from_tensor_slices(tensors, name=None):
-    """Slices `tensors` along the first dimension (tuples/dicts give structured elements).
-
-    >>> [int(x) for x in Dataset.from_tensor_slices([1, 2, 3])]
-    [1, 2, 3]
-    """
-    return TensorSliceDataset(structure.normalize(tensors))
 
 
-@static
-def from_tensors(tensors, name=None):
-    """A dataset with `tensors` as its single element.
-
-    >>> [x.shape.as_list() for x in Dataset.from_tensors([1, 2, 3])]
-    [[3]]
-    """
-    return TensorDataset(structure.normalize(tensors))
 
 
-@static
-def range_(*args, **kwargs):
-    """`Dataset.range(stop)`, `range(start, stop[, step])`, int64 unless `output_type` given.
 
-    >>> [int(v) for v in Dataset.range(2, 5).as_numpy_iterator()]
-    [2, 3, 4]
-    """
-    dtype = kwargs.pop("output_type", dtypes.int64)
-    kwargs.pop("name", None)
-    if kwargs:
-        raise TypeError(f"range() got unexpected keyword arguments {sorted(kwargs)}")
-    args = [int(a) for a in args]
-    if len(args) == 1:
-        start, stop, step = 0, args[0], 1
-    elif len(args) == 2:
-        (start, stop), step = args, 1
-    elif len(args) == 3:
-        start, stop, step = args
-    else:
-        raise ValueError(f"Invalid arguments to range: {args}")
-    return RangeDataset(start, stop, step, dtype)
 
 
 def _signature(output_types, output_shapes):
@@ -294,18 +256,27 @@ def _signature(output_types, output_shapes):
     return structure.pack(output_types, [spec(t, s) for t, s in zip(flat_t, flat_s)])
 
 
-@static
-def from_generator(generator, output_types=None, output_shapes=None, args=None,
-                   output_signature=None, name=None):
-    """Elements from a generator function, with `output_signature` (or types/shapes).
+def _range(*args, **kwargs):
+    """`Dataset.range` (see its docstring)."""
+    dtype = kwargs.pop("output_type", dtypes.int64)
+    kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"range() got unexpected keyword arguments {sorted(kwargs)}")
+    args = [int(a) for a in args]
+    if len(args) == 1:
+        start, stop, step = 0, args[0], 1
+    elif len(args) == 2:
+        (start, stop), step = args, 1
+    elif len(args) == 3:
+        start, stop, step = args
+    else:
+        raise ValueError(f"Invalid arguments to range: {args}")
+    return RangeDataset(start, stop, step, dtype)
 
-    >>> def gen():
-    ...     yield 1
-    ...     yield 2
-    >>> ds = Dataset.from_generator(gen, output_signature=structure.TensorSpec([], "int32"))
-    >>> [int(v) for v in ds]
-    [1, 2]
-    """
+
+def _from_generator(generator, output_types=None, output_shapes=None, args=None,
+                   output_signature=None, name=None):
+    """`Dataset.from_generator` (see its docstring)."""
     if not callable(generator):
         raise TypeError("`generator` must be a Python callable.")
     if output_signature is not None:
@@ -320,33 +291,15 @@ def from_generator(generator, output_types=None, output_shapes=None, args=None,
     return GeneratorDataset(generator, sig, tuple(args or ()))
 
 
-@static
-def zip_(*args, datasets=None, name=None):
-    """Zips datasets: `Dataset.zip((a, b))` or `Dataset.zip(a, b)`; nested structures kept."""
-    if datasets is None:
-        datasets = args[0] if len(args) == 1 else tuple(args)
-    return ZipDataset(datasets)
-
-
-def _concatenate(self, dataset, name=None):
-    """Elements of this dataset followed by those of `dataset`."""
-    return ConcatenateDataset(self, dataset)
-
-
-Dataset.concatenate = _concatenate
-_concatenate.__name__ = "concatenate"
-
-
-@static
-def list_files(file_pattern, shuffle=None, seed=None, name=None):
-    """File names matching glob pattern(s), shuffled unless `shuffle=False`."""
+def _list_files(file_pattern, shuffle=None, seed=None, name=None):
+    """`Dataset.list_files` (see its docstring)."""
     pats = structure.to_numpy_leaf(file_pattern).reshape(-1)
     names = sorted(set(itertools.chain.from_iterable(
         _glob.glob(p.decode() if isinstance(p, bytes) else str(p)) for p in pats)))
     if not names:
         raise errors.InvalidArgumentError(None, None, f"Expected 'file_pattern' argument to match "
                                           f"at least one file, got {list(pats)!r}.")
-    ds = from_tensor_slices(np.array([n.encode() for n in names], dtype=object))
+    ds = Dataset.from_tensor_slices(np.array([n.encode() for n in names], dtype=object))
     if shuffle is None or shuffle:
         ds = ds.shuffle(len(names), seed=seed)
     return ds

@@ -9,7 +9,7 @@ import collections
 import numpy as np  # noqa: F401 - used by the doctests
 
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset, method
+from .dataset import INFINITE, UNKNOWN, Dataset
 from .sources import RangeDataset, ZipDataset
 from .transforms import _threads, _Unary
 
@@ -160,49 +160,14 @@ class _Counter(RangeDataset):
         return INFINITE
 
 
-@method
-def enumerate(self, start=0, name=None):  # noqa: A001
-    """Pairs each element with its int64 position, counting from `start`."""
-    return ZipDataset((_Counter(int(start)), self))
 
 
-@method
-def flat_map(self, map_func, name=None):
-    """Maps each element to a dataset and flattens the result."""
-    return FlatMapDataset(self, map_func)
 
 
-@method
-def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
-               deterministic=None, name=None):
-    """Interleaves the datasets `map_func` returns, `block_length` elements at a time.
-
-    >>> ds = Dataset.range(1, 3).interleave(
-    ...     lambda x: Dataset.from_tensors(x).repeat(2), cycle_length=2)
-    >>> [int(v) for v in ds]
-    [1, 2, 1, 2]
-    """
-    return InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
 
 
-@method
-def scan(self, initial_state, scan_func, name=None):
-    """Like reduce, but yields every intermediate output.
-
-    >>> [int(v) for v in Dataset.range(4).scan(np.int64(0), lambda s, x: (s + x, s + x))]
-    [0, 1, 3, 6]
-    """
-    return ScanDataset(self, initial_state, scan_func)
 
 
-@method
-def take_while(self, predicate, name=None):
-    """Stops at the first element where `predicate` is False."""
-    return TakeWhileDataset(self, predicate)
 
 
-@method
-def unique(self, name=None):
-    """Drops repeated elements (scalar ints or strings)."""
-    return UniqueDataset(self)
 

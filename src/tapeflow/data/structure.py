@@ -14,10 +14,7 @@ from .. import nest
 from ..framework import dtypes
 from ..framework.tensor import Tensor, _infer_np, convert_to_tensor
 
-try:  # the tf.function helper's TensorSpec, when it exists
-    from ..function.tensor_spec import TensorSpec
-except ImportError:  # pragma: no cover - depends on the other module
-    from .spec import TensorSpec
+from ..function.tensor_spec import TensorSpec
 
 __all__ = ["normalize", "to_tensors", "from_output", "spec_of", "call", "flat", "pack",
            "TensorSpec", "to_numpy_leaf", "is_structure"]
@@ -35,7 +32,7 @@ def to_numpy_leaf(v, dtype=None):
     if isinstance(v, np.ndarray) and dtype is None:
         return _to_bytes(v) if v.dtype.kind in "SUO" else v
     if not isinstance(v, Tensor) and hasattr(v, "_as_tensor"):
-        v = v._as_tensor()
+        v = convert_to_tensor(v)
     if isinstance(v, Tensor):
         a = np.asarray(v._value)
     else:
@@ -109,14 +106,11 @@ def from_output(ret):
 def _tensor(a):
     if hasattr(a, "_with_components"):  # RaggedTensor / SparseTensor
         return a
-    t = object.__new__(Tensor)
     if type(a) is np.ndarray:
-        t._value = a
-    elif hasattr(a, "_elements"):  # a nested Dataset (window)
+        return Tensor._from_host(a)
+    if hasattr(a, "_elements"):  # a nested Dataset (window)
         return a
-    else:
-        t._value = np.asarray(a)
-    return t
+    return Tensor._from_host(np.asarray(a))
 
 
 def to_tensors(elem):

@@ -15,7 +15,7 @@ import os
 import numpy as np
 
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset, method
+from .dataset import INFINITE, UNKNOWN, Dataset
 
 __all__ = ["MapDataset", "FilterDataset", "TakeDataset", "SkipDataset", "RepeatDataset"]
 
@@ -260,41 +260,13 @@ def _invalid(msg):
     return errors.invalid_argument(msg)
 
 
-@method
-def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):  # noqa: A001
-    """Applies `map_func` to each element; output order is kept even when parallel.
-
-    >>> [int(v) for v in Dataset.from_tensor_slices([1, 2]).map(lambda x: x + 1)]
-    [2, 3]
-    """
-    return MapDataset(self, map_func, num_parallel_calls)
 
 
-@method
-def filter(self, predicate, name=None):  # noqa: A001
-    """Keeps the elements where `predicate(element)` is True."""
-    return FilterDataset(self, predicate)
 
 
-@method
-def take(self, count, name=None):
-    """The first `count` elements (-1: all)."""
-    return TakeDataset(self, count)
 
 
-@method
-def skip(self, count, name=None):
-    """Drops the first `count` elements (-1: all)."""
-    return SkipDataset(self, count)
 
 
-@method
-def repeat(self, count=None, name=None):
-    """Repeats the dataset `count` times; forever when `count` is None or -1."""
-    return RepeatDataset(self, count)
 
 
-@method
-def shard(self, num_shards, index, name=None):
-    """The elements whose position is `index` modulo `num_shards`."""
-    return ShardDataset(self, num_shards, index)

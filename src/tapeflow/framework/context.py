@@ -58,8 +58,7 @@ class TraceContext:
 
     def restore(self):
         for var, val in self.concrete.values():
-            var._value = val
-            var._cached = None
+            var._swap_value(val)
 
 
 def current_trace():
@@ -97,8 +96,7 @@ def init_scope():
         return
     saved = [(v, v._value) for v in ctx.all_vars()]
     for var, val in ctx.concrete.values():
-        var._value = val
-        var._cached = None
+        var._swap_value(val)
     access, creator = HOOKS.access, HOOKS.creator
     HOOKS.access = HOOKS.creator = None
     STACK.lifted += 1
@@ -110,8 +108,7 @@ def init_scope():
         HOOKS.access, HOOKS.creator = access, creator
         for var, traced in saved:  # concrete values may have moved (e.g. RNG state)
             ctx.concrete[id(var)] = (var, var._value)
-            var._value = traced
-            var._cached = None
+            var._swap_value(traced)
 
 
 def staged():

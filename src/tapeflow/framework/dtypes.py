@@ -181,11 +181,3 @@ def as_dtype(type_value):
 
 def default_float():
     return float32
-
-
-def __getattr__(name):
-    # tf.dtypes.cast / saturate_cast live with the math ops (which import this module).
-    if name in ("cast", "saturate_cast", "complex"):
-        from ..ops import math_ops
-        return getattr(math_ops, name)
-    raise AttributeError(f"module 'tapeflow.dtypes' has no attribute {name!r}")

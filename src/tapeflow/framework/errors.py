@@ -53,6 +53,23 @@ DataLossError = _make("DataLossError", "Unrecoverable data loss or corruption.")
 UnauthenticatedError = _make("UnauthenticatedError", "Missing valid authentication credentials.")
 
 
+_TF_KIND = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def dtype_mismatch(op_type, idx, want, got):
+    """TF's InvalidArgumentError for operands of op `op_type` with different dtypes.
+
+    >>> import tapeflow as tf
+    >>> str(dtype_mismatch("AddV2", 1, tf.float32, tf.int32)).split(" (")[0]
+    'cannot compute AddV2 as input #1(zero-based) was expected to be a float tensor but is a int32 tensor'
+    """
+    w, g = _TF_KIND.get(want.name, want.name), _TF_KIND.get(got.name, got.name)
+    return invalid_argument(
+        f"cannot compute {op_type} as input #{idx}(zero-based) was expected to be a "
+        f"{w} tensor but is a {g} tensor (dtypes {want.name} and {got.name} differ; "
+        "tapeflow never promotes dtypes implicitly: use tf.cast)", op_type)
+
+
 def invalid_argument(message, op=None):
     """Builds an InvalidArgumentError whose text ends with TF's `[Op:Name]` tag."""
     if op:

@@ -1,7 +1,9 @@
 """Tensor: an immutable value wrapping a `jax.Array`, and `convert_to_tensor`.
 
-Operators delegate to the ops modules, so `a + b`, `a @ b` and `a[1:, ::2]`
-are recorded on tapes like `tf.add`, `tf.matmul` and `tf.strided_slice`.
+This module is on the bottom floor: it imports no ops. Python operators
+(`a + b`, `a @ b`, `a[1:, ::2]`, `iter(a)`) are installed on Tensor and
+Variable by `ops/_operators.py` when tapeflow is imported, so they are
+recorded on tapes like `tf.add`, `tf.matmul` and `tf.strided_slice`.
 
 >>> import tapeflow as tf
 >>> x = tf.constant([[5, 2], [1, 3]])
@@ -16,9 +18,11 @@ import numpy as np
 
 from . import dtypes
 from .dtypes import _BY_NP
+from .errors import dtype_mismatch, invalid_argument
+from .recording import STATE, record
 from .tensor_shape import TensorShape
 
-__all__ = ["Tensor", "convert_to_tensor", "is_tensor", "constant"]
+__all__ = ["Tensor", "convert_to_tensor", "constant"]
 
 
 def _np_str(a):
@@ -33,6 +37,18 @@ class Tensor:
 
     def __init__(self, value):
         self._value = value
+
+    @classmethod
+    def _from_host(cls, array):
+        """A Tensor holding a host (NumPy) array or a jax.Array as it is, without a copy.
+
+        The supported way for tapeflow's own modules to wrap a value they
+        computed (a batch from tapeflow.data, a jax result): no conversion,
+        no dtype inference, nothing recorded.
+        """
+        t = object.__new__(cls)
+        t._value = array
+        return t
 
     # -- properties ---------------------------------------------------------
     @property
@@ -142,13 +158,6 @@ class Tensor:
             raise TypeError("Scalar tensor has no `len()`")
         return v.shape[0]
 
-    def __iter__(self):
-        v = self._value
-        if v.ndim == 0:
-            raise TypeError("Cannot iterate over a scalar tensor.")
-        from ..ops import array_ops
-        return iter(array_ops.unstack(self, axis=0))
-
     def __hash__(self):
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
 
@@ -166,11 +175,6 @@ class Tensor:
         if isinstance(v, jax.core.Tracer):
             raise _symbolic_error(what)
         return v
-
-    # -- operators (bodies installed by ops/_operators.py) --------------------
-    def __getitem__(self, key):
-        from ..ops import slicing
-        return slicing.getitem(self, key)
 
 
 class _Ref:
@@ -223,12 +227,6 @@ def _symbolic_error(what):
     return SymbolicTensorError(hint)
 
 
-def is_tensor(x):
-    """True for tapeflow Tensors and Variables (`tf.is_tensor`)."""
-    from .variables import Variable
-    return isinstance(x, (Tensor, Variable))
-
-
 # -- conversion ---------------------------------------------------------------
 
 def _bytes_array(arr):
@@ -276,8 +274,7 @@ def _infer_np(value, dtype):
 
 
 def _has_tensor(value):
-    from .variables import Variable
-    if isinstance(value, (Tensor, Variable)):
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):  # a Tensor or Variable
         return True
     if isinstance(value, (list, tuple)):
         return any(_has_tensor(v) for v in value)
@@ -311,9 +308,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
             return Tensor(value.astype(dtype._np))
         return Tensor(value)
     if isinstance(value, (list, tuple)) and _has_tensor(value):
-        from ..ops import array_ops
-        return array_ops.stack([convert_to_tensor(v, dtype=dtype, dtype_hint=dtype_hint)
-                                for v in value])
+        return stack_tensors([convert_to_tensor(v, dtype=dtype, dtype_hint=dtype_hint)
+                              for v in value], 0)
     if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
         hint = dtypes.as_dtype(dtype_hint)
         try:
@@ -340,8 +336,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
         t = convert_to_tensor(value)
         if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
-            from ..ops import math_ops
-            t = math_ops.cast(t, dtype)
+            t = cast_tensor(t, dtypes.as_dtype(dtype))
     else:
         t = convert_to_tensor(value, dtype=dtype)
     if shape is not None:
@@ -359,3 +354,45 @@ def constant(value, dtype=None, shape=None, name="Const"):
                         f"got `shape` {shape} with {n} elements).")
     return t
 
+
+def stack_tensors(ts, axis):
+    """Tensors of one dtype and shape joined along a new `axis`, recorded as TF's "Pack".
+
+    Used by `tf.stack` and by `convert_to_tensor` on a list holding tensors
+    (the gradient rule of "Pack" is in ops/array_grad.py).
+
+    >>> stack_tensors([constant([1, 2]), constant([3, 4])], 1).numpy().tolist()
+    [[1, 3], [2, 4]]
+    """
+    if not ts:
+        raise ValueError("stack requires a non-empty list of tensors.")
+    ref, dt = ts[0].shape, ts[0].dtype
+    for i, t in enumerate(ts[1:], 1):
+        if t.dtype != dt:
+            raise dtype_mismatch("Pack", i, dt, t.dtype)
+        if t.shape != ref:
+            raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
+                                   f"{ref} != values[{i}].shape = {t.shape}", "Pack")
+    t = Tensor(jnp.stack([t._value for t in ts], axis=axis))
+    if STATE.tapes:
+        record("Pack", tuple(ts), (t,), {"axis": axis})
+    return t
+
+
+def cast_tensor(t, dtype):
+    """Tensor `t` as DType `dtype`, recorded as TF's "Cast" (`tf.cast` after its checks).
+
+    Complex values keep their real part when cast to a real dtype, as in TF.
+
+    >>> cast_tensor(constant([1.7]), dtypes.int32).numpy()
+    array([1], dtype=int32)
+    """
+    if t.dtype is dtype:
+        return t
+    v = t._value
+    if t.dtype.is_complex and not dtype.is_complex:
+        v = jnp.real(v)
+    r = Tensor(v.astype(dtype._np))
+    if STATE.tapes:
+        record("Cast", (t,), (r,), {"DstT": dtype})
+    return r

@@ -22,10 +22,10 @@ import numpy as np
 
 from ..framework.recording import STATE
 from . import dtypes
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor, _Ref, cast_tensor, convert_to_tensor
 from .tensor_shape import TensorShape
 
-__all__ = ["Variable", "VariableAggregation", "VariableSynchronization"]
+__all__ = ["Variable", "VariableAggregation", "VariableSynchronization", "is_tensor"]
 
 
 class _Hooks(threading.local):
@@ -78,9 +78,7 @@ class Variable:
         t = convert_to_tensor(initial_value, dtype_hint=dtype)
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
-            if t.dtype != dtype:
-                from ..ops import math_ops
-                t = math_ops.cast(t, dtype)
+            t = cast_tensor(t, dtype)
         value = t._value
         if isinstance(value, jax.core.Tracer):
             if hooks.creator is not None:
@@ -145,6 +143,28 @@ class Variable:
         return a if dtype is None else a.astype(dtype)
 
     # -- writes --------------------------------------------------------------
+    def _swap_value(self, array):
+        """Replaces the array the variable holds; returns the one it held.
+
+        The one supported way for tapeflow's own machinery to stage a traced
+        value in a variable and restore the concrete one afterwards
+        (tapeflow.function traces, `init_scope`, compiled control flow,
+        Keras shape inference, RNG state). Unlike `assign` it runs no access
+        hook, records nothing on tapes and checks neither dtype nor shape.
+        """
+        old = self._value
+        self._value = array
+        self._cached = None
+        return old
+
+    def _current(self):
+        """The held array, announced to a running trace first (as a read), so a trace
+        meeting the variable here stages it before its value is used."""
+        hook = HOOKS.access
+        if hook is not None:
+            hook(self, "read")
+        return self._value
+
     def _set(self, new):
         hook = HOOKS.access
         if hook is not None:
@@ -175,17 +195,23 @@ class Variable:
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` in place; returns the variable (None if not read_value)."""
-        self._set(self._value + self._coerce(delta, "assign_add"))
+        self._set(self._current() + self._coerce(delta, "assign_add"))
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` in place; returns the variable (None if not read_value)."""
-        self._set(self._value - self._coerce(delta, "assign_sub"))
+        self._set(self._current() - self._coerce(delta, "assign_sub"))
         return self if read_value else None
 
     def scatter_nd_update(self, indices, updates):
-        from ..ops import array_ops
-        self._set(array_ops.tensor_scatter_nd_update(self._as_tensor(), indices, updates)._value)
+        """Sets the slices at `indices` (last axis indexes the variable) to `updates`.
+
+        >>> Variable([1, 2, 3]).scatter_nd_update([[0], [2]], [7, 9]).numpy()
+        array([7, 2, 9], dtype=int32)
+        """
+        idx = convert_to_tensor(indices)._value
+        upd = convert_to_tensor(updates, dtype=self._dtype)._value
+        self._set(self._current().at[tuple(jnp.moveaxis(idx, -1, 0))].set(upd))
         return self
 
     # -- properties ----------------------------------------------------------
@@ -237,7 +263,6 @@ class Variable:
         return self
 
     def ref(self):
-        from .tensor import _Ref
         return _Ref(self)
 
     experimental_ref = ref
@@ -293,6 +318,15 @@ class Variable:
 
     def __reduce__(self):
         return _rebuild_variable, (self.numpy(), self._trainable, self._name.rsplit(":", 1)[0])
+
+
+def is_tensor(x):
+    """True for tapeflow Tensors and Variables (`tf.is_tensor`).
+
+    >>> is_tensor(Variable(1.0)), is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(x, (Tensor, Variable))
 
 
 def _rebuild_variable(value, trainable, name):

@@ -1,4 +1,4 @@
-"""`tapeflow.function` (tf.function on XLA), control flow, TensorSpec, devices and config.
+"""`tapeflow.function` (tf.function on XLA), compiled control flow and TensorSpec.
 
 Names in `__all__` are exported at tapeflow's top level.
 """
@@ -6,12 +6,10 @@ from ..framework.context import executing_eagerly, get_static_value, init_scope,
 from .polymorphic import ConcreteFunction, Function, function
 from .printing import print  # noqa: A004 - tf.print
 from .tensor_spec import TensorSpec
-from .. import config  # noqa: E402 - tf.config (imports .context)
-from ..config import device  # noqa: E402
-from .control_flow import case, cond, switch_case, while_loop  # noqa: E402
-from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map  # noqa: E402
+from .control_flow import case, cond, switch_case, while_loop
+from .functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 
 __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "init_scope", "print",
            "cond", "case", "switch_case", "while_loop", "map_fn", "scan", "foldl", "foldr",
-           "vectorized_map", "device", "config", "executing_eagerly", "get_static_value",
+           "vectorized_map", "executing_eagerly", "get_static_value",
            "inside_function"]

@@ -24,7 +24,7 @@ from ..framework.context import current_trace, staged
 from ..framework.errors import invalid_argument
 from ..framework.recording import recording_tapes
 from ..framework.tensor import Tensor, convert_to_tensor
-from ..ops import array_ops, math_ops
+from ..ops import array_ops, logic_ops
 from .control_flow_grad import record_undifferentiable_while, recorded_cond
 
 __all__ = ["cond", "case", "switch_case", "while_loop"]
@@ -78,8 +78,7 @@ class _Scope:
 
     def _set(self, vals):
         for v, val in zip(self.state, vals):
-            v._value = val
-            v._cached = None
+            v._swap_value(val)
 
 
 def _struct_error(what, e):
@@ -196,7 +195,7 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
         i = int(i)
         return fns[i]() if 0 <= i < len(fns) else default()
     if recording_tapes():
-        pairs = [(math_ops.equal(Tensor(i), k), f) for k, f in enumerate(fns)]
+        pairs = [(logic_ops.equal(Tensor(i), k), f) for k, f in enumerate(fns)]
         return case(pairs, default=default)
     n = len(fns)
     idx = jnp.where((i >= 0) & (i < n), i, n).astype(jnp.int32)
@@ -272,7 +271,7 @@ def _unrolled_while(call, cond_fn, body_fn, lv, max_iter):
     scope = _Scope()
     active = convert_to_tensor(True)
     for _ in range(max_iter):
-        active = math_ops.logical_and(active, _t(call(cond_fn, lv)))
+        active = logic_ops.logical_and(active, _t(call(cond_fn, lv)))
         old_state = scope.values()
         new = call(body_fn, lv)
         _check_body(lv, new)

@@ -7,8 +7,10 @@ backward is itself a Function, so an outer tape recording it gets another
 PartitionedCall: second-order gradients work the same way.
 """
 from .. import nest
+from ..autodiff.tape import GradientTape, UnconnectedGradients
 from ..framework import recording
 from ..framework.tensor import Tensor
+from .tracing import SLOT, _is_dynamic
 
 __all__ = ["call_recorded"]
 
@@ -38,7 +40,6 @@ def call_recorded(entry, leaves, vals):
 
 
 def _dyn(x):
-    from .tracing import _is_dynamic
     return _is_dynamic(x)
 
 
@@ -49,12 +50,12 @@ def _make_grad_fn(entry, arg_tensors, float_args, float_vars, outs, rng_before):
         dys_f = [dys[i] for i in float_pos]
         saved = [(v, v._value) for v, _ in rng_before]
         for v, val in rng_before:  # replay the forward's random numbers
-            v._value, v._cached = val, None
+            v._swap_value(val)
         try:
             grads = bwd(list(arg_tensors), dys_f)
         finally:
             for v, val in saved:
-                v._value, v._cached = val, None
+                v._swap_value(val)
         return list(grads)
     return grad_fn
 
@@ -62,9 +63,6 @@ def _make_grad_fn(entry, arg_tensors, float_args, float_vars, outs, rng_before):
 def _backward_function(entry, float_vars):
     if entry.backward is not None:
         return entry.backward
-    from ..autodiff.tape import GradientTape, UnconnectedGradients
-    from .polymorphic import Function
-    from .tracing import SLOT
     f = entry.function
     args_t, kwargs_t = entry.template
     template = (args_t, kwargs_t)
@@ -88,7 +86,7 @@ def _backward_function(entry, float_vars):
         return tape.gradient(targets, float_args + list(float_vars), output_gradients=dys,
                              unconnected_gradients=UnconnectedGradients.ZERO)
 
-    bwd = Function(backward, name=f._name + "_backward")
+    bwd = type(f)(backward, name=f._name + "_backward")  # a tapeflow.function.Function
     bwd._read_only = True
     entry.backward = bwd
     return bwd

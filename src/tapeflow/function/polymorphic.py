@@ -24,6 +24,7 @@ from ..framework import recording
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
 from ..framework.context import STACK, current_trace
+from .gradient import call_recorded
 from .introspection import Introspection
 from .signatures import (arg_names, input_signature, is_host_value, pretty_signature,
                          retrace_reason, special_key)
@@ -197,7 +198,6 @@ class Function:
         leaves = nest.flatten((args, kwargs), expand_composites="function")
         vals = _values(leaves)
         if recording.recording_tapes():
-            from .gradient import call_recorded
             return call_recorded(entry, leaves, vals)
         return entry.pack(entry.call_values(vals))
 

@@ -7,12 +7,10 @@ but not known yet are found through `variables.HOOKS` and the trace is redone
 with them (`Retrace`); nothing is compiled before a trace succeeds.
 """
 import re
-import sys
 import time
 import traceback
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .. import nest
@@ -21,8 +19,11 @@ from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
 from ..framework.variables import HOOKS, Variable
 from ..framework.context import STACK, TraceContext, init_scope, staged
 from .first_call import ArgumentDependentInit, run_first_call_eagerly
+from .memory import donatable_buffers as _donatable
+from .memory import fresh_copy as _copy
 from .memory import release_freed_memory
 from .signatures import is_host_value
+from .tensor_spec import TensorSpec
 
 _SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
               "Make sure the tf.Variable is only created once or created outside "
@@ -75,8 +76,7 @@ def _stage(var):
     val = var._value
     if isinstance(val, jax.Array) and not isinstance(val, jax.core.Tracer):
         with staged():
-            var._value = jax.lax.optimization_barrier(val)
-        var._cached = None
+            var._swap_value(jax.lax.optimization_barrier(val))
 
 
 def _donate():
@@ -112,8 +112,7 @@ class Entry:
             for i, val in list(zip(written_idx, w_vals)) + list(zip(rest_idx, r_vals)):
                 v = known[i]
                 ctx.remember(v)
-                v._value = val
-                v._cached = None
+                v._swap_value(val)
             writes = run["writes"] = set()
             dwrites = run["dwrites"] = set()
 
@@ -254,8 +253,7 @@ class Entry:
                 outs, new = self.trace(arg_vals)
         if not self.function._read_only:
             for v, val in zip(self.out_vars, new):
-                v._value = val
-                v._cached = None
+                v._swap_value(val)
         return outs
 
     def pack(self, out_vals):
@@ -277,34 +275,9 @@ SLOT = _Slot()
 def strip(template):
     """(args, kwargs) with every tensor argument replaced by SLOT (keeps no buffers alive)."""
     leaves = nest.flatten(template, expand_composites="function")
-    from .tensor_spec import TensorSpec
     return nest.pack_sequence_as(
         template, [SLOT if _is_dynamic(x) or isinstance(x, TensorSpec) else x for x in leaves],
         expand_composites="function")
-
-
-def _donatable(variables):
-    """The variables' buffers for donation; a copy where something else still holds one.
-
-    A donated buffer is deleted by the call, so a Tensor read from the variable
-    earlier (or the array it was created from) would die with it: those get a copy.
-    """
-    out = []
-    for v in variables:
-        v._cached = None
-        x = v._value
-        if sys.getrefcount(x) > 3:  # the attribute, `x` and getrefcount's argument
-            x = _copy(x)
-        out.append(x)
-    return out
-
-
-def _copy(x):
-    """A fresh buffer with x's value; device_put copies without compiling a program."""
-    try:
-        return jax.device_put(x, may_alias=False)
-    except TypeError:  # jax before may_alias: a compiled copy
-        return jnp.array(x, copy=True)
 
 
 def _partition(known, written):
@@ -328,9 +301,7 @@ def _with_user_line(err):
 
 
 def _wrap(v):
-    t = object.__new__(Tensor)
-    t._value = v
-    return t
+    return Tensor._from_host(v)
 
 
 def _is_dynamic(x):

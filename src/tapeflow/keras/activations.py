@@ -7,6 +7,8 @@ array([0., 2.], dtype=float32)
 """
 import tapeflow as tf
 
+from ._lookup import find as _find
+
 __all__ = ["relu", "sigmoid", "softmax", "softplus", "softsign", "tanh", "selu", "elu",
            "exponential", "hard_sigmoid", "linear", "swish", "silu", "gelu", "mish",
            "log_softmax", "relu6", "leaky_relu", "get", "serialize", "deserialize"]
@@ -156,10 +158,9 @@ def serialize(activation):
 
 
 def deserialize(name, custom_objects=None):
-    """'relu' -> `relu`; unknown names raise a ValueError listing the valid ones."""
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    fn = _TABLE.get(name)
+    """'relu' -> `relu`; custom objects and the active `custom_object_scope` are honoured;
+    unknown names raise a ValueError listing the valid ones."""
+    fn = _find(name, _TABLE, custom_objects)
     if fn is None:
         raise ValueError(f"Unknown activation function: '{name}'. Valid names are: "
                          f"{sorted(_TABLE)}")

@@ -2,8 +2,8 @@
 
 >>> import tapeflow as tf
 >>> from tapeflow import keras
->>> keras.constraints.NonNeg()(tf.constant([-1.0, 2.0])).numpy()
-array([0., 2.], dtype=float32)
+>>> keras.constraints.NonNeg()(tf.constant([-1.0, 2.0])).numpy()  # w * (w >= 0), as TF
+array([-0.,  2.], dtype=float32)
 """
 import numpy as np
 

@@ -1,7 +1,13 @@
-"""Python operators on Tensor and Variable, mapped to tapeflow ops (as TF does)."""
+"""Python operators on Tensor and Variable, mapped to tapeflow ops (as TF does).
 
+`install()` (called once by `import tapeflow`) sets the arithmetic,
+comparison and bitwise operators on both classes, and `Tensor.__getitem__`
+(strided slicing) and `Tensor.__iter__` (unstacking); framework/tensor.py
+and variables.py import no ops, so the operators are defined here.
+"""
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
+from . import array_ops, logic_ops, slicing
 from . import math_ops as M
 from .symbolic_dispatch import CompositeArgument
 
@@ -10,7 +16,7 @@ def _eq(x, y):
     if y is None:
         return False
     try:
-        return M.equal(x, y)
+        return logic_ops.equal(x, y)
     except Exception:  # incompatible shapes or dtypes compare unequal, as in TF
         return False
 
@@ -19,7 +25,7 @@ def _ne(x, y):
     if y is None:
         return True
     try:
-        return M.not_equal(x, y)
+        return logic_ops.not_equal(x, y)
     except Exception:
         return True
 
@@ -32,14 +38,14 @@ def _logic(fn_bool, fn_int):
     return op
 
 
-_and = _logic(M.logical_and, M.bitwise_and)
-_or = _logic(M.logical_or, M.bitwise_or)
-_xor = _logic(M.logical_xor, M.bitwise_xor)
+_and = _logic(logic_ops.logical_and, logic_ops.bitwise_and)
+_or = _logic(logic_ops.logical_or, logic_ops.bitwise_or)
+_xor = _logic(logic_ops.logical_xor, logic_ops.bitwise_xor)
 
 
 def _invert(x):
     t = M.unary(x)
-    return M.logical_not(t) if t.dtype.is_bool else M.invert(t)
+    return logic_ops.logical_not(t) if t.dtype.is_bool else logic_ops.invert(t)
 
 
 def _rev(fn):
@@ -64,7 +70,15 @@ def _defer(fn):
     return op
 
 
+def _iter(x):
+    if x._value.ndim == 0:
+        raise TypeError("Cannot iterate over a scalar tensor.")
+    return iter(array_ops.unstack(x, axis=0))
+
+
 def install():
+    Tensor.__getitem__ = slicing.getitem
+    Tensor.__iter__ = _iter
     for cls in (Tensor, Variable):
         for name, fn in _BINARY.items():
             setattr(cls, f"__{name}__", _defer(fn))
@@ -73,9 +87,9 @@ def install():
         cls.__pos__ = lambda x: x
         cls.__abs__ = M.abs
         cls.__invert__ = _invert
-        cls.__lt__ = M.less
-        cls.__le__ = M.less_equal
-        cls.__gt__ = M.greater
-        cls.__ge__ = M.greater_equal
+        cls.__lt__ = logic_ops.less
+        cls.__le__ = logic_ops.less_equal
+        cls.__gt__ = logic_ops.greater
+        cls.__ge__ = logic_ops.greater_equal
         cls.__eq__ = _eq
         cls.__ne__ = _ne

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
-from ..framework.tensor import convert_to_tensor
+from ..framework.tensor import convert_to_tensor, stack_tensors
 from .dispatch import filled, nary, norm_axis, out, outs, static_int_list, unary, wrap
 
 # Names exported at tapeflow's top level.
@@ -302,18 +302,10 @@ def stack(values, axis=0, name="stack"):
     [[1, 3], [2, 4]]
     """
     ts = nary(list(values), "Pack")
-    if not ts:
-        raise ValueError("stack requires a non-empty list of tensors.")
-    ref = ts[0].shape
-    for i, t in enumerate(ts[1:], 1):
-        if t.shape != ref:
-            raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
-                                   f"{ref} != values[{i}].shape = {t.shape}", "Pack")
-    r = ts[0].ndim + 1
+    r = ts[0].ndim + 1 if ts else 1
     if not -r <= int(axis) < r:
         raise ValueError(f"Argument `axis` = {int(axis)} not in range [{-r}, {r})")
-    ax = int(axis) % r
-    return out(jnp.stack([t._value for t in ts], axis=ax), "Pack", tuple(ts), {"axis": ax})
+    return stack_tensors(ts, int(axis) % r)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -388,15 +380,3 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
                                    f"Got: {sum(sizes)} vs {n}", "SplitV")
     bounds = np.cumsum(sizes)[:-1].tolist()
     return outs(jnp.split(x._value, bounds, axis=ax), "Split", (x,), {"axis": ax})
-
-
-# The rest of TF's array ops live in their own modules; re-exported here so that
-# `from .ops.array_ops import *` gives tapeflow every one of them.
-from . import gather_ops as _gather_ops  # noqa: E402
-from . import layout_ops as _layout_ops  # noqa: E402
-from . import shape_ops as _shape_ops  # noqa: E402
-from .gather_ops import *  # noqa: E402,F401,F403
-from .layout_ops import *  # noqa: E402,F401,F403
-from .shape_ops import *  # noqa: E402,F401,F403
-
-__all__ = __all__ + _gather_ops.__all__ + _layout_ops.__all__ + _shape_ops.__all__

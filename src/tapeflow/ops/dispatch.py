@@ -17,7 +17,7 @@ import numpy as np
 from ..framework.recording import DIFFERENTIABLE, STATE, record
 from ..framework import dtypes
 from ..framework.context import staged
-from ..framework.errors import invalid_argument
+from ..framework.errors import dtype_mismatch, invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
 
@@ -94,17 +94,6 @@ def unary(x, op_type=None):
     return convert_to_tensor(x)
 
 
-_TF_KIND = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _mismatch(op_type, idx, want, got):
-    w, g = _TF_KIND.get(want.name, want.name), _TF_KIND.get(got.name, got.name)
-    return invalid_argument(
-        f"cannot compute {op_type} as input #{idx}(zero-based) was expected to be a "
-        f"{w} tensor but is a {g} tensor (dtypes {want.name} and {got.name} differ; "
-        "tapeflow never promotes dtypes implicitly: use tf.cast)", op_type)
-
-
 def _is_tensorlike(x):
     return isinstance(x, (Tensor, np.ndarray, np.generic, jax.Array)) or hasattr(x, "_as_tensor")
 
@@ -173,7 +162,7 @@ def binary(x, y, op_type):
         x, y = _convert_pair(x, y)
     xv, yv = x._value, y._value
     if xv.dtype != yv.dtype:
-        raise _mismatch(op_type, 1, x.dtype, y.dtype)
+        raise dtype_mismatch(op_type, 1, x.dtype, y.dtype)
     xs, ys = xv.shape, yv.shape
     if xs != ys and xs and ys and op_type in ELEMENTWISE and not _broadcastable(xs, ys):
         raise invalid_argument(f"Incompatible shapes: {list(xs)} vs. {list(ys)}", op_type)
@@ -216,7 +205,7 @@ def nary(values, op_type):
         dt = ts[0].dtype
     for i, t in enumerate(ts):
         if t.dtype != dt:
-            raise _mismatch(op_type, i, dt, t.dtype)
+            raise dtype_mismatch(op_type, i, dt, t.dtype)
     return ts
 
 

@@ -4,6 +4,7 @@ import math
 from ..framework.gradient_registry import NotDifferentiable, RegisterGradient
 from . import array_ops as A
 from . import elementwise_ops as E
+from . import logic_ops
 from . import math_ops as M
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -57,7 +58,7 @@ def _log_sigmoid(op, g):  # sigmoid(-x)
 
 
 def _nonzero(x):
-    return M.cast(M.not_equal(x, 0.0), x.dtype)
+    return M.cast(logic_ops.not_equal(x, 0.0), x.dtype)
 
 
 @RegisterGradient("Xlogy")

@@ -3,6 +3,7 @@ so gradients of any order exist."""
 from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import gather_ops as G
+from . import logic_ops
 from . import math_ops as M
 
 
@@ -48,9 +49,9 @@ def _minmax(op, g):  # g goes to whichever side produced the result (both on tie
     t, idx, u = op.inputs
     res = op.outputs[0]
     zero = A.zeros_like(g)
-    gt = A.where(M.equal(res, t), g, zero)
+    gt = A.where(logic_ops.equal(res, t), g, zero)
     gu = G.gather_nd(g, idx)
-    gu = A.where(M.equal(G.gather_nd(res, idx), u), gu, A.zeros_like(gu))
+    gu = A.where(logic_ops.equal(G.gather_nd(res, idx), u), gu, A.zeros_like(gu))
     return gt, None, gu
 
 

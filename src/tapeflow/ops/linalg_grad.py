@@ -7,6 +7,7 @@ values (pairs with equal values contribute 0 instead of inf).
 from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
 from . import linalg_ops as L
+from . import logic_ops
 from . import math_ops as M
 
 
@@ -101,7 +102,7 @@ def _cross(op, g):
 def _inv_gaps(vals):
     """F[i, j] = 1 / (vals[j] - vals[i]) off the diagonal; 0 where the gap is 0."""
     diff = M.subtract(A.expand_dims(vals, -2), A.expand_dims(vals, -1))
-    zero = M.equal(diff, 0.0)
+    zero = logic_ops.equal(diff, 0.0)
     return A.where(zero, A.zeros_like(diff), M.reciprocal(A.where(zero, A.ones_like(diff),
                                                                    diff)))
 
@@ -131,7 +132,7 @@ def _svd(op, gs, gu=None, gv=None):
     ga = M.matmul(M.matmul(u, inner), v, transpose_b=True)
     if gu is None:
         return ga
-    zero = M.equal(s, 0.0)  # rank-deficient: no finite projection term; use 0
+    zero = logic_ops.equal(s, 0.0)  # rank-deficient: no finite projection term; use 0
     s_inv = A.expand_dims(A.where(zero, A.zeros_like(s),
                                   M.reciprocal(A.where(zero, A.ones_like(s), s))), -2)
     if m > k:  # (I - U U^T) gU S^-1 V^T

@@ -16,6 +16,7 @@ from jax import lax
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from .dispatch import binary, check_float, out, outs, unary, wrap
 
@@ -360,5 +361,5 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
         eps = float(np.finfo(x.dtype._np).eps)
         tol = M.multiply(M.reduce_max(s, axis=[-1], keepdims=True),
                          eps * max(x.shape[-2], x.shape[-1]))
-    big = M.greater(s, tol)
+    big = logic_ops.greater(s, tol)
     return M.cast(M.reduce_sum(M.cast(big, dtypes.int32), axis=[-1]), dtypes.int32)

@@ -8,6 +8,7 @@ import numpy as np
 from ..framework.gradient_registry import NotDifferentiable, RegisterGradient
 from . import array_ops as A
 from . import elementwise_ops as E
+from . import logic_ops
 from . import math_ops as M
 
 
@@ -44,8 +45,8 @@ def _pow(op, g):  # d(x^y) = y x^(y-1) dx + x^y log(x) dy
     x, y = op.inputs
     z = op.outputs[0]
     gx = M.multiply(g, M.multiply(y, M.pow(x, M.subtract(y, A.ones_like(y)))))
-    safe_x = A.where(M.greater(x, A.zeros_like(x)), x, A.ones_like(x))
-    gy = M.multiply(g, M.multiply(z, A.where(M.greater(x, A.zeros_like(x)), M.log(safe_x),
+    safe_x = A.where(logic_ops.greater(x, A.zeros_like(x)), x, A.ones_like(x))
+    gy = M.multiply(g, M.multiply(z, A.where(logic_ops.greater(x, A.zeros_like(x)), M.log(safe_x),
                                              A.zeros_like(x))))
     return gx, gy
 
@@ -53,7 +54,7 @@ def _pow(op, g):  # d(x^y) = y x^(y-1) dx + x^y log(x) dy
 @RegisterGradient("Maximum")
 def _maximum(op, g):  # ties send the gradient to x, as TF does
     x, y = op.inputs
-    mask = M.greater_equal(x, y)
+    mask = logic_ops.greater_equal(x, y)
     zero = A.zeros_like(g)
     return A.where(mask, g, zero), A.where(mask, zero, g)
 
@@ -61,7 +62,7 @@ def _maximum(op, g):  # ties send the gradient to x, as TF does
 @RegisterGradient("Minimum")
 def _minimum(op, g):
     x, y = op.inputs
-    mask = M.less_equal(x, y)
+    mask = logic_ops.less_equal(x, y)
     zero = A.zeros_like(g)
     return A.where(mask, g, zero), A.where(mask, zero, g)
 
@@ -243,7 +244,7 @@ def _minmax_grad(op, g):  # gradient split evenly between tied extrema, as TF
     x = op.inputs[0]
     y = _restore_reduced(op.outputs[0], op)
     g = _restore_reduced(g, op)
-    eq = M.cast(M.equal(x, y), x.dtype)
+    eq = M.cast(logic_ops.equal(x, y), x.dtype)
     count = M.reduce_sum(eq, axis=list(op.attrs["axis"]), keepdims=True)
     return M.multiply(M.realdiv(eq, count), g)
 

@@ -14,7 +14,8 @@ from jax import lax
 
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
-from .dispatch import binary, check_float, nary, norm_axes, out, unary, wrap
+from ..framework.tensor import cast_tensor
+from .dispatch import binary, check_float, nary, norm_axes, norm_axis, out, unary, wrap
 
 # Names exported at tapeflow's top level (tf.add, ...); tf.math gets every public name.
 __all__ = ["abs", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh", "atan",
@@ -23,7 +24,7 @@ __all__ = ["abs", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "
            "pow", "realdiv", "reduce_all", "reduce_any", "reduce_max", "reduce_mean", "reduce_min",
            "reduce_prod", "reduce_sum", "round", "saturate_cast", "sigmoid", "sign", "sin", "sinh",
            "sqrt", "square", "subtract", "tan", "tanh", "truediv"]
-# tf.math has these too (extended below with the sibling modules' names).
+# tf.math has these too (tapeflow/math.py adds the sibling modules' names).
 MATH_NAMES = __all__ + ["ceil", "expm1", "floormod", "log1p", "mod", "reciprocal",
                         "rsqrt", "squared_difference", "floor_div", "neg", "accumulate_n"]
 
@@ -194,14 +195,7 @@ round = _unary_any(jnp.round, "Round")  # noqa: A001 - half to even like TF; int
 
 def cast(x, dtype, name=None):
     """Casts to `dtype`; float -> int truncates toward zero, as TF does."""
-    x = unary(x)
-    d = dtypes.as_dtype(dtype)
-    if x.dtype is d:
-        return x
-    v = x._value
-    if x.dtype.is_complex and not d.is_complex:
-        v = jnp.real(v)
-    return out(v.astype(d._np), "Cast", (x,), {"DstT": d})
+    return cast_tensor(unary(x), dtypes.as_dtype(dtype))
 
 
 def saturate_cast(value, dtype, name=None):
@@ -318,7 +312,6 @@ _MATMUL_PLAIN = {"transpose_a": False, "transpose_b": False, "conj_a": False, "c
 
 def _scan(x, axis, exclusive, reverse, fn, ident, op_type):
     x = unary(x)
-    from .dispatch import norm_axis
     ax = norm_axis(axis, x.ndim, op_type)
     v = x._value
     if reverse:
@@ -348,7 +341,6 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     """Index of the largest value along `axis` (default 0), as int64."""
     x = unary(input)
-    from .dispatch import norm_axis
     ax = norm_axis(0 if axis is None else axis, x.ndim, "ArgMax")
     return wrap(jnp.argmax(x._value, axis=ax).astype(dtypes.as_dtype(output_type)._np))
 
@@ -356,25 +348,5 @@ def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
 def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     """Index of the smallest value along `axis` (default 0), as int64."""
     x = unary(input)
-    from .dispatch import norm_axis
     ax = norm_axis(0 if axis is None else axis, x.ndim, "ArgMin")
     return wrap(jnp.argmin(x._value, axis=ax).astype(dtypes.as_dtype(output_type)._np))
-
-
-# -- the rest of tf.math lives in sibling modules, re-exported here ------------------
-# (imported last: those modules use this one; tapeflow/__init__ imports this first).
-from . import (  # noqa: E402
-    einsum_ops, elementwise_ops, logic_ops, reduction_ops, segment_ops, sort_ops)
-
-
-def _reexport(*modules):
-    for mod in modules:
-        for n in mod.__all__ + mod.MATH_ONLY:
-            globals()[n] = getattr(mod, n)
-        __all__.extend(mod.__all__)
-        MATH_NAMES.extend(mod.__all__ + mod.MATH_ONLY)
-
-
-_reexport(logic_ops, elementwise_ops, reduction_ops, sort_ops, segment_ops, einsum_ops)
-for _n in logic_ops.BITWISE:  # tf.bitwise.*; kept here for the Python operators
-    globals()[_n] = getattr(logic_ops, _n)

@@ -3,6 +3,7 @@ import math
 
 from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from . import nn_ops as N
 
@@ -13,32 +14,32 @@ def _mask(cond, g):
 
 @RegisterGradient("Relu")
 def _relu(op, g):
-    return _mask(M.greater(op.outputs[0], 0), g)
+    return _mask(logic_ops.greater(op.outputs[0], 0), g)
 
 
 @RegisterGradient("Relu6")
 def _relu6(op, g):
     x = op.inputs[0]
-    return _mask(M.logical_and(M.greater(x, 0), M.less(x, 6)), g)
+    return _mask(logic_ops.logical_and(logic_ops.greater(x, 0), logic_ops.less(x, 6)), g)
 
 
 @RegisterGradient("Elu")
 def _elu(op, g):  # 1 for x > 0, else y + 1 = exp(x)
     x, y = op.inputs[0], op.outputs[0]
-    return A.where(M.greater(x, 0), g, M.multiply(g, M.add(y, 1.0)))
+    return A.where(logic_ops.greater(x, 0), g, M.multiply(g, M.add(y, 1.0)))
 
 
 @RegisterGradient("Selu")
 def _selu(op, g):  # scale for x > 0, else y + scale * alpha
     x, y = op.inputs[0], op.outputs[0]
     neg = M.multiply(g, M.add(y, N._SELU_SCALE * N._SELU_ALPHA))
-    return A.where(M.greater(x, 0), M.multiply(g, N._SELU_SCALE), neg)
+    return A.where(logic_ops.greater(x, 0), M.multiply(g, N._SELU_SCALE), neg)
 
 
 @RegisterGradient("LeakyRelu")
 def _leaky_relu(op, g):
     x = op.inputs[0]
-    return A.where(M.greater(x, 0), g, M.multiply(g, op.attrs["alpha"]))
+    return A.where(logic_ops.greater(x, 0), g, M.multiply(g, op.attrs["alpha"]))
 
 
 @RegisterGradient("Softplus")

@@ -9,6 +9,7 @@ depth_to_space, weighted_moments, normalize_moments, zero_fraction.
 from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from .conv_ops import conv1d, conv2d
 from .dispatch import check_float, norm_axes, to_tensor, unary
@@ -113,4 +114,4 @@ def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
 def zero_fraction(value, name=None):
     """Fraction of zero entries, as float32. `zero_fraction([0, 1, 0, 2])` -> 0.5"""
     x = unary(value)
-    return M.reduce_mean(M.cast(M.equal(x, A.zeros_like(x)), dtypes.float32))
+    return M.reduce_mean(M.cast(logic_ops.equal(x, A.zeros_like(x)), dtypes.float32))

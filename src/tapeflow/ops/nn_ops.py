@@ -16,8 +16,10 @@ import jax.numpy as jnp
 
 from ..framework.errors import invalid_argument
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from . import random_ops
+from .shape_ops import one_hot
 from .dispatch import (check_float, norm_axes, norm_axis, out, static_int_list, to_tensor,
                        unary, wrap)
 
@@ -284,7 +286,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
             bad = lo if lo < 0 else hi
             raise invalid_argument(f"Received a label value of {bad} which is outside the "
                                    f"valid range of [0, {n}).", op)
-    hot = A.one_hot(z, n, dtype=x.dtype)
+    hot = one_hot(z, n, dtype=x.dtype)
     return M.negative(M.reduce_sum(M.multiply(hot, log_softmax(x)), axis=-1))
 
 
@@ -307,10 +309,10 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     loss = M.subtract(M.exp(c), M.multiply(z, c))
     if not compute_full_loss:
         return loss
-    safe = A.where(M.greater(z, 1.0), z, A.ones_like(z))
+    safe = A.where(logic_ops.greater(z, 1.0), z, A.ones_like(z))
     stirling = M.add(M.subtract(M.multiply(safe, M.log(safe)), safe),
                      M.multiply(M.log(M.multiply(safe, 2 * math.pi)), 0.5))
-    return M.add(loss, A.where(M.greater(z, 1.0), stirling, A.zeros_like(z)))
+    return M.add(loss, A.where(logic_ops.greater(z, 1.0), stirling, A.zeros_like(z)))
 
 
 # -- embeddings and distributed-loss helpers ---------------------------------------------
@@ -369,7 +371,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
         global_batch_size = loss.shape[0] if loss.ndim else 1
     total = M.reduce_sum(loss)
     n = M.cast(to_tensor(global_batch_size), loss.dtype)
-    return A.where(M.equal(n, 0.0), A.zeros_like(total), M.realdiv(total, n))
+    return A.where(logic_ops.equal(n, 0.0), A.zeros_like(total), M.realdiv(total, n))
 
 
 def scale_regularization_loss(regularization_loss):

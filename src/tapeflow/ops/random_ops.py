@@ -22,6 +22,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.tensor import Tensor
 from ..framework.variables import HOOKS, Variable
+from . import math_ops
 from .dispatch import static_int_list, to_tensor, wrap
 
 __all__ = ["set_seed", "get_seed", "normal", "uniform", "truncated_normal", "categorical",
@@ -74,9 +75,9 @@ def set_seed(seed):
     if _S.var is None:
         _S.var = new_state_variable(_base_key(_S.global_seed), "global_rng_state")
     else:
-        _S.var._value, _S.var._cached = _base_key(_S.global_seed), None
+        _S.var._swap_value(_base_key(_S.global_seed))
     for s, v in _S.op_vars.items():
-        v._value, v._cached = _op_key(_S.global_seed, s), None
+        v._swap_value(_op_key(_S.global_seed, s))
 
 
 def get_seed(op_seed):
@@ -136,7 +137,6 @@ def _val(x, dt):
 
 def _affine(z, mean, stddev, dt):
     """mean + stddev * z for tensor mean/stddev (differentiable through them)."""
-    from . import math_ops
     return math_ops.add(math_ops.multiply(wrap(z), to_tensor(stddev, dtype=dt)),
                         to_tensor(mean, dtype=dt))
 
@@ -155,7 +155,6 @@ def sample(kind, key, shape, dtype, a=None, b=None):
             raise ValueError(f"Invalid dtype {dt.name} for random uniform")
         lo, hi = (0 if a is None else a), (1 if b is None else b)
         if any(isinstance(m, Tensor) or hasattr(m, "_as_tensor") for m in (lo, hi)):
-            from . import math_ops
             u = jax.random.uniform(key, shape, npd)
             lo_t, hi_t = to_tensor(lo, dtype=dt), to_tensor(hi, dtype=dt)
             return math_ops.add(math_ops.multiply(wrap(u), math_ops.subtract(hi_t, lo_t)), lo_t)

@@ -14,6 +14,7 @@ from jax import lax
 from ..framework import dtypes
 from ..framework.tensor import Tensor
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from .elementwise_ops import is_finite
 from .dispatch import norm_axes, norm_axis, out, to_tensor, unary, wrap
@@ -115,7 +116,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     axes = list(norm_axes(axes, t.ndim, "Sum"))
     clip = to_tensor(clip_norm, dtype_hint=t.dtype)
     l2sum = M.reduce_sum(M.multiply(t, t), axis=axes, keepdims=True)
-    pos = M.greater(l2sum, 0)
+    pos = logic_ops.greater(l2sum, 0)
     safe = A.where(pos, l2sum, A.ones_like(l2sum))
     l2norm = A.where(pos, M.sqrt(safe), l2sum)
     return M.truediv(M.multiply(t, clip), M.maximum(l2norm, clip))

@@ -3,6 +3,7 @@ import jax.numpy as jnp
 
 from ..framework.gradient_registry import RegisterGradient
 from . import array_ops as A
+from . import logic_ops
 from . import math_ops as M
 from . import segment_ops as S
 from .dispatch import wrap
@@ -22,7 +23,7 @@ def _extreme_grad(op, g):  # the gradient is shared evenly by the rows that hit 
     data, ids, num = op.inputs[0], op.attrs["ids"], op.attrs["num"]
     back = S.gather_drop_negatives(op.outputs[0], ids)
     valid = wrap(jnp.asarray((ids >= 0).reshape(ids.shape + (1,) * (data.ndim - ids.ndim))))
-    selected = M.logical_and(M.equal(data, back), valid)
+    selected = logic_ops.logical_and(logic_ops.equal(data, back), valid)
     count = S.unsorted_segment_sum(M.cast(selected, g.dtype), ids, num)
     share = S.gather_drop_negatives(M.truediv(g, count), ids)
     return A.where(selected, share, A.zeros_like(share))
@@ -36,9 +37,9 @@ RegisterGradient("UnsortedSegmentMin")(_extreme_grad)
 def _segment_prod(op, g):  # prod / x, with zeros handled by the product of the others
     data, ids, num = op.inputs[0], op.attrs["ids"], op.attrs["num"]
     zero = A.zeros_like(data)
-    is_zero = M.equal(data, zero)
+    is_zero = logic_ops.equal(data, zero)
     zeros_per_seg = S.unsorted_segment_sum(M.cast(is_zero, data.dtype), ids, num)
-    g = A.where(M.greater(zeros_per_seg, 1.0), A.zeros_like(g), g)  # 2+ zeros: no gradient
+    g = A.where(logic_ops.greater(zeros_per_seg, 1.0), A.zeros_like(g), g)  # 2+ zeros: no gradient
     nonzero = A.where(is_zero, A.ones_like(data), data)
     nonzero_prod = S.gather_drop_negatives(S.unsorted_segment_prod(nonzero, ids, num), ids)
     prod = S.gather_drop_negatives(op.outputs[0], ids)

@@ -104,6 +104,10 @@ from .reshaping.zero_padding2d import ZeroPadding2D  # noqa: F401
 from .reshaping.zero_padding3d import ZeroPadding3D  # noqa: F401
 from . import experimental  # noqa: F401,E402 - keras.layers.experimental(.preprocessing)
 
+import sys as _sys  # noqa: E402
+
+from .._lookup import find as _find  # noqa: E402 - the one name-resolution path
+
 
 def serialize(layer):
     """`{"class_name": ..., "config": ...}` of a layer."""
@@ -117,9 +121,16 @@ def deserialize(config, custom_objects=None):
     2
     """
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or globals().get(name)
+    cls = _find(name, globals(), custom_objects)
     if not (isinstance(cls, type) and issubclass(cls, Layer)):
         raise ValueError(f"Unknown layer: '{name}'. Please ensure you are using a "
                          "`keras.utils.custom_object_scope` and that this object is included "
                          "in the scope (or pass it in `custom_objects`).")
     return cls.from_config(config["config"])
+
+
+def __dir__():
+    # tf.keras.layers's names: layer classes and functions; of the subpackages only
+    # `experimental` is TF API (core, merging, ... are where the layers are implemented).
+    return sorted(n for n, v in globals().items() if not n.startswith("_")
+                  and (not isinstance(v, type(_sys)) or n == "experimental"))

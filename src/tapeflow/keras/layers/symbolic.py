@@ -1,7 +1,7 @@
 """Shape inference for layers called on KerasTensors, without running kernels.
 
-The layer's `call` is traced by `jax.eval_shape` on tapeflow Tensors wrapping
-abstract values. Unknown dimensions (None) are traced twice with two sizes;
+The layer's `call` is traced by `framework.eval_shape` (jax.eval_shape on
+tapeflow Tensors wrapping abstract values). Unknown dimensions (None) are traced twice with two sizes;
 output dimensions that differ between the two traces are unknown too.
 Variables the trace writes (e.g. moving statistics) are restored afterwards.
 """
@@ -10,8 +10,7 @@ import jax
 import tapeflow as tf
 
 from ... import nest
-from ...framework.recording import stop_recording
-from ...framework.tensor import Tensor
+from ...framework.eval_shape import eval_shape
 from ..keras_tensor import KerasTensor
 from . import call_context
 
@@ -23,14 +22,6 @@ _FILLS = (2, 3)
 def _spec(kt, fill):
     shape = tuple(fill if d is None else d for d in kt.shape.as_list())
     return jax.ShapeDtypeStruct(shape, kt.dtype._np)
-
-
-def _to_jax(x):
-    if isinstance(x, Tensor):
-        return x._value
-    if hasattr(x, "_as_tensor"):
-        return x._as_tensor()._value
-    return x
 
 
 def _variables(layer):
@@ -56,28 +47,21 @@ def _state_variables(layer):
 
 
 def _trace(layer, structure, kts, fill, training, mask_fn):
-    saved = [(v, v._value) for v in _state_variables(layer)]
-
-    def fn(*vals):
-        mapping = {id(kt): Tensor(v) for kt, v in zip(kts, vals)}
+    def fn(*tensors):
+        mapping = {id(kt): t for kt, t in zip(kts, tensors)}
         args, kwargs = nest.map_structure(
             lambda x: mapping[id(x)] if isinstance(x, KerasTensor) else x, structure)
         call_context.frames().append(call_context.Frame(layer, training, True))
         try:
             # concrete values (e.g. tf.shape of a static shape) stay concrete
-            with stop_recording(), jax.ensure_compile_time_eval():
+            with jax.ensure_compile_time_eval():
                 out = layer.call(*args, **kwargs)
                 mask = mask_fn(args, kwargs)
         finally:
             call_context.frames().pop()
-        return nest.map_structure(_to_jax, out), nest.map_structure(_to_jax, mask)
+        return out, mask
 
-    try:
-        return jax.eval_shape(fn, *[_spec(kt, fill) for kt in kts])
-    finally:
-        for v, value in saved:
-            v._value = value
-            v._cached = None
+    return eval_shape(fn, *[_spec(kt, fill) for kt in kts], restore=_state_variables(layer))
 
 
 def _merge(a, b):

@@ -113,9 +113,7 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true, y_pred):
         y_pred = nx.as_float(y_pred)
-        y_true = tf.convert_to_tensor(y_true) if not tf.is_tensor(y_true) else y_true
-        if hasattr(y_true, "_as_tensor"):
-            y_true = y_true._as_tensor()
+        y_true = tf.convert_to_tensor(y_true)
         if nx.rank(y_true) != nx.rank(y_pred) and not getattr(self.fn, "_sparse", False):
             y_pred, y_true = nx.match_ranks(y_pred, y_true)
         return self.fn(y_true, y_pred, **self._fn_kwargs)

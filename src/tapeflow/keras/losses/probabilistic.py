@@ -90,9 +90,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def _sparse_labels(y_true, y_pred):
-    labels = tf.convert_to_tensor(y_true) if not isinstance(y_true, tf.Tensor) else y_true
-    if hasattr(labels, "_as_tensor"):
-        labels = labels._as_tensor()
+    labels = tf.convert_to_tensor(y_true)
     lr, pr = nx.rank(labels), nx.rank(y_pred)
     if lr == pr and labels.shape[-1] == 1:
         labels = tf.squeeze(labels, axis=-1)

@@ -16,9 +16,7 @@ __all__ = ["accuracy", "binary_accuracy", "categorical_accuracy", "sparse_catego
 
 
 def _t(x):
-    if hasattr(x, "_as_tensor"):
-        return x._as_tensor()
-    return x if isinstance(x, tf.Tensor) else tf.convert_to_tensor(x)
+    return tf.convert_to_tensor(x)
 
 
 def accuracy(y_true, y_pred):

@@ -88,7 +88,7 @@ class _ConfusionCount(Metric):
         self.accumulator.assign_add(tf.cast(vals[self._which], self.dtype))
 
     def result(self):
-        a = self.accumulator._as_tensor()
+        a = self.accumulator.value()
         return a[0] if self._scalar else tf.identity(a)
 
     def get_config(self):
@@ -135,8 +135,8 @@ class _PrecisionRecall(Metric):
         self._other.assign_add(fp if self._other_name == "false_positives" else fn)
 
     def result(self):
-        tp = self.true_positives._as_tensor()
-        r = nx.div_no_nan(tp, tp + self._other._as_tensor())
+        tp = self.true_positives.value()
+        r = nx.div_no_nan(tp, tp + self._other.value())
         return r[0] if self._scalar else r
 
     def get_config(self):
@@ -192,7 +192,7 @@ class _ConfusionTable(Metric):
             var.assign_add(val)
 
     def _table(self):
-        return [v._as_tensor() for v in (self.true_positives, self.false_positives,
+        return [v.value() for v in (self.true_positives, self.false_positives,
                                           self.true_negatives, self.false_negatives)]
 
 

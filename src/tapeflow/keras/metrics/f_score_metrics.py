@@ -65,13 +65,13 @@ class FBetaScore(Metric):
         self.intermediate_weights.assign_add(wsum(y_true))
 
     def result(self):
-        tp = self.true_positives._as_tensor()
-        precision = nx.div_no_nan(tp, tp + self.false_positives._as_tensor())
-        recall = nx.div_no_nan(tp, tp + self.false_negatives._as_tensor())
+        tp = self.true_positives.value()
+        precision = nx.div_no_nan(tp, tp + self.false_positives.value())
+        recall = nx.div_no_nan(tp, tp + self.false_negatives.value())
         b2 = self.beta ** 2
         f = nx.div_no_nan(precision * recall, b2 * precision + recall) * (1.0 + b2)
         if self.average == "weighted":
-            w = self.intermediate_weights._as_tensor()
+            w = self.intermediate_weights.value()
             return tf.reduce_sum(f * nx.div_no_nan(w, tf.reduce_sum(w)))
         if self.average is not None:
             return tf.reduce_mean(f)

@@ -42,7 +42,7 @@ class _IoUBase(Metric):
         self.total_cm.assign_add(tf.matmul(t, p, transpose_a=True))
 
     def _ious(self):
-        cm = self.total_cm._as_tensor()
+        cm = self.total_cm.value()
         eye = tf.one_hot(tf.range(self.num_classes), self.num_classes, dtype=tf.float64)
         tp = tf.reduce_sum(cm * eye, axis=1)
         denom = tf.reduce_sum(cm, axis=0) + tf.reduce_sum(cm, axis=1) - tp

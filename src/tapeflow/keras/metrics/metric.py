@@ -38,9 +38,7 @@ def _dtype_name(dtype):
 
 
 def _tensor(x):
-    if hasattr(x, "_as_tensor"):
-        return x._as_tensor()
-    return x if isinstance(x, tf.Tensor) else tf.convert_to_tensor(x)
+    return tf.convert_to_tensor(x)
 
 
 class Metric:
@@ -176,8 +174,8 @@ class Reduce(Metric):
 
     def result(self):
         if self.reduction == "sum":
-            return tf.identity(self.total._as_tensor())
-        return nx.div_no_nan(self.total._as_tensor(), self.count._as_tensor())
+            return tf.identity(self.total.value())
+        return nx.div_no_nan(self.total.value(), self.count.value())
 
 
 class Sum(Reduce):
@@ -277,4 +275,4 @@ class MeanTensor(Metric):
             raise ValueError("MeanTensor does not have any value yet. Please call the "
                              "MeanTensor instance or use `.update_state(value)` before "
                              "retrieving the result.")
-        return nx.div_no_nan(self.total._as_tensor(), self.count._as_tensor())
+        return nx.div_no_nan(self.total.value(), self.count.value())

@@ -64,7 +64,7 @@ class RootMeanSquaredError(Mean):
         super().update_state(tf.square(y_pred - y_true), sample_weight=sample_weight)
 
     def result(self):
-        return tf.sqrt(nx.div_no_nan(self.total._as_tensor(), self.count._as_tensor()))
+        return tf.sqrt(nx.div_no_nan(self.total.value(), self.count.value()))
 
 
 class CosineSimilarity(MeanMetricWrapper):

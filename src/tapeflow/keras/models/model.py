@@ -15,7 +15,9 @@ from ... import nest
 from ..keras_tensor import KerasTensor
 from ..layers.layer import Layer
 from ..layers.core.input_layer import Input
+from ..saving import keras_archive, saving_api
 from ..trainers.trainer import Trainer
+from . import cloning
 from .functional import Graph
 
 __all__ = ["Model"]
@@ -218,12 +220,52 @@ class Model(Trainer, Layer):
                       expand_nested=expand_nested, show_trainable=show_trainable,
                       layer_range=layer_range)
 
+    # -- config and saving (the formats live in keras/saving) -------------------
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable}
-        if self._graph is not None:
-            config["layers"] = [{"class_name": type(layer).__name__, "name": layer.name,
-                                 "config": layer.get_config()} for layer in self.layers]
-        return config
+        """The functional graph's config (layers and connections); subclassed models
+        override this to be rebuilt by `from_config`."""
+        if self._graph is not None and type(self).get_config is Model.get_config \
+                and not hasattr(self, "_seq_layers"):
+            return cloning.functional_config(self)
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a functional model from `get_config()`, else calls `cls(**config)`."""
+        if "input_layers" in config and "layers" in config:
+            return cloning.functional_from_config(cls, config, custom_objects)
+        return cls(**config)
+
+    def get_compile_config(self):
+        """The JSON-ready arguments of the last `compile()` (None before compile, or when
+        they are not serializable); saved in `.keras` archives and h5 model files."""
+        args = getattr(self, "_compile_args", None)
+        if args is None:
+            return None
+        try:
+            return keras_archive.compile_config_of(self.optimizer, **args)
+        except (TypeError, ValueError):
+            return None
+
+    def save(self, filepath, overwrite=True, save_format=None, **kwargs):
+        """Saves the model: `keras.saving.save_model(self, filepath, ...)`."""
+        if save_format is not None:
+            kwargs["save_format"] = save_format
+        return saving_api.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
+        """Saves the weights: see `keras.saving.saving_api.save_weights`."""
+        return saving_api.save_weights(self, filepath, overwrite=overwrite,
+                                       save_format=save_format, options=options)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
+        """Loads weights saved by `save_weights` (or a `.keras`/h5 file's weights)."""
+        return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch,
+                                       by_name=by_name, options=options)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (`keras.models.model_from_json`)."""
+        return saving_api.to_json(self, **kwargs)
 
 
 def _shape_structure(shape):

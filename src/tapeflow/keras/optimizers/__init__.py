@@ -4,6 +4,7 @@
 >>> type(keras.optimizers.get("adam")).__name__
 'Adam'
 """
+from .._lookup import find as _find
 from . import schedules  # noqa: F401
 from .adam import Adam, Adamax, AdamW, Nadam
 from .ftrl import Adafactor, Ftrl, Lion
@@ -37,7 +38,7 @@ def deserialize(config, custom_objects=None, **kwargs):
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _ALL.get(name.lower())
+    cls = _find(name, _ALL, custom_objects)
     if cls is None:
         raise ValueError(f"Could not interpret optimizer identifier: {name}")
     return cls.from_config(config.get("config", {}))
@@ -54,7 +55,8 @@ def get(identifier, **kwargs):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        if identifier.lower() not in _ALL:
+        cls = _find(identifier, _ALL)
+        if cls is None:
             raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
-        return _ALL[identifier.lower()]()
+        return cls()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

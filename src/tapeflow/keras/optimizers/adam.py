@@ -46,14 +46,14 @@ class Adam(Optimizer):
         b1, b2 = tf.cast(self.beta_1, variable.dtype), tf.cast(self.beta_2, variable.dtype)
         alpha = lr * tf.sqrt(1.0 - tf.pow(b2, t)) / (1.0 - tf.pow(b1, t))
         m, v = self.get_slot(variable, "m"), self.get_slot(variable, "v")
-        m.assign_add((gradient - m._as_tensor()) * (1.0 - b1))
-        v.assign_add((tf.square(gradient) - v._as_tensor()) * (1.0 - b2))
-        vv = v._as_tensor()
+        m.assign_add((gradient - m.value()) * (1.0 - b1))
+        v.assign_add((tf.square(gradient) - v.value()) * (1.0 - b2))
+        vv = v.value()
         if self.amsgrad:
             vhat = self.get_slot(variable, "vhat")
-            vhat.assign(tf.maximum(vhat._as_tensor(), vv))
-            vv = vhat._as_tensor()
-        variable.assign_sub((m._as_tensor() * alpha) / (tf.sqrt(vv) + self.epsilon))
+            vhat.assign(tf.maximum(vhat.value(), vv))
+            vv = vhat.value()
+        variable.assign_sub((m.value() * alpha) / (tf.sqrt(vv) + self.epsilon))
 
     def get_config(self):
         config = super().get_config()
@@ -99,10 +99,10 @@ class Adamax(Optimizer):
         t = self._step(variable)
         b1 = tf.cast(self.beta_1, variable.dtype)
         m, u = self.get_slot(variable, "m"), self.get_slot(variable, "u")
-        m.assign_add((gradient - m._as_tensor()) * (1.0 - b1))
-        u.assign(tf.maximum(self.beta_2 * u._as_tensor(), tf.abs(gradient)))
-        variable.assign_sub((lr * m._as_tensor()) /
-                            ((1.0 - tf.pow(b1, t)) * (u._as_tensor() + self.epsilon)))
+        m.assign_add((gradient - m.value()) * (1.0 - b1))
+        u.assign(tf.maximum(self.beta_2 * u.value(), tf.abs(gradient)))
+        variable.assign_sub((lr * m.value()) /
+                            ((1.0 - tf.pow(b1, t)) * (u.value() + self.epsilon)))
 
     def get_config(self):
         config = super().get_config()
@@ -132,9 +132,9 @@ class Nadam(Optimizer):
             self.add_variable_from_reference(v, "v")
 
     def _prepare_step(self, variables):
-        t = tf.cast(self.iterations._as_tensor() + 1, tf.float32)
+        t = tf.cast(self.iterations.value() + 1, tf.float32)
         u_t = self.beta_1 * (1.0 - 0.5 * tf.pow(tf.constant(0.96), t))
-        self._u_product.assign(self._u_product._as_tensor() * u_t)
+        self._u_product.assign(self._u_product.value() * u_t)
 
     def update_step(self, gradient, variable):
         dt = variable.dtype
@@ -144,13 +144,13 @@ class Nadam(Optimizer):
         decay = tf.cast(0.96, dt)
         u_t = b1 * (1.0 - 0.5 * tf.pow(decay, t))
         u_t1 = b1 * (1.0 - 0.5 * tf.pow(decay, t1))
-        u_prod = tf.cast(self._u_product._as_tensor(), dt)
+        u_prod = tf.cast(self._u_product.value(), dt)
         u_prod1 = u_prod * u_t1
         m, v = self.get_slot(variable, "m"), self.get_slot(variable, "v")
-        m.assign_add((gradient - m._as_tensor()) * (1.0 - b1))
-        v.assign_add((tf.square(gradient) - v._as_tensor()) * (1.0 - b2))
-        m_hat = u_t1 * m._as_tensor() / (1.0 - u_prod1) + (1.0 - u_t) * gradient / (1.0 - u_prod)
-        v_hat = v._as_tensor() / (1.0 - tf.pow(b2, t))
+        m.assign_add((gradient - m.value()) * (1.0 - b1))
+        v.assign_add((tf.square(gradient) - v.value()) * (1.0 - b2))
+        m_hat = u_t1 * m.value() / (1.0 - u_prod1) + (1.0 - u_t) * gradient / (1.0 - u_prod)
+        v_hat = v.value() / (1.0 - tf.pow(b2, t))
         variable.assign_sub((m_hat * lr) / (tf.sqrt(v_hat) + self.epsilon))
 
     def get_config(self):

@@ -48,12 +48,12 @@ class Ftrl(Optimizer):
         l1 = self.l1_regularization_strength
         l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
         acc, lin = self.get_slot(variable, "accumulator"), self.get_slot(variable, "linear")
-        a = acc._as_tensor()
-        g = gradient + 2.0 * self.l2_shrinkage_regularization_strength * variable._as_tensor()
+        a = acc.value()
+        g = gradient + 2.0 * self.l2_shrinkage_regularization_strength * variable.value()
         new_a = a + tf.square(gradient)
-        lin.assign_add(g - (tf.pow(new_a, p) - tf.pow(a, p)) / lr * variable._as_tensor())
+        lin.assign_add(g - (tf.pow(new_a, p) - tf.pow(a, p)) / lr * variable.value())
         quad = tf.pow(new_a, p) / lr + 2.0 * l2
-        ln = lin._as_tensor()
+        ln = lin.value()
         variable.assign((tf.clip_by_value(ln, -l1, l1) - ln) / quad)
         acc.assign(new_a)
 
@@ -90,7 +90,7 @@ class Lion(Optimizer):
     def update_step(self, gradient, variable):
         lr = self._lr(variable)
         m = self.get_slot(variable, "m")
-        mm = m._as_tensor()
+        mm = m.value()
         variable.assign_sub(lr * tf.sign(mm * self.beta_1 + gradient * (1.0 - self.beta_1)))
         m.assign(mm * self.beta_2 + gradient * (1.0 - self.beta_2))
 
@@ -133,20 +133,20 @@ class Adafactor(Optimizer):
             lr = tf.minimum(lr, 1.0 / tf.sqrt(t))
         rho = tf.minimum(lr, 1.0 / tf.sqrt(t))
         alpha = tf.maximum(tf.cast(self.epsilon_2, variable.dtype),
-                           _rms(variable._as_tensor())) * rho
+                           _rms(variable.value())) * rho
         g2 = tf.square(gradient) + self.epsilon_1
         b2 = 1.0 - tf.pow(t, tf.cast(self.beta_2_decay, variable.dtype))
         v = self.get_slot(variable, "v")
         if len(variable.shape) >= 2:
             r, c = self.get_slot(variable, "r"), self.get_slot(variable, "c")
-            r.assign(b2 * r._as_tensor() + (1.0 - b2) * tf.reduce_mean(g2, axis=-1))
-            c.assign(b2 * c._as_tensor() + (1.0 - b2) * tf.reduce_mean(g2, axis=-2))
-            rr = r._as_tensor()
+            r.assign(b2 * r.value() + (1.0 - b2) * tf.reduce_mean(g2, axis=-1))
+            c.assign(b2 * c.value() + (1.0 - b2) * tf.reduce_mean(g2, axis=-2))
+            rr = r.value()
             v.assign(tf.expand_dims(rr / tf.reduce_mean(rr, axis=-1, keepdims=True), -1) *
-                     tf.expand_dims(c._as_tensor(), -2))
+                     tf.expand_dims(c.value(), -2))
         else:
-            v.assign(b2 * v._as_tensor() + (1.0 - b2) * g2)
-        u = gradient / tf.sqrt(v._as_tensor())
+            v.assign(b2 * v.value() + (1.0 - b2) * g2)
+        u = gradient / tf.sqrt(v.value())
         u_hat = u / tf.maximum(1.0, _rms(u) / self.clip_threshold)
         variable.assign_add(-alpha * u_hat)
 

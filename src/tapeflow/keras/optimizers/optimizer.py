@@ -121,11 +121,11 @@ class Optimizer:
     def _lr(self, variable):
         """The learning rate for this step, cast to the variable's dtype."""
         lr = self._current_lr if self._current_lr is not None else self.learning_rate
-        lr = lr._as_tensor() if hasattr(lr, "_as_tensor") else tf.convert_to_tensor(lr)
+        lr = tf.convert_to_tensor(lr)
         return tf.cast(lr, variable.dtype)
 
     def _step(self, variable, offset=1):
-        return tf.cast(self.iterations._as_tensor() + offset, variable.dtype)
+        return tf.cast(self.iterations.value() + offset, variable.dtype)
 
     # -- variables ---------------------------------------------------------
     @property
@@ -171,9 +171,9 @@ class Optimizer:
     # -- gradients ---------------------------------------------------------
     def _clip(self, grads):
         if self.clipnorm is not None:
-            grads = [_clip_by_norm(g, self.clipnorm) for g in grads]
+            grads = [tf.clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm is not None:
-            grads = _clip_by_global_norm(grads, self.global_clipnorm)
+            grads = tf.clip_by_global_norm(grads, self.global_clipnorm)[0]
         if self.clipvalue is not None:
             grads = [tf.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
@@ -215,8 +215,9 @@ class Optimizer:
         if not self._built or any(_var_key(v) not in self._index for v in variables):
             self.build(variables)
         self._current_lr = None
-        self._current_lr = tf.cast(tf.convert_to_tensor(self.learning_rate), tf.float32) \
-            if not hasattr(self.learning_rate, "_as_tensor") else self.learning_rate._as_tensor()
+        lr = tf.convert_to_tensor(self.learning_rate)
+        self._current_lr = lr if isinstance(self.learning_rate, tf.Variable) else \
+            tf.cast(lr, tf.float32)
         grads = self._clip(grads)
         self._apply_weight_decay(variables)
         self._prepare_step(variables)
@@ -256,12 +257,12 @@ class Optimizer:
         m = self.ema_momentum
         for v in variables:
             avg = self.get_slot(v, "average")
-            avg.assign(m * avg._as_tensor() + (1.0 - m) * v._as_tensor())
+            avg.assign(m * avg.value() + (1.0 - m) * v.value())
         f = self.ema_overwrite_frequency
         if f:
-            due = tf.equal(tf.math.floormod(self.iterations._as_tensor(), f), 0)
+            due = tf.equal(tf.math.floormod(self.iterations.value(), f), 0)
             for v in variables:
-                v.assign(tf.where(due, self.get_slot(v, "average")._as_tensor(), v._as_tensor()))
+                v.assign(tf.where(due, self.get_slot(v, "average").value(), v.value()))
 
     def finalize_variable_values(self, var_list):
         """With use_ema, overwrites the variables with their moving averages."""
@@ -296,20 +297,3 @@ class Optimizer:
             config["learning_rate"] = _sched.deserialize(lr, custom_objects)
         config.pop("is_legacy_optimizer", None)
         return cls(**config)
-
-
-def _global_norm(tensors):
-    return tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(t)) for t in tensors]))
-
-
-def _clip_by_norm(t, clip_norm):
-    norm = tf.sqrt(tf.reduce_sum(tf.square(t)))
-    c = tf.cast(clip_norm, t.dtype)
-    return t * c / tf.maximum(norm, c)
-
-
-def _clip_by_global_norm(tensors, clip_norm):
-    g = _global_norm(tensors)
-    return [t * (tf.cast(clip_norm, t.dtype) / tf.maximum(tf.cast(g, t.dtype),
-                                                         tf.cast(clip_norm, t.dtype)))
-            for t in tensors]

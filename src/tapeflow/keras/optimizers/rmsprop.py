@@ -38,17 +38,17 @@ class RMSprop(Optimizer):
         lr = self._lr(variable)
         rho = self.rho
         vel = self.get_slot(variable, "velocity")
-        vel.assign(rho * vel._as_tensor() + (1.0 - rho) * tf.square(gradient))
-        den = vel._as_tensor()
+        vel.assign(rho * vel.value() + (1.0 - rho) * tf.square(gradient))
+        den = vel.value()
         if self.centered:
             avg = self.get_slot(variable, "average_gradient")
-            avg.assign(rho * avg._as_tensor() + (1.0 - rho) * gradient)
-            den = den - tf.square(avg._as_tensor())
+            avg.assign(rho * avg.value() + (1.0 - rho) * gradient)
+            den = den - tf.square(avg.value())
         inc = lr * gradient / tf.sqrt(den + self.epsilon)
         if self.momentum > 0:
             mom = self.get_slot(variable, "momentum")
-            mom.assign(self.momentum * mom._as_tensor() + inc)
-            variable.assign_sub(mom._as_tensor())
+            mom.assign(self.momentum * mom.value() + inc)
+            variable.assign_sub(mom.value())
         else:
             variable.assign_sub(inc)
 
@@ -81,7 +81,7 @@ class Adagrad(Optimizer):
         lr = self._lr(variable)
         acc = self.get_slot(variable, "accumulator")
         acc.assign_add(gradient * gradient)
-        variable.assign_sub(lr * gradient / tf.sqrt(acc._as_tensor() + self.epsilon))
+        variable.assign_sub(lr * gradient / tf.sqrt(acc.value() + self.epsilon))
 
     def get_config(self):
         config = super().get_config()
@@ -112,9 +112,9 @@ class Adadelta(Optimizer):
         rho, eps = self.rho, self.epsilon
         ag = self.get_slot(variable, "accumulated_grad")
         ad = self.get_slot(variable, "accumulated_delta_var")
-        ag.assign(rho * ag._as_tensor() + (1.0 - rho) * gradient * gradient)
-        delta = -tf.sqrt(ad._as_tensor() + eps) * gradient / tf.sqrt(ag._as_tensor() + eps)
-        ad.assign(rho * ad._as_tensor() + (1.0 - rho) * delta * delta)
+        ag.assign(rho * ag.value() + (1.0 - rho) * gradient * gradient)
+        delta = -tf.sqrt(ad.value() + eps) * gradient / tf.sqrt(ag.value() + eps)
+        ad.assign(rho * ad.value() + (1.0 - rho) * delta * delta)
         variable.assign_add(lr * delta)
 
     def get_config(self):

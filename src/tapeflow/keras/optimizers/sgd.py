@@ -43,11 +43,11 @@ class SGD(Optimizer):
             return
         m = self.get_slot(variable, "m")
         mom = self.momentum
-        m.assign(-gradient * lr + m._as_tensor() * mom)
+        m.assign(-gradient * lr + m.value() * mom)
         if self.nesterov:
-            variable.assign_add(-gradient * lr + m._as_tensor() * mom)
+            variable.assign_add(-gradient * lr + m.value() * mom)
         else:
-            variable.assign_add(m._as_tensor())
+            variable.assign_add(m.value())
 
     def get_config(self):
         config = super().get_config()

@@ -31,7 +31,7 @@ def model_config(model):
         config["module"] = "keras"
         config["config"]["layers"] = [ser.serialize_keras_object(l) for l in model.layers]
     config["build_config"] = _build_config(model)
-    config["compile_config"] = getattr(model, "_saving_compile_config", None)
+    config["compile_config"] = model.get_compile_config()
     return config
 
 

@@ -69,6 +69,28 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     return None
 
 
+def find(name, table=None, custom_objects=None):
+    """The object `name` denotes, or None: custom objects first, then `table`.
+
+    `table` is searched for `name`, then for `name.lower()` (`"Adam"` -> `adam`).
+
+    >>> find("one", {"one": 1})
+    1
+    >>> find("one", {"one": 1}, {"one": 2})
+    2
+    """
+    obj = get_registered_object(name, custom_objects)
+    if obj is None and table is not None:
+        obj = table.get(name)
+        if obj is None and isinstance(name, str):
+            obj = table.get(name.lower())
+    return obj
+
+
+def _table_names(table):
+    return sorted(table)
+
+
 class CustomObjectScope:
     """`with custom_object_scope({"MyLayer": MyLayer}):` makes names resolvable on load."""
 

@@ -38,9 +38,7 @@ def _tensorize(data):
 def _as_arg(v):
     """NumPy leaves ride in Tensors as-is: the compiled call hands them to XLA directly."""
     if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
-        t = object.__new__(tf.Tensor)
-        t._value = v
-        return t
+        return tf.Tensor._from_host(v)
     return v
 
 

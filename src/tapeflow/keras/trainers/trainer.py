@@ -61,13 +61,18 @@ class Trainer:
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=None, steps_per_execution=None,
                 jit_compile=None, pss_evaluation_shards=0, **kwargs):
-        """Configures the model for training (see tf.keras.Model.compile)."""
+        """Configures the model for training (see tf.keras.Model.compile).
+
+        Accepted for TF compatibility and ignored: `jit_compile` (every step is
+        compiled by XLA anyway), `pss_evaluation_shards` (no parameter servers)
+        and `experimental_steps_per_execution` (use `steps_per_execution`).
+        """
         kwargs.pop("experimental_steps_per_execution", None)
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}. "
-                            "Valid keyword arguments include \"cloning\", "
-                            "\"experimental_run_tf_function\", \"distribute\", "
-                            "\"target_tensors\", or \"sample_weight_mode\".")
+                            "Valid keyword arguments are: optimizer, loss, metrics, "
+                            "loss_weights, weighted_metrics, run_eagerly, steps_per_execution, "
+                            "jit_compile, pss_evaluation_shards.")
         self.optimizer = optimizers_mod.get(optimizer)
         self.loss = loss
         names = self._trainer_output_names()
@@ -76,6 +81,10 @@ class Trainer:
         self._run_eagerly = run_eagerly
         self._steps_per_execution = int(steps_per_execution or 1)
         self._jit_compile = jit_compile
+        self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights,
+                              "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                              "steps_per_execution": steps_per_execution,
+                              "jit_compile": jit_compile}
         self._is_compiled = True
         self.train_function = self.test_function = self.predict_function = None
         self.stop_training = False
@@ -228,7 +237,12 @@ class Trainer:
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
             use_multiprocessing=False):
-        """Trains for `epochs` epochs; returns the History callback."""
+        """Trains for `epochs` epochs; returns the History callback.
+
+        `max_queue_size`, `workers` and `use_multiprocessing` are accepted for TF
+        compatibility and ignored: batches come from one thread (tapeflow.data
+        pipelines prefetch on their own with `Dataset.prefetch`).
+        """
         self._assert_compile_was_called()
         verbose = 1 if verbose == "auto" else verbose
         if validation_split and validation_data is None:
@@ -262,11 +276,10 @@ class Trainer:
                 if self.stop_training:
                     break
             if logs is None:
-                raise ValueError("Unexpected result of `train_function` (Empty logs). Please "
-                                 "use `Model.compile(..., run_eagerly=True)`, or "
-                                 "`tf.config.run_functions_eagerly(True)` for more "
-                                 "information of where went wrong, or file a issue/bug to "
-                                 "`tf.keras`.")
+                raise ValueError("Unexpected result of `train_function` (Empty logs): the "
+                                 "training data yielded no batch. Check that `x` is not "
+                                 "empty and that `steps_per_epoch` does not exceed the "
+                                 "number of batches the dataset has.")
             epoch_logs = dict(to_python_logs(logs))
             if val_data is not None and self._should_eval(epoch, validation_freq):
                 val_logs = self._run_evaluate(val_data, cbs, k)
@@ -338,10 +351,9 @@ class Trainer:
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
         if not outputs:
-            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
-                             "Please use `Model.compile(..., run_eagerly=True)`, or "
-                             "`tf.config.run_functions_eagerly(True)` for more information "
-                             "of where went wrong, or file a issue/bug to `tf.keras`.")
+            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs): "
+                             "the input data yielded no batch. Check that `x` is not empty "
+                             "and that `steps` does not exceed the number of batches.")
         cbs.on_predict_end()
         return nest.map_structure(lambda *xs: np.concatenate([np.asarray(v) for v in xs]),
                                   *outputs)

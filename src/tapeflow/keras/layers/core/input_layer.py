@@ -58,6 +58,7 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tenso
           ragged=None, type_spec=None, batch_shape=None, **kwargs):
     """A symbolic input of a functional model; `shape` excludes the batch dimension.
 
+    >>> from tapeflow import keras
     >>> keras.Input(shape=(28, 28), batch_size=4).shape
     TensorShape([4, 28, 28])
     """

@@ -70,6 +70,8 @@ def symbolic_op(fn, symbol, *args, **kwargs):
 
     This is the hook for tapeflow ops called on KerasTensors (TF's "TFOpLambda"):
 
+    >>> import tapeflow as tf
+    >>> from tapeflow import keras
     >>> x = keras.Input(shape=(3,))
     >>> symbolic_op(tf.reduce_mean, "tf.math.reduce_mean", x, axis=1).shape
     TensorShape([None])

@@ -17,7 +17,7 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay",
 
 
 def _f(x, dtype=tf.float32):
-    t = x._as_tensor() if hasattr(x, "_as_tensor") else tf.convert_to_tensor(x)
+    t = tf.convert_to_tensor(x)
     return tf.cast(t, dtype)
 
 

@@ -1,0 +1,110 @@
+"""The package floor order and the size of import circles, read from the source with ast.
+
+framework < ops < autodiff < function < data < keras: a package may import
+only from its own floor or below, at module top or inside functions. Also:
+no private JAX outside framework/jax_compat.py, and no import circle of
+more than 3 modules among the core packages.
+"""
+import ast
+import pathlib
+
+import tapeflow
+
+ROOT = pathlib.Path(tapeflow.__file__).parent
+FLOORS = ["framework", "ops", "autodiff", "function", "data", "keras"]
+PEERS = {"autograph": "function"}  # tf.function's source converter shares its floor
+# Modules every floor may use: nest is dependency-free, config reads only the trace stack.
+ANY_FLOOR = {"tapeflow.nest"}
+
+
+def _module(path):
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path):
+    """(absolute module, line) for every tapeflow import in the file, anywhere in it."""
+    mod = _module(path)
+    pkg = mod.split(".") if path.name == "__init__.py" else mod.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg[:len(pkg) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                yield (sub if (ROOT.parent / sub.replace(".", "/")).with_suffix(".py").exists()
+                       or (ROOT.parent / sub.replace(".", "/")).is_dir() else target), node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+
+
+def _floor(module):
+    parts = module.split(".")
+    name = PEERS.get(parts[1], parts[1]) if len(parts) > 1 else None
+    return FLOORS.index(name) if name in FLOORS else None
+
+
+def _core_files():
+    for floor in FLOORS[:4]:
+        yield from sorted((ROOT / floor).rglob("*.py"))
+
+
+def test_core_packages_import_only_their_floor_or_below():
+    bad = []
+    for path in _core_files():
+        here = _floor(_module(path))
+        for target, line in _imports(path):
+            if not target.startswith("tapeflow") or target in ANY_FLOOR:
+                continue
+            there = _floor(target)
+            if there is None or there > here:
+                bad.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_private_jax_only_in_jax_compat():
+    bad = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
+           if "jax._src" in p.read_text() and p.name != "jax_compat.py"]
+    assert bad == []
+
+
+def _circles(graph):
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(comp)
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    return [c for c in out if len(c) > 1]
+
+
+def test_no_import_circle_of_more_than_three_core_modules():
+    graph = {}
+    for path in _core_files():
+        graph[_module(path)] = {t for t, _ in _imports(path)
+                                if t.startswith("tapeflow.") and _floor(t) is not None}
+    big = [sorted(c) for c in _circles(graph) if len(c) > 3]
+    assert big == []
