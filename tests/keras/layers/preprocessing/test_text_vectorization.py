@@ -52,6 +52,14 @@ def test_standardize_split_ngrams_and_modes():
                                [3 * oov, idf["b"], idf["a b"], 2 * idf["a"], 0, 0], rtol=1e-6)
 
 
+def test_punctuation_stripping_equals_tf_regex():
+    ascii_text = bytes(range(1, 128)).decode()
+    regex = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'  # TF 2.15's DEFAULT_STRIP_REGEX
+    expected = tf.strings.regex_replace([ascii_text], regex, "").numpy()[0]
+    layer = TV(standardize="strip_punctuation", split=None, vocabulary=["x"])
+    assert layer._standardized(np.array([ascii_text.encode()], object))[0] == expected
+
+
 def test_callables_ragged_dataset_and_set_vocabulary():
     layer = TV(standardize=lambda x: tf.strings.upper(x),
                split=lambda x: tf.strings.split(x, sep="-"), vocabulary=["A", "B"])

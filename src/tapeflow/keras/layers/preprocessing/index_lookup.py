@@ -163,7 +163,6 @@ class IndexLookup(PreprocessingLayer):
         if _is_ragged(data):
             flat = np.asarray(to_numpy(data.flat_values)).reshape(-1)
             splits = np.asarray(data.row_splits.numpy())
-            rows = [flat[a:b].tolist() for a, b in zip(splits[:-1], splits[1:])]
         else:
             a = np.asarray(data)
             if self._strings and a.dtype != object:
@@ -171,16 +170,25 @@ class IndexLookup(PreprocessingLayer):
             if not self._strings and (a.dtype == object or a.dtype.kind == "f"):
                 raise ValueError(f"Layer {self.name} expects integer inputs. Received: "
                                  f"data with dtype={a.dtype}")
-            rows = a.reshape(a.shape[0], -1).tolist() if a.ndim >= 2 else \
-                [[v] for v in a.reshape(-1).tolist()]
-        self.count_rows(rows)
+            rows = a.reshape(a.shape[0], -1) if a.ndim >= 2 else a.reshape(-1, 1)
+            flat = rows.reshape(-1)
+            splits = np.arange(0, flat.size + 1, max(rows.shape[1], 1))
+        self.count_tokens(flat.tolist(), splits)
 
-    def count_rows(self, rows):
-        """Adds token counts (and document counts) of `rows`, lists of tokens."""
-        self._counts.update(itertools.chain.from_iterable(rows))
+    def count_tokens(self, flat, splits):
+        """Adds the counts of the tokens `flat` (a list) whose rows (documents) are
+        `flat[splits[i]:splits[i + 1]]`; document frequencies too in tf-idf mode."""
+        batch = collections.Counter(flat)
+        self._counts.update(batch)
         if self.output_mode == "tf_idf":
-            self._num_docs += len(rows)
-            self._doc_counts.update(t for row in rows for t in set(row))
+            # document frequency: distinct (row, token) pairs, counted per token
+            codes = {t: i for i, t in enumerate(batch)}
+            ids = np.fromiter(map(codes.get, flat), np.int64, len(flat))
+            rows = np.repeat(np.arange(len(splits) - 1), np.diff(splits))
+            pairs = np.unique(rows * len(codes) + ids)
+            df = np.bincount(pairs % max(len(codes), 1), minlength=len(codes))
+            self._doc_counts.update(dict(zip(batch, df.tolist())))
+            self._num_docs += len(splits) - 1
 
     def finalize_state(self):
         skip = {self._token(t) for t in (self.mask_token, self.oov_token) if t is not None}
@@ -208,25 +216,28 @@ class IndexLookup(PreprocessingLayer):
         return np.pad(full, (0, max(0, self._depth() - full.size))).astype(np.float32)
 
     def _string_ids(self, a):
-        """Object array of bytes -> int64 ids (-1: dropped mask in non-int modes)."""
+        """Bytes tokens (object array or list) -> int64 ids of the same shape (-1: a mask
+        dropped in non-int modes). `dict.get` is mapped over the tokens at C level."""
         if self._tables is None:
             start = self._token_start()
             self._tables = {t: i + start for i, t in enumerate(self._vocab)}
-        ids = np.asarray(np.frompyfunc(self._tables.get, 2, 1)(a, -1), np.int64) if a.size \
-            else np.zeros(a.shape, np.int64)
-        missing = ids < 0
-        if missing.any():
+        shape = a.shape if isinstance(a, np.ndarray) else (len(a),)
+        seq = a.reshape(-1).tolist() if isinstance(a, np.ndarray) else a
+        ids = np.fromiter(map(self._tables.get, seq, itertools.repeat(-1)), np.int64, len(seq))
+        missing = np.flatnonzero(ids < 0)
+        if missing.size:
             if self.num_oov_indices == 0:
                 raise tf.errors.InvalidArgumentError(
                     None, None, f"Layer {self.name}: found out-of-vocabulary values "
-                    f"{sorted(set(a[missing].tolist()))[:5]} with num_oov_indices=0.")
-            oov = self._oov_start() + (0 if self.num_oov_indices == 1 else (
-                hashing.fingerprint64(a[missing].tolist()) %
-                np.uint64(self.num_oov_indices)).astype(np.int64))
-            ids[missing] = oov
-        if self.mask_token is not None:
-            ids[a == self._token(self.mask_token)] = 0 if self.output_mode == "int" else -1
-        return ids
+                    f"{sorted({seq[i] for i in missing})[:5]} with num_oov_indices=0.")
+            ids[missing] = self._oov_start() if self.num_oov_indices == 1 else \
+                self._oov_start() + (hashing.fingerprint64([seq[i] for i in missing]) %
+                                     np.uint64(self.num_oov_indices)).astype(np.int64)
+        if self.mask_token is not None and missing.size:  # the mask is never in the vocab
+            mask = self._token(self.mask_token)
+            hits = [i for i in missing.tolist() if seq[i] == mask]
+            ids[hits] = 0 if self.output_mode == "int" else -1
+        return ids.reshape(shape)
 
     def _int_ids(self, x):
         """Integer tensor -> int64 ids with tapeflow ops (traceable)."""

@@ -29,7 +29,8 @@ def to_numpy(x):
     if type(x).__name__ == "RaggedTensor":
         return x
     if isinstance(x, np.ndarray):
-        if x.dtype.kind in "SU":
+        if x.dtype.kind in "SU" or x.dtype == object and x.size and not isinstance(
+                x.flat[0], bytes):  # str -> UTF-8 bytes, as TF stores strings
             return np.asarray(tf.constant(x)._value)
         return x
     return np.asarray(tf.convert_to_tensor(x)._value)
