@@ -73,6 +73,7 @@ from .framework.graph_compat import (control_dependencies, get_current_name_scop
                                      recompute_grad, timestamp, tuple, type_spec_from_value)
 norm = linalg.norm
 from . import summary  # noqa: E402
+from . import experimental  # noqa: E402 - tf.experimental.numpy
 from .framework.name_scope import name_scope  # noqa: E402
 
 newaxis = None

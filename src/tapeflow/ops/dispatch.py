@@ -115,6 +115,10 @@ def _broadcastable(xs, ys):
     return True
 
 
+# Set by tf.experimental.numpy.experimental_enable_numpy_behavior: (x, y) -> (x, y)
+# promoted by NumPy's rules, for binary ops with mixed dtypes.
+NUMPY_PROMOTION = [None]
+
 _CONSTS = {}  # (python type, value, numpy dtype) -> jax array
 
 
@@ -148,6 +152,8 @@ def binary(x, y, op_type):
     >>> b.dtype
     tf.float32
     """
+    if NUMPY_PROMOTION[0] is not None:
+        x, y = NUMPY_PROMOTION[0](x, y)
     tx, ty = type(x), type(y)
     if tx is Variable:
         x, tx = x._as_tensor(), Tensor
@@ -262,4 +268,3 @@ def static_int_list(x, what="shape"):
 
 def jnp_dtype(dtype):
     return dtypes.as_dtype(dtype)._np
-
