@@ -1,9 +1,8 @@
 """tf.train: Checkpoint (TF's checkpoint format), CheckpointManager, checkpoint readers."""
-from .checkpoint import Checkpoint, CheckpointLoadStatus
+from .checkpoint import Checkpoint
 from .checkpoint_management import (CheckpointManager, checkpoints_iterator,
                                     get_checkpoint_state, latest_checkpoint)
-from .checkpoint_reader import CheckpointReader, list_variables, load_checkpoint, load_variable
+from .checkpoint_reader import list_variables, load_checkpoint, load_variable
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "latest_checkpoint",
-           "checkpoints_iterator", "get_checkpoint_state", "load_checkpoint", "list_variables",
-           "load_variable", "CheckpointReader"]
+__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "checkpoints_iterator",
+           "get_checkpoint_state", "load_checkpoint", "list_variables", "load_variable"]

@@ -207,9 +207,13 @@ class CheckpointManager:
             checkpoint_number = int(ckpt.save_counter.numpy())
         path = ckpt.write(f"{self._prefix}-{int(checkpoint_number)}")
         self._kept = [p for p in self._kept if p != path] + [path]
+        dropped = []
         while self._max_to_keep is not None and len(self._kept) > self._max_to_keep:
-            _delete(self._kept.pop(0))
+            dropped.append(self._kept.pop(0))
+        # the state file first: a save killed at any point leaves it naming whole files
         update_checkpoint_state(self._directory, path, self._kept)
+        for old in dropped:
+            _delete(old)
         return path
 
     def restore_or_initialize(self):
