@@ -11,3 +11,4 @@ from .sparse_ops import (add, concat, expand_dims, fill_empty_rows, map_values, 
                          maximum, minimum, reduce_max, reduce_min, reduce_sum, reorder,
                          reset_shape, reshape, retain, slice, softmax, sparse_dense_matmul,
                          transpose)
+from .cross import cross, cross_hashed  # noqa: F401
