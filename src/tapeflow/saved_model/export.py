@@ -1,7 +1,7 @@
 """Compiling a Python callable over Variables into a self-contained serialized program.
 
 `export_callable(fn, specs, variables)` traces `fn` with the Variables' values
-as extra inputs (their `_value` swapped for tracers while tracing, restored
+as extra inputs (swapped in with `Variable._swap_value` while tracing, restored
 after) and exports it with `jax.export`: a serialized StableHLO module with
 symbolic batch sizes for `None` dimensions. `ExportedCallable` runs it again in
 another process, with no Python class: it needs only the Variables to read.
@@ -84,15 +84,13 @@ def export_callable(fn, specs, variables, call=None):
     holder = {}
 
     def pure(values, *inputs):
-        saved = [(v, v._value, v._cached) for v in variables]
+        saved = [(v, v._swap_value(x)) for v, x in zip(variables, values)]
         try:
-            for v, x in zip(variables, values):
-                v._value, v._cached = x, None
             tensors = [Tensor(x) for x in inputs]
             out = call(fn, tensors) if call is not None else fn(*tensors)
         finally:
-            for v, x, c in saved:
-                v._value, v._cached = x, c
+            for v, old in saved:
+                v._swap_value(old)
         holder["structure"] = encode_structure(out)
         return [t._value if isinstance(t, Tensor) else nest.flatten(t)[0]
                 for t in _sorted_leaves(out)]
