@@ -21,3 +21,13 @@ for _mod in (math_ops, logic_ops, elementwise_ops, reduction_ops, sort_ops, segm
 __all__ += ["l2_normalize", "log_softmax", "softmax", "softplus", "softsign"]
 del _mod, _names, einsum_ops, elementwise_ops, logic_ops, math_ops, reduction_ops, segment_ops
 del sort_ops
+
+from .ops import special_grad as _special_grad  # noqa: E402,F401 - registers gradients
+from .ops.special_ops import (betainc, bessel_i0, bessel_i0e, bessel_i1,  # noqa: E402,F401
+                              bessel_i1e, erfcinv, igamma, igammac, invert_permutation,
+                              lbeta, nextafter, reciprocal_no_nan, zero_fraction, zeta)
+from . import special_functions as special  # noqa: E402,F401 - tf.math.special
+
+__all__ += ["betainc", "bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e", "erfcinv",
+            "igamma", "igammac", "invert_permutation", "lbeta", "nextafter",
+            "reciprocal_no_nan", "zero_fraction", "zeta", "special"]
