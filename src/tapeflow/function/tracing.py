@@ -21,7 +21,10 @@ from ..framework.context import STACK, TraceContext, init_scope, staged
 from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import donatable_buffers as _donatable
 from .memory import fresh_copy as _copy
+from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import release_freed_memory
+from .signatures import is_host_value
+from .single_trace import STAGED, trace_once
 from .signatures import is_host_value
 from .tensor_spec import TensorSpec
 
@@ -75,6 +78,7 @@ def _stage(var):
     """
     val = var._value
     if isinstance(val, jax.Array) and not isinstance(val, jax.core.Tracer):
+        STAGED[id(val)] = var  # a recorded first trace rewires it as an input
         with staged():
             var._swap_value(jax.lax.optimization_barrier(val))
 
@@ -151,10 +155,13 @@ class Entry:
                         raise _with_user_line(e) from None
                     raise
                 outs = self._split_outputs(result)
-                if ctx.discovered or ctx.created:
+                if (ctx.discovered or ctx.created) and not run.get("reuse"):
                     raise Retrace()
                 order = sorted(wset | writes)
                 run["order"] = order
+                if run.get("reuse"):  # single_trace.py: new variables' values come out too
+                    return outs, [known[i]._value for i in order], \
+                        [v._value for v in ctx.discovered + ctx.created]
                 return outs, [known[i]._value for i in order]
             finally:
                 STACK.traces.pop()
@@ -189,6 +196,16 @@ class Entry:
         known = list(f._state_vars)
         written = [i for i, v in enumerate(known) if id(v) in f._written_ids]
         stage = True  # variables met mid-trace hold traced copies (see `_stage`)
+        once = None if known else trace_once(  # first trace: record once, rewire
+            self, known, written, not f._traced_once and not f._created_any, arg_vals,
+            (0,) if _donate() and not f._read_only else ())
+        if once is not None:
+            res, jitted, known, written, run = once
+            self.known, self.written, self.jitted, self._run = known, written, jitted, run
+            self.w_vars, self.r_vars = _partition(known, written)
+            self.out_vars = [known[i] for i in written]
+            f._note_state(known, self.out_vars)
+            return res
         for _ in range(8):
             allow = not f._traced_once and not f._created_any
             run = {}
