@@ -415,9 +415,8 @@ def einsum(subscripts, *operands):
 
 def diag(v, k=0):
     t = asarray(v)
-    if t.ndim == 1:
-        return tf.linalg.diag(t, k=k)
-    return tf.linalg.diag_part(t, k=k)
+    from .numpy_more import diagflat, diagonal
+    return diagflat(t, k) if t.ndim == 1 else diagonal(t, k)
 
 
 def tril(m, k=0):
