@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from array_gradcheck import check_grad, check_second_order
+from gradcheck import check_grad, check_hvp
 
 IAE = tf.errors.InvalidArgumentError
 
@@ -236,3 +236,14 @@ def test_one_hot():
     assert tf.one_hot([1], 2, on_value=3, dtype=tf.float64).numpy().tolist() == [[0., 3.]]
     with pytest.raises(IAE, match="TI"):
         tf.one_hot([0.5], 2)
+
+
+def test_one_hot_converts_numpy_float_indices_like_tf():
+    # TF 2.15.1: NumPy input converts to the index dtype (int64, truncating); float Tensors,
+    # Python float lists and float scalars are rejected.
+    got = tf.one_hot(np.array([0.5, 2.7, 1.0]), 3).numpy()
+    np.testing.assert_array_equal(got, np.eye(3, dtype=np.float32)[[0, 2, 1]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="'TI' of float"):
+        tf.one_hot(tf.constant([0.0, 2.0]), 3)
+    with pytest.raises(TypeError, match="int64"):
+        tf.one_hot(1.0, 3)

@@ -12,6 +12,7 @@ through the compiled program as state.
 array([2., 4.], dtype=float32)
 """
 import functools
+import gc
 import logging
 import weakref
 
@@ -106,8 +107,10 @@ class Function:
     """A callable that traces its Python function into XLA programs, one per signature."""
 
     def __init__(self, python_function, input_signature=None, autograph=True,
-                 jit_compile=None, reduce_retracing=False, name=None):
+                 jit_compile=None, reduce_retracing=False, name=None, attributes=None):
         self._python_fn = python_function
+        # {"tapeflow_internal": True} marks tapeflow's own step functions: no retrace warning
+        self._attributes = dict(attributes or {})
         self._input_signature = None if input_signature is None else list(input_signature)
         self._reduce_retracing = bool(reduce_retracing)
         self._jit_compile = jit_compile
@@ -263,9 +266,11 @@ class Function:
             previous = next(reversed(self._cache), None)
             entry = Entry(self, (args, kwargs))
             entry.input_signature = input_signature(args, kwargs, key)
+            self._evict_for_new_trace()
             self._cache[key] = entry
             self._tracing_count += 1
-            if self._tracing_count >= _RETRACE_WARN:
+            if self._tracing_count >= _RETRACE_WARN and \
+                    not self._attributes.get("tapeflow_internal"):
                 reason = retrace_reason(arg_names(self._python_fn, len(args)), previous,
                                         key) if previous is not None else "first trace"
                 _log.warning(
@@ -275,6 +280,23 @@ class Function:
                     "input_signature or reduce_retracing=True.", self._tracing_count,
                     self._name, reason)
         return entry
+
+    def _evict_for_new_trace(self):
+        """Keeps at most `max_traces` traces (if set): drops the oldest but the first.
+
+        tapeflow's step functions set it so that fit/evaluate on data of many lengths
+        (one short last batch each) holds a bounded number of compiled programs.
+        """
+        limit = self._attributes.get("max_traces")
+        if not limit or len(self._cache) < limit:
+            return
+        keys = list(self._cache)
+        for key in keys[1:len(keys) - limit + 2]:
+            old = self._cache.pop(key)
+            for k in [k for k, e in self._fast.items() if e is old]:
+                del self._fast[k]
+        # a trace's closures form cycles; collecting them lets jax drop the program now
+        gc.collect()
 
     def get_concrete_function(self, *args, **kwargs):
         """The traced specialization for these arguments (tensors or TensorSpecs)."""
@@ -352,7 +374,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     def decorate(fn):
         if isinstance(fn, Function):
             return fn
-        f = Function(fn, input_signature, autograph, jit_compile, reduce_retracing)
+        f = Function(fn, input_signature, autograph, jit_compile, reduce_retracing,
+                     attributes=experimental_attributes)
         f._ag_features = experimental_autograph_options
         return f
     return decorate if func is None else decorate(func)

@@ -6,15 +6,28 @@
 >>> backend.epsilon()
 1e-07
 """
+import builtins
+import gc
 import re
 import threading
 
+import jax
+import numpy as np
+
 import tapeflow as tf
+
+from ..function.memory import release_freed_memory
+from . import activations
 
 __all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
            "set_image_data_format", "clear_session", "get_uid", "unique_object_name",
            "int_shape", "random_normal", "random_uniform", "is_keras_tensor", "cast_to_floatx",
-           "learning_phase", "set_learning_phase", "to_snake_case", "name_scope"]
+           "learning_phase", "set_learning_phase", "to_snake_case", "name_scope",
+           "get_value", "set_value", "batch_get_value", "batch_set_value", "eval", "variable",
+           "constant", "zeros", "ones", "shape", "ndim", "dtype", "count_params",
+           "mean", "sum", "max", "min", "prod", "std", "var", "abs", "square", "sqrt", "exp",
+           "log", "clip", "dot", "concatenate", "reshape", "expand_dims", "squeeze",
+           "stack", "transpose", "cast", "relu", "sigmoid", "softmax", "tanh"]
 
 _CONFIG = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
 _NAMES = threading.local()
@@ -67,12 +80,17 @@ def _counters():
 
 
 def clear_session():
-    """Resets Keras' global state: default layer names start again at `dense`, ...
+    """Resets Keras' global state: layer names start again at `dense`, ..., and the
+    compiled programs jax holds in its caches are dropped (their memory is freed
+    once no model refers to them).
 
     >>> clear_session()
     """
     _counters().clear()
     _LEARNING_PHASE["value"] = None
+    jax.clear_caches()
+    gc.collect()
+    release_freed_memory()
 
 
 def get_uid(prefix=""):
@@ -150,3 +168,203 @@ class name_scope:  # noqa: N801 - keras.backend.name_scope is lowercase
 
     def __exit__(self, *exc):
         return False
+
+
+# -- variables and values -------------------------------------------------------
+def get_value(x):
+    """The value of a variable or tensor as a NumPy array (a scalar stays 0-d).
+
+    >>> get_value(tf.Variable([1.0, 2.0]))
+    array([1., 2.], dtype=float32)
+    """
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "numpy"):
+        return x.numpy()
+    return np.asarray(x)
+
+
+def batch_get_value(tensors):
+    """`[get_value(t) for t in tensors]`."""
+    return [get_value(t) for t in tensors]
+
+
+def set_value(x, value):
+    """Assigns a NumPy value to variable `x` (shape must match).
+
+    >>> v = tf.Variable([0.0, 0.0]); set_value(v, [3.0, 4.0]); get_value(v)
+    array([3., 4.], dtype=float32)
+    """
+    x.assign(np.asarray(value, dtype=tf.as_dtype(x.dtype).as_numpy_dtype))
+
+
+def batch_set_value(tuples):
+    """`set_value(x, value)` for each `(x, value)` pair."""
+    for x, value in tuples:
+        set_value(x, value)
+
+
+def eval(x):  # noqa: A001 - keras.backend.eval
+    """Evaluates a tensor: its NumPy value."""
+    return get_value(x)
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    """A `tf.Variable` of `value` in `dtype` (floatx by default)."""
+    dtype = dtype or floatx()
+    return tf.Variable(np.asarray(value, tf.as_dtype(dtype).as_numpy_dtype), dtype=dtype,
+                       name=name, constraint=constraint)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    return tf.constant(value, dtype=dtype or floatx(), shape=shape, name=name)
+
+
+def zeros(shape, dtype=None, name=None):
+    return tf.Variable(tf.zeros(shape, dtype=dtype or floatx()), name=name)
+
+
+def ones(shape, dtype=None, name=None):
+    return tf.Variable(tf.ones(shape, dtype=dtype or floatx()), name=name)
+
+
+def shape(x):
+    """The dynamic shape of `x` as an int32 tensor."""
+    return tf.shape(x)
+
+
+def ndim(x):
+    """The rank of `x` as a Python int."""
+    return len(x.shape)
+
+
+def dtype(x):
+    """The dtype name of `x`, e.g. 'float32'."""
+    return tf.as_dtype(x.dtype).name
+
+
+def count_params(x):
+    """The number of scalars in `x`."""
+    return int(np.prod(int_shape(x)))
+
+
+# -- math (as tf.keras.backend; `axis=None` reduces over everything) -------------
+# Functions, not aliases: `tapeflow` imports this module before its own namespace is complete.
+def mean(x, axis=None, keepdims=False):
+    """Mean of `x` over `axis` (all axes when None).
+
+    >>> float(mean(tf.constant([1.0, 2.0, 6.0])))
+    3.0
+    """
+    return tf.reduce_mean(x, axis=axis, keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001
+    return tf.reduce_sum(x, axis=axis, keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return tf.reduce_max(x, axis=axis, keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    return tf.reduce_min(x, axis=axis, keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    return tf.reduce_prod(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance of `x` over `axis`.
+
+    >>> float(var(tf.constant([1.0, 3.0])))
+    1.0
+    """
+    m = tf.reduce_mean(x, axis=axis, keepdims=True)
+    return tf.reduce_mean(tf.square(x - m), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Population standard deviation of `x` over `axis`."""
+    return tf.sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def abs(x):  # noqa: A001
+    return tf.abs(x)
+
+
+def square(x):
+    return tf.square(x)
+
+
+def sqrt(x):
+    """Square root, with negative inputs clipped to 0 as tf.keras does."""
+    return tf.sqrt(tf.maximum(x, tf.zeros_like(x)))
+
+
+def exp(x):
+    return tf.exp(x)
+
+
+def log(x):
+    return tf.math.log(x)
+
+
+def tanh(x):
+    return tf.tanh(x)
+
+
+def sigmoid(x):
+    return tf.sigmoid(x)
+
+
+def cast(x, dtype):
+    return tf.cast(x, dtype)
+
+
+def reshape(x, shape):
+    return tf.reshape(x, shape)
+
+
+def expand_dims(x, axis=-1):
+    return tf.expand_dims(x, axis)
+
+
+def squeeze(x, axis):
+    return tf.squeeze(x, [axis])
+
+
+def clip(x, min_value, max_value):
+    """`x` clipped into [min_value, max_value] (max_value below min_value is raised)."""
+    if max_value is not None and min_value is not None and max_value < min_value:
+        max_value = min_value
+    return tf.clip_by_value(x, min_value, max_value)
+
+
+def dot(x, y):
+    """Matrix product of the last axis of `x` with the second-to-last of `y`."""
+    if len(x.shape) > 2 or len(y.shape) > 2:
+        return tf.tensordot(x, y, axes=[[len(x.shape) - 1], [builtins.max(len(y.shape) - 2, 0)]])
+    return tf.matmul(x, y)
+
+
+def concatenate(tensors, axis=-1):
+    return tf.concat(list(tensors), axis)
+
+
+def stack(x, axis=0):
+    return tf.stack(list(x), axis=axis)
+
+
+def transpose(x):
+    return tf.transpose(x)
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """keras.activations.relu."""
+    return activations.relu(x, alpha=alpha, max_value=max_value, threshold=threshold)
+
+
+def softmax(x, axis=-1):
+    return tf.nn.softmax(x, axis=axis)

@@ -181,6 +181,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     >>> one_hot([0, 2], 3).numpy().tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
+    if isinstance(indices, (np.ndarray, np.generic)) and indices.dtype.kind == "f":
+        indices = indices.astype(np.int64)  # NumPy input converts to TI's default, as TF
+    elif isinstance(indices, float):
+        raise TypeError(f"Cannot convert {indices!r} to EagerTensor of dtype int64")
     idx = unary(indices)
     if not idx.dtype.is_integer:
         raise invalid_argument(f"Value for attr 'TI' of {idx.dtype.name} is not in the list "

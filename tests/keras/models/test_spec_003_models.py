@@ -131,12 +131,13 @@ def test_branching_model_summary_has_connected_to_column():
     model, _, _ = _ticket_model(vocabulary_size=10, num_tags=5)
     lines = _summary(model)
     assert len(lines[1]) == 98 and lines[2].rstrip().endswith("Connected to")
-    assert lines[2] == (" Layer (type)" + " " * 19 + "Output Shape" + " " * 9 + "Param #" +
-                        " " * 5 + "Connected to" + " " * 21)
+    # the layout tf.keras 2.15.1 prints for this model (columns at 0.3/0.6/0.7 of 98)
+    assert lines[2] == (" Layer (type)" + " " * 16 + "Output Shape" + " " * 17 + "Param #" +
+                        " " * 3 + "Connected to" + " " * 18)
     row = [l for l in lines if l.startswith(" concatenate")]
     i = lines.index(row[0])
-    assert lines[i].rstrip() == (" concatenate (Concatenate)      (None, 25)           0"
-                                 "           ['title[0][0]',")
+    assert lines[i].rstrip() == (" concatenate (Concatenate)   (None, 25)                   0"
+                                 "         ['title[0][0]',")
     assert lines[i + 1].strip() == "'text_body[0][0]',"
     assert lines[i + 2].strip() == "'tags[0][0]']"
     assert lines[4].rstrip().endswith("[]")  # the first InputLayer row

@@ -15,6 +15,7 @@ Variables, layers and lists/dicts of them assigned as attributes are tracked:
 order, own weights before those of sublayers.
 """
 import inspect
+import weakref
 
 import numpy as np
 
@@ -24,12 +25,19 @@ from ... import nest
 from ...framework.tensor import Tensor
 from ...module.module import Module
 from .. import backend, regularizers
+from ..mixed_precision.policy import Policy
 from ..keras_tensor import KerasTensor, Node, any_keras_tensor
 from . import call_context, symbolic
 from .input_spec import assert_input_compatibility
 from .tracking import UNTRACKED, Trackable, _is_metric
 
 __all__ = ["Layer"]
+
+# Layers whose `_losses`/`_metric_values` hold values of a call: a top-level call clears
+# its sub-layers' values, and when this set is empty it need not walk the layers at all.
+_RECORDED = weakref.WeakSet()
+_PLAIN = (Tensor, np.ndarray)  # input types that are one leaf and never symbolic
+_SCALARS = (bool, int, float, str, type(None))
 
 _KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights",
            "activity_regularizer", "autocast", "dynamic", "input_length"}
@@ -71,6 +79,7 @@ class Layer(Trackable, Module):
                                  "compute the loss inside a layer's call() instead.")
             elif frame is None or not frame.symbolic:
                 self._losses.append(tf.convert_to_tensor(loss))
+                _RECORDED.add(self)
 
     @property
     def losses(self):
@@ -86,9 +95,13 @@ class Layer(Trackable, Module):
         return out
 
     def _clear_losses(self):
+        if not _RECORDED:  # nothing anywhere holds call losses: skip the layer walk
+            return
         for layer in self._flatten_layers():
-            layer._losses.clear()
-            layer._metric_values.clear()
+            if layer._losses or layer._metric_values:
+                layer._losses.clear()
+                layer._metric_values.clear()
+                _RECORDED.discard(layer)
 
     def add_metric(self, value, name=None, aggregation=None, **kwargs):
         """Records `(name, value)` for the trainer to average (see `_gather_metric_values`)."""
@@ -99,6 +112,7 @@ class Layer(Trackable, Module):
             raise ValueError("Please provide a name for your metric like "
                              "`self.add_metric(value, name=...)`.")
         self._metric_values.append((name, tf.convert_to_tensor(value)))
+        _RECORDED.add(self)
 
     def _gather_metric_values(self):
         """[(name, tensor)] added by `add_metric` during the last call, in this layer tree."""
@@ -132,7 +146,13 @@ class Layer(Trackable, Module):
         if cache is None:
             sig = inspect.signature(cls.call)
             ps = sig.parameters
+            names = [n for n, p in ps.items() if n != "self" and p.kind in (
+                p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
             cache = {"training": "training" in ps, "mask": "mask" in ps,
+                     "first": names[0] if names else None, "names": names,
+                     # index in args-after-inputs of the first of `training`/`mask`
+                     "cut": min((i - 1 for i, n in enumerate(names)
+                                 if n in ("training", "mask") and i > 0), default=None),
                      "training_default": ps["training"].default
                      if "training" in ps and ps["training"].default is not inspect._empty
                      else None}
@@ -140,12 +160,22 @@ class Layer(Trackable, Module):
         return cache
 
     def __call__(self, *args, **kwargs):
-        if not args:
-            if "inputs" not in kwargs:
-                raise ValueError(f"Layer {self.name} was called without inputs.")
-            args = (kwargs.pop("inputs"),)
-        inputs, rest = args[0], args[1:]
         params = self._call_params()
+        if not args:  # the first argument of `call` may come by keyword, as in tf.keras
+            first = params["first"] if params["first"] in kwargs else "inputs"
+            if first not in kwargs:
+                raise ValueError(f"Layer {self.name} was called without inputs: the first "
+                                 f"argument of `call` (`{params['first']}`) must be passed.")
+            args = (kwargs.pop(first),)
+        inputs, rest = args[0], args[1:]
+        cut = params["cut"]
+        if cut is not None and len(rest) > cut:  # `model(x, True)`: training by position
+            for name, value in zip(params["names"][cut + 1:], rest[cut:]):
+                if name in kwargs:
+                    raise TypeError(f"{type(self).__name__}.call() got multiple values for "
+                                    f"argument '{name}'")
+                kwargs[name] = value
+            rest = rest[:cut]
         outer = call_context.current()
         training = kwargs.get("training")
         if training is None:
@@ -156,13 +186,20 @@ class Layer(Trackable, Module):
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
-        if any_keras_tensor((inputs, rest, kwargs)):
+        single = type(inputs) in _PLAIN  # one array in: skip the structure walks
+        if (not single or rest or any(not isinstance(v, _SCALARS) for v in kwargs.values())) \
+                and any_keras_tensor((inputs, rest, kwargs)):
             return self._symbolic_call(inputs, rest, kwargs, training, params)
-        inputs = self._convert_inputs(inputs)
+        inputs = self._convert_one(inputs) if single else self._convert_inputs(inputs)
         if params["mask"] and kwargs.get("mask") is None:
-            masks = nest.map_structure(call_context.get_mask, inputs)
-            if any(m is not None for m in nest.flatten(masks)):
-                kwargs["mask"] = masks
+            if single:
+                mask = call_context.get_mask(inputs)
+                if mask is not None:
+                    kwargs["mask"] = mask
+            else:
+                masks = nest.map_structure(call_context.get_mask, inputs)
+                if any(m is not None for m in nest.flatten(masks)):
+                    kwargs["mask"] = masks
         if outer is None:
             self._clear_losses()
         assert_input_compatibility(self.input_spec, inputs, self.name)
@@ -178,20 +215,23 @@ class Layer(Trackable, Module):
             for out in nest.flatten(outputs):
                 loss = self.activity_regularizer(out)
                 self._losses.append(loss / tf.cast(tf.shape(out)[0], loss.dtype))
+                _RECORDED.add(self)
         return outputs
 
+    def _convert_one(self, x):
+        """An input leaf as a Tensor, floats cast to the layer's dtype."""
+        if isinstance(x, (np.ndarray, np.generic)) or (
+                isinstance(x, (list, float)) and not nest.is_nested(x)):
+            x = tf.convert_to_tensor(x)
+        if isinstance(x, (Tensor, tf.Variable)):
+            x = tf.convert_to_tensor(x)
+            if x.dtype.is_floating and x.dtype.name != self._dtype and \
+                    tf.as_dtype(self._dtype).is_floating:
+                x = tf.cast(x, self._dtype)
+        return x
+
     def _convert_inputs(self, inputs):
-        def conv(x):
-            if isinstance(x, (np.ndarray, np.generic)) or (
-                    isinstance(x, (list, float)) and not nest.is_nested(x)):
-                x = tf.convert_to_tensor(x)
-            if isinstance(x, (Tensor, tf.Variable)):
-                x = tf.convert_to_tensor(x)
-                if x.dtype.is_floating and x.dtype.name != self._dtype and \
-                        tf.as_dtype(self._dtype).is_floating:
-                    x = tf.cast(x, self._dtype)
-            return x
-        return nest.map_structure(conv, inputs)
+        return nest.map_structure(self._convert_one, inputs)
 
     def _maybe_build(self, inputs):
         if self.built:
@@ -316,6 +356,11 @@ class Layer(Trackable, Module):
         return self._dtype
 
     compute_dtype = variable_dtype = dtype
+
+    @property
+    def dtype_policy(self):
+        """The layer's `keras.mixed_precision.Policy` (named after its dtype)."""
+        return Policy(self._dtype)
 
     def get_config(self):
         """Base config: name, trainable, dtype (and batch_input_shape when given)."""

@@ -106,6 +106,11 @@ class Model(Trainer, Layer):
             return list((self._full_graph or self._graph).layers)
         return self._sublayers()
 
+    def to_yaml(self, **kwargs):
+        """Removed in tf.keras 2.x: raises RuntimeError (use `to_json()`)."""
+        raise RuntimeError("Method `model.to_yaml()` has been removed due to security risk of "
+                           "arbitrary code execution. Please use `model.to_json()` instead.")
+
     def get_layer(self, name=None, index=None):
         """The layer with this name (or at this index in `layers`)."""
         if index is not None:

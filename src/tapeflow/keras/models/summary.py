@@ -128,7 +128,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         header = ["Layer (type)", "Output Shape", "Param #"]
     else:
         line_length = line_length or 98
-        positions = list(positions or [0.33, 0.55, 0.67, 1.0])
+        positions = list(positions or [0.3, 0.6, 0.7, 1.0])
         header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
@@ -156,14 +156,16 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
             fields.append("Y" if layer.trainable else "N")
         emit(_row(fields, positions, level))
         inner = getattr(layer, "layers", None) if expand_nested else None
-        if inner:
-            print_fn("|" * (level + 1) + "¯" * (line_length - 2 * level - 2) + "|" * (level + 1))
-            sub_relevant = _relevant_nodes(layer)
-            for i, sub in enumerate(inner):
-                layer_rows(sub, level + 1, sub_relevant)
-                if i < len(inner) - 1:
-                    emit(_row([""] * len(positions), positions, level + 1))
-            print_fn("|" * level + "¯" * (line_length - 2 * level) + "|" * level)
+        if not inner:
+            return False
+        # as tf.keras: nested rows list connections only among the outer model's nodes
+        print_fn("|" * (level + 1) + "¯" * (line_length - 2 * level - 2) + "|" * (level + 1))
+        for i, sub in enumerate(inner):
+            expanded = layer_rows(sub, level + 1, relevant)
+            if i < len(inner) - 1 and not expanded:
+                emit(_row([""] * len(positions), positions, level + 1))
+        print_fn("|" * level + "¯" * (line_length - 2 * level) + "|" * level)
+        return True
 
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)
@@ -171,8 +173,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     print_fn("=" * line_length)
     relevant = _relevant_nodes(model)
     for layer in layers:
-        layer_rows(layer, 0, relevant)
-        emit(_row([""] * len(positions), positions))
+        if not layer_rows(layer, 0, relevant):  # an expanded block closes with its own line
+            emit(_row([""] * len(positions), positions))
     print_fn("=" * line_length)
     trainable = model.trainable_weights
     non_trainable = model.non_trainable_weights

@@ -137,6 +137,9 @@ def groups(batches, k):
         yield tuple(group)
 
 
+_MAX_PROGRAMS = 4  # batch shapes whose compiled step a step function keeps
+
+
 def make_step_function(step, eager, k=1):
     """`fn(batches)`: runs `step` on each batch in order; returns the last logs."""
     def run(batches):
@@ -146,8 +149,12 @@ def make_step_function(step, eager, k=1):
         return out
     if eager:
         return lambda batches: run(tuple(_tensorize(b) for b in batches))
-    single = tf.function(lambda batch: step(batch), jit_compile=True)
-    looped = tf.function(lambda stacked, n: _loop_steps(step, stacked, n), jit_compile=True)
+    # retraces on new batch shapes are expected: no warning, and a bounded set of programs
+    internal = {"tapeflow_internal": True, "max_traces": _MAX_PROGRAMS}
+    single = tf.function(lambda batch: step(batch), jit_compile=True,
+                         experimental_attributes=internal)
+    looped = tf.function(lambda stacked, n: _loop_steps(step, stacked, n), jit_compile=True,
+                         experimental_attributes=internal)
     pending = collections.deque()
     loop_shapes = []  # the batch shape the loop program runs (the first full group's)
 

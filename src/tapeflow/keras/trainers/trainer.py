@@ -17,6 +17,7 @@ from ..callbacks.callback import CallbackList, to_python_logs
 from ..metrics.metric import RESULTS as _METRIC_RESULTS
 from ..metrics.metric import Mean
 from . import data_adapter as da
+from . import padding
 from .compile_utils import LossesContainer, MetricsContainer
 from .execution import groups as _groups
 from .execution import make_step_function
@@ -345,9 +346,12 @@ class Trainer:
         fn = self.make_predict_function()
         cbs.on_predict_begin()
         outputs = []
+        full = getattr(data, "batch_size", None)  # arrays: batch_size; datasets: 1st batch
         for step, batch in enumerate(data.epoch_batches()):
             cbs.on_predict_batch_begin(step)
-            out = fn((da.pack_x_y_sample_weight(*batch),))
+            packed = da.pack_x_y_sample_weight(*batch)
+            full = full or padding.rows(packed)
+            out = self._predict_padded(fn, packed, full)
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
         if not outputs:
@@ -357,6 +361,15 @@ class Trainer:
         cbs.on_predict_end()
         return nest.map_structure(lambda *xs: np.concatenate([np.asarray(v) for v in xs]),
                                   *outputs)
+
+    def _predict_padded(self, fn, packed, full):
+        """Runs a short batch through the full batch's program (one compile per size)."""
+        padded = padding.pad_rows(packed, full) if full else None
+        if padded is not None:
+            out = padding.cut_rows(fn((padded[0],)), padded[1], full)
+            if out is not None:
+                return out
+        return fn((packed,))
 
     # -- single batches ----------------------------------------------------------
     def _single(self, fn, x, y, sample_weight, reset, return_dict):
