@@ -68,9 +68,9 @@ from .pyfunc import numpy_function, py_function  # noqa: E402
 from .ops.partition_ops import (bitcast, dynamic_partition, dynamic_stitch,  # noqa: E402
                                 histogram_fixed_width, histogram_fixed_width_bins,
                                 unravel_index)
-from .framework.graph_compat import (control_dependencies, get_current_name_scope,  # noqa: E402
-                                     get_logger, grad_pass_through, group, no_gradient, no_op,
-                                     recompute_grad, timestamp, tuple, type_spec_from_value)
+from .function.graph_compat import (control_dependencies, get_current_name_scope,  # noqa: E402
+                                    get_logger, grad_pass_through, group, no_gradient, no_op,
+                                    recompute_grad, timestamp, tuple, type_spec_from_value)
 norm = linalg.norm
 from . import summary  # noqa: E402
 from . import experimental  # noqa: E402 - tf.experimental.numpy

@@ -70,8 +70,8 @@ _LOGICAL = {}
 
 
 def _backends_started():
-    from jax._src import xla_bridge
-    return xla_bridge.backends_are_initialized()
+    from .framework.jax_compat import backends_are_initialized
+    return backends_are_initialized()
 
 
 def set_logical_device_configuration(device, logical_devices):

@@ -11,6 +11,8 @@ fails there first.
   under `jax.ensure_compile_time_eval` (tf.cond/while_loop/print callbacks).
 - `select_and_scatter_add`, `select_and_gather_add`: the max-pool gradient
   and its second-order gradient (lax has no public equivalents).
+- `backends_are_initialized()`: whether XLA's runtime has started (tf.config's
+  logical devices must be set before).
 
 >>> from tapeflow.framework import jax_compat
 >>> with jax_compat.eager_constant_folding(False):
@@ -19,7 +21,7 @@ fails there first.
 import jax
 
 __all__ = ["JaxCompatError", "eager_constant_folding", "select_and_scatter_add",
-           "select_and_gather_add"]
+           "select_and_gather_add", "backends_are_initialized"]
 
 
 class JaxCompatError(RuntimeError):
@@ -52,3 +54,12 @@ except ImportError as e:  # pragma: no cover - only on an unsupported jax
     select_and_gather_add = _missing("jax._src.lax.windowed_reductions._select_and_gather_add", e)
     select_and_scatter_add = _missing(
         "jax._src.lax.windowed_reductions._select_and_scatter_add", e)
+
+try:
+    from jax._src.xla_bridge import backends_are_initialized as _backends_are_initialized
+except ImportError as e:  # pragma: no cover - only on an unsupported jax
+    backends_are_initialized = _missing("jax._src.xla_bridge.backends_are_initialized", e)
+else:
+    def backends_are_initialized():
+        """True once a JAX backend (the XLA runtime) has been created."""
+        return _backends_are_initialized()

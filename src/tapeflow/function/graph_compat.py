@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from .name_scope import current_scope
-from .tensor import Tensor, convert_to_tensor
+from ..framework.name_scope import current_scope
+from ..framework.tensor import Tensor, convert_to_tensor
 
 __all__ = ["no_op", "group", "tuple", "control_dependencies", "get_current_name_scope",
            "no_gradient", "grad_pass_through", "recompute_grad", "type_spec_from_value",
@@ -50,7 +50,7 @@ def get_current_name_scope():
 
 def no_gradient(op_type):
     """Declares `op_type` non-differentiable (`tf.no_gradient`)."""
-    from .gradient_registry import NotDifferentiable
+    from ..framework.gradient_registry import NotDifferentiable
     NotDifferentiable(op_type)
 
 
@@ -74,7 +74,7 @@ def type_spec_from_value(value):
     spec = getattr(value, "_type_spec", None)
     if spec is not None:
         return spec
-    from ..function.tensor_spec import TensorSpec
+    from .tensor_spec import TensorSpec
     return TensorSpec.from_tensor(convert_to_tensor(value))
 
 
