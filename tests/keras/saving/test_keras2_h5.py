@@ -64,6 +64,13 @@ def test_round_trip_keeps_predictions_and_optimizer(tmp_path):
     model.save(str(tmp_path / "g"), save_format="h5")
     assert h5py.is_hdf5(str(tmp_path / "g"))
 
+    class Sub(keras.Model):
+        def call(self, x):
+            return x
+    with pytest.raises(NotImplementedError, match="subclassed"):
+        Sub().save(str(tmp_path / "sub.h5"))
+    assert not (tmp_path / "sub.h5").exists()
+
 
 TF_SCRIPT = r"""
 import json, sys

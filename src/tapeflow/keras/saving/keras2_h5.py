@@ -142,6 +142,13 @@ def _write_optimizer(f, optimizer):
 def save_keras2_h5(model, filepath, include_optimizer=True):
     """Writes `model` as a tf.keras 2.x `.h5` model file, atomically."""
     import h5py
+    if not hasattr(model, "_seq_layers") and getattr(model, "_graph", None) is None:
+        raise NotImplementedError(
+            "Saving the model to HDF5 format requires the model to be a Functional model or "
+            "a Sequential model. It does not work for subclassed models, because such models "
+            "are defined via the body of a Python method, which isn't safely serializable. "
+            "Consider saving to the Tensorflow SavedModel format (by setting "
+            "save_format=\"tf\") or using `save_weights`.")
     config = json.dumps(ser.encode_value(keras2_model_config(model)))
     train = training_config(model) if include_optimizer else None
     optimizer = getattr(model, "optimizer", None) if train is not None else None
