@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from array_gradcheck import check_grad, check_second_order
+from gradcheck import check_grad, check_hvp
 
 
 def _np_gather(p, idx, axis, b):
@@ -47,10 +47,10 @@ def test_gather_errors():
 
 def test_gather_second_order(rng):
     idx = np.array([[0, 2], [2, 1]])
-    check_second_order(lambda x: tf.square(tf.gather(x, idx, axis=1)), rng.normal(size=(2, 3)),
+    check_hvp(lambda x: tf.square(tf.gather(x, idx, axis=1)), rng.normal(size=(2, 3)),
                        rng.normal(size=(2, 3)))
     idx_b = np.array([[1, 1, 0], [2, 0, 0]])
-    hv = check_second_order(lambda x: tf.gather(x, idx_b, batch_dims=1) ** 3,
+    hv = check_hvp(lambda x: tf.gather(x, idx_b, batch_dims=1) ** 3,
                             rng.normal(size=(2, 3)), rng.normal(size=(2, 3)))
     assert np.abs(hv).sum() > 0
 
@@ -83,7 +83,7 @@ def test_gather_nd_doc_example_and_errors():
 
 def test_gather_nd_second_order(rng):
     idx = np.array([[0, 1], [1, 1], [0, 1]])
-    check_second_order(lambda x: tf.sin(tf.gather_nd(x, idx)), rng.normal(size=(2, 2)),
+    check_hvp(lambda x: tf.sin(tf.gather_nd(x, idx)), rng.normal(size=(2, 2)),
                        rng.normal(size=(2, 2)))
 
 
@@ -101,7 +101,7 @@ def test_scatter_nd(rng):
     empty = tf.scatter_nd(np.zeros((0, 1), np.int32), np.zeros(0), [3])
     assert empty.numpy().tolist() == [0., 0., 0.]
     assert tf.gather_nd(np.ones((2, 3)), np.zeros((0, 2), np.int32)).shape.as_list() == [0]
-    check_second_order(lambda u_: tf.scatter_nd(idx, u_, [8]) ** 2, upd, rng.normal(size=5))
+    check_hvp(lambda u_: tf.scatter_nd(idx, u_, [8]) ** 2, upd, rng.normal(size=5))
 
 
 def test_scatter_nd_errors():
@@ -134,7 +134,7 @@ def test_tensor_scatter_elementwise_indices_and_second_order(rng):
     want = t.copy()
     want[0, 1], want[2, 2] = u
     np.testing.assert_allclose(r, want)
-    check_second_order(lambda x: tf.tensor_scatter_nd_add(x, idx, u) ** 2, t,
+    check_hvp(lambda x: tf.tensor_scatter_nd_add(x, idx, u) ** 2, t,
                        rng.normal(size=(3, 3)))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[3\].*\[2\]"):
         tf.tensor_scatter_nd_update(t, idx, np.zeros(3))

@@ -3,7 +3,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from math_gradcheck import check_second_order, check_vs_jax, check_vs_numeric
+from gradcheck import check_second_order, check_vs_jax, check_vs_numeric
 
 import tapeflow as tf
 from tapeflow.framework.errors import InvalidArgumentError

@@ -2,7 +2,7 @@
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from math_gradcheck import check_second_order, check_vs_jax, tape_grads
+from gradcheck import check_second_order, check_vs_jax, tape_grads
 
 import tapeflow as tf
 from tapeflow.framework.errors import InvalidArgumentError

@@ -10,26 +10,17 @@ again and jax evaluates ops eagerly.
 True
 """
 import contextlib
-import threading
 
 import jax
 import numpy as np
 
 from .jax_compat import eager_constant_folding
 from .tensor import convert_to_tensor
+from .trace_stack import STACK, current_trace
 from .variables import HOOKS
 
-__all__ = ["executing_eagerly", "init_scope", "get_static_value", "inside_function", "staged"]
-
-
-class _Stack(threading.local):
-    def __init__(self):
-        self.traces = []  # TraceContext, outermost first
-        self.lifted = 0  # depth of init_scope blocks
-        self.run_eagerly = False
-
-
-STACK = _Stack()
+__all__ = ["executing_eagerly", "init_scope", "get_static_value", "inside_function", "staged",
+           "STACK", "current_trace", "TraceContext"]
 
 
 class TraceContext:
@@ -59,11 +50,6 @@ class TraceContext:
     def restore(self):
         for var, val in self.concrete.values():
             var._swap_value(val)
-
-
-def current_trace():
-    s = STACK.traces
-    return s[-1] if s and not STACK.lifted else None
 
 
 def executing_eagerly():

@@ -12,6 +12,8 @@ tf.Tensor(
 [[5 2]
  [1 3]], shape=(2, 2), dtype=int32)
 """
+import traceback
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -21,6 +23,7 @@ from .dtypes import _BY_NP
 from .errors import dtype_mismatch, invalid_argument
 from .recording import STATE, record
 from .tensor_shape import TensorShape
+from .trace_stack import current_trace
 
 __all__ = ["Tensor", "convert_to_tensor", "constant"]
 
@@ -206,8 +209,6 @@ class LeakedTensorError(SymbolicTensorError, AttributeError):
 
 
 def _symbolic_error(what):
-    import traceback
-    from .context import current_trace
     if current_trace() is None:
         return LeakedTensorError(
             f"This tensor leaked out of a tapeflow.function: it is a symbolic value of a "

@@ -20,8 +20,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..framework.recording import STATE
 from . import dtypes
+from .name_scope import scoped_name
+from .recording import STATE
 from .tensor import Tensor, _Ref, cast_tensor, convert_to_tensor
 from .tensor_shape import TensorShape
 
@@ -106,7 +107,6 @@ class Variable:
             trainable = synchronization != VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
         # Eager TF 2 does not uniquify names: every unnamed variable is 'Variable:0'.
-        from .name_scope import scoped_name
         self._name = scoped_name((name or "Variable").rsplit(":", 1)[0]) + ":0"
         self._uid = next(_uid)
         self._constraint = constraint
