@@ -6,6 +6,12 @@
 
 Top-level names come from each ops module's `__all__`; namespaces
 (`tf.math`, `tf.nn`, `tf.linalg`, `tf.random`, ...) are modules of their own.
+`tf.keras` is imported on first use.
+
+Importing tapeflow enables `jax_enable_x64` for the whole process: TF has
+float64/int64 tensors. tapeflow's own defaults stay TF's (float32, int32), but
+other jax code in the process now makes 64-bit arrays from Python scalars
+(`jnp.array(1.0).dtype` is float64) unless it passes a dtype.
 """
 import importlib as _importlib
 
