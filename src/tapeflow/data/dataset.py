@@ -377,6 +377,7 @@ class Iterator:
     def __init__(self, dataset):
         self._dataset = dataset
         self._it = dataset._elements()
+        self._position = 0  # elements produced, saved by tf.train.Checkpoint
 
     @property
     def element_spec(self):
@@ -386,7 +387,22 @@ class Iterator:
         return self
 
     def __next__(self):
-        return structure.to_tensors(next(self._it))
+        elem = next(self._it)
+        self._position += 1
+        return structure.to_tensors(elem)
+
+    def _serialize_to_tensors(self):
+        """Checkpoint state: how many elements were produced (the checkpoint protocol)."""
+        return {"ITERATOR_POSITION": np.asarray(self._position, dtype=np.int64)}
+
+    def _restore_from_tensors(self, restored_tensors):
+        """Restarts the pipeline and skips to the saved position: deterministic pipelines
+        resume with the same elements (a reshuffling `shuffle` starts a new epoch order)."""
+        position = int(restored_tensors["ITERATOR_POSITION"])
+        self._it = self._dataset._elements()
+        for _ in range(position):
+            next(self._it)
+        self._position = position
 
     def get_next(self):
         """Next element; raises `tf.errors.OutOfRangeError` at the end."""

@@ -199,7 +199,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
 
 
 _KERAS3_ONLY = ("lora_rank", "lora_alpha", "quantization_config", "optional", "input_axes",
-                "output_axes", "synchronized",
+                "output_axes", "synchronized", "rms_scaling",
                 "loss_scale_factor", "gradient_accumulation_steps")
 
 
