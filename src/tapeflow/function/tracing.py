@@ -199,6 +199,18 @@ class Entry:
         once = None if known else trace_once(  # first trace: record once, rewire
             self, known, written, not f._traced_once and not f._created_any, arg_vals,
             (0,) if _donate() and not f._read_only else ())
+        if once is not None and len(once) == 2:  # it created variables: trace again
+            known, written = once
+        elif once is not None:
+            res, jitted, known, written, run = once
+            self.known, self.written, self.jitted, self._run = known, written, jitted, run
+            self.w_vars, self.r_vars = _partition(known, written)
+            self.out_vars = [known[i] for i in written]
+            f._note_state(known, self.out_vars)
+            return res
+        once = None if known else trace_once(  # first trace: record once, rewire
+            self, known, written, not f._traced_once and not f._created_any, arg_vals,
+            (0,) if _donate() and not f._read_only else ())
         if once is not None:
             res, jitted, known, written, run = once
             self.known, self.written, self.jitted, self._run = known, written, jitted, run
