@@ -2,7 +2,7 @@
 
 >>> import tapeflow as tf
 >>> tf.strings.to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3).numpy()
-array([1, 2, 2])
+array([0, 2, 2])
 """
 import numpy as np
 
@@ -43,8 +43,8 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
     """Fills each `placeholder` in `template` with a tensor's summary (first and last
     `summarize` entries per dimension).
 
-    >>> format("x={} y={}", (1, [1.5, 2.0])).numpy()
-    b'x=1 y=[1.5 2]'
+    >>> print(format("x={} y={}", (1, [1.5, 2.0])))
+    tf.Tensor(b'x=1 y=[1.5 2]', shape=(), dtype=string)
     """
     if not isinstance(inputs, (list, tuple)):
         inputs = [inputs]

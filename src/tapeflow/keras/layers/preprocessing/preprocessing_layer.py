@@ -8,8 +8,8 @@ their symbolic output with `_output_signature`, since string tensors cannot be t
 >>> from tapeflow import keras
 >>> layer = keras.layers.Normalization(axis=None)
 >>> layer.adapt([1.0, 2.0, 3.0])
->>> float(layer.mean.numpy())
-2.0
+>>> layer.mean.numpy()
+array([2.], dtype=float32)
 """
 import numpy as np
 
