@@ -17,6 +17,7 @@ from jax import lax
 
 from ..framework.errors import invalid_argument
 from . import array_ops as A
+from . import conv_lowering as L
 from ..framework.tensor import Tensor
 from .dispatch import check_float, out, to_tensor, unary
 
@@ -129,6 +130,12 @@ def _attrs(n, cf, strides, pads, dilations, groups, in_shape, w_shape):
 def conv_raw(x, w, attrs):
     """The forward convolution with fully normalized attrs (op `ConvND`)."""
     a = attrs
+    if L.use_forward_few_channels(x._value, w._value, a):
+        sp = zip(_spatial(a["in_shape"], a["n"], a["cf"]), a["w_shape"], a["strides"],
+                 a["dilations"], a["pads"])
+        out_sp = [(i + lo + hi - _dilate(k, d)) // s + 1 for i, k, s, d, (lo, hi) in sp]
+        v = L.forward_few_channels(x._value, w._value, a, out_sp)
+        return out(v, f"Conv{a['n']}D", (x, w), a)
     v = lax.conv_general_dilated(x._value, w._value, a["strides"], a["pads"],
                                  rhs_dilation=a["dilations"],
                                  dimension_numbers=_dims(a["n"], a["cf"]),
@@ -172,6 +179,9 @@ def backprop_filter_raw(x, dy, attrs):
     """Transpose of ConvND w.r.t. its filter: a conv of x with dy as the kernel."""
     a = attrs
     n, cf = a["n"], a["cf"]
+    if L.use_filter_grad_im2col(x._value, dy._value, a):
+        v = L.filter_grad_im2col(x._value, dy._value, a)
+        return out(v, f"Conv{n}DBackpropFilter", (x, dy), a)
     dn = _dims(n, cf)
     lhs, out_spec = dn.lhs_spec, dn.out_spec
     swap = lambda s: (s[1], s[0]) + tuple(s[2:])  # noqa: E731
