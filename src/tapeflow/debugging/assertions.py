@@ -55,43 +55,26 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
     return None
 
 
-def _compare(fn, what, x, y, message, summarize, name):
-    x = convert_to_tensor(x)
-    y = convert_to_tensor(y, dtype_hint=x.dtype)
-    from ..ops import logic_ops
-    ok = fn(logic_ops, x, y)
-    msg = (message + "\n" if message else "") + f"Condition x {what} y did not hold."
-    return Assert(ok, [msg, "x =", x, "y =", y], summarize, name)
+def _comparison(op_name, symbol, public):
+    """assert_<public>(x, y): Assert that `logic_ops.<op_name>(x, y)` holds everywhere."""
+    def check(x, y, message=None, summarize=None, name=None):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype_hint=x.dtype)
+        from ..ops import logic_ops
+        ok = getattr(logic_ops, op_name)(x, y)
+        msg = (message + "\n" if message else "") + f"Condition x {symbol} y did not hold."
+        return Assert(ok, [msg, "x =", x, "y =", y], summarize, name or public)
+    check.__name__ = public
+    check.__doc__ = f"Raises InvalidArgumentError unless x {symbol} y elementwise."
+    return check
 
 
-def assert_equal(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.equal(a, b), "==", x, y, message, summarize,
-                    name or "assert_equal")
-
-
-def assert_none_equal(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.not_equal(a, b), "!=", x, y, message, summarize,
-                    name or "assert_none_equal")
-
-
-def assert_less(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.less(a, b), "<", x, y, message, summarize,
-                    name or "assert_less")
-
-
-def assert_less_equal(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.less_equal(a, b), "<=", x, y, message, summarize,
-                    name or "assert_less_equal")
-
-
-def assert_greater(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.greater(a, b), ">", x, y, message, summarize,
-                    name or "assert_greater")
-
-
-def assert_greater_equal(x, y, message=None, summarize=None, name=None):
-    return _compare(lambda L, a, b: L.greater_equal(a, b), ">=", x, y, message, summarize,
-                    name or "assert_greater_equal")
+assert_equal = _comparison("equal", "==", "assert_equal")
+assert_none_equal = _comparison("not_equal", "!=", "assert_none_equal")
+assert_less = _comparison("less", "<", "assert_less")
+assert_less_equal = _comparison("less_equal", "<=", "assert_less_equal")
+assert_greater = _comparison("greater", ">", "assert_greater")
+assert_greater_equal = _comparison("greater_equal", ">=", "assert_greater_equal")
 
 
 def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=None):

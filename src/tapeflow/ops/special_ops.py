@@ -15,7 +15,8 @@ from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from . import elementwise_ops as E
 from . import math_ops as M
-from .dispatch import binary, check_float, out, unary, wrap
+from .dispatch import binary, check_float, out, wrap
+from .elementwise_ops import _unary_float
 
 __all__ = ["igamma", "igammac", "zeta", "betainc", "bessel_i0", "bessel_i0e", "bessel_i1",
            "bessel_i1e", "lbeta", "erfcinv", "reciprocal_no_nan", "zero_fraction",
@@ -52,19 +53,10 @@ def betainc(a, b, x, name=None):
     return out(jss.betainc(av, bv, xv), "Betainc", (a, b, x))
 
 
-def _unary(fn, op_type, doc):
-    def op(x, name=None):
-        x = check_float(unary(x), op_type)
-        return out(fn(x._value), op_type, (x,))
-    op.__name__ = op_type.lower()
-    op.__doc__ = doc
-    return op
-
-
-bessel_i0 = _unary(jss.i0, "BesselI0", "Modified Bessel function of order 0.")
-bessel_i0e = _unary(jss.i0e, "BesselI0e", "Exponentially scaled bessel_i0: exp(-|x|) I0(x).")
-bessel_i1 = _unary(jss.i1, "BesselI1", "Modified Bessel function of order 1.")
-bessel_i1e = _unary(jss.i1e, "BesselI1e", "Exponentially scaled bessel_i1: exp(-|x|) I1(x).")
+bessel_i0 = _unary_float(jss.i0, "BesselI0", "Modified Bessel function of order 0.")
+bessel_i0e = _unary_float(jss.i0e, "BesselI0e", "Exponentially scaled bessel_i0: exp(-|x|) I0(x).")
+bessel_i1 = _unary_float(jss.i1, "BesselI1", "Modified Bessel function of order 1.")
+bessel_i1e = _unary_float(jss.i1e, "BesselI1e", "Exponentially scaled bessel_i1: exp(-|x|) I1(x).")
 
 
 def lbeta(x, name=None):
