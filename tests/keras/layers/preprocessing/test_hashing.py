@@ -48,6 +48,10 @@ def test_in_models_dataset_and_errors():
     import tapeflow as tf
     ds = tf.data.Dataset.from_tensor_slices(["A", "B"]).map(layer)
     assert [int(v) for v in ds] == [1, 0]
+    ints = keras.layers.Hashing(num_bins=5, output_mode="one_hot")
+    eager = ints(np.array([3, 14, 15], np.int64)).numpy()
+    compiled = tf.function(lambda x: ints(x))(tf.constant([3, 14, 15], tf.int64)).numpy()
+    np.testing.assert_array_equal(eager, compiled)
     with pytest.raises(ValueError, match="num_bins"):
         keras.layers.Hashing(num_bins=0)
     with pytest.raises(ValueError, match="salt"):

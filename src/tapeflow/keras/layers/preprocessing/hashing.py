@@ -1,7 +1,8 @@
 """Hashing: strings or integers -> bucket ids with TF's hash values (FarmHash / SipHash).
 
-Integers are hashed through their decimal text, as TF does. With `mask_value`, that
-value maps to 0 and the others to `1 + hash % (num_bins - 1)`.
+Integers are hashed through their decimal text, as TF does (inside `tf.function`
+through a host callback). With `mask_value`, that value maps to 0 and the others to
+`1 + hash % (num_bins - 1)`.
 
 >>> from tapeflow import keras
 >>> keras.layers.Hashing(num_bins=3)([["A"], ["B"], ["C"], ["D"], ["E"]]).numpy().ravel()
@@ -86,7 +87,11 @@ class Hashing(PreprocessingLayer):
     def call(self, inputs):
         if type(inputs).__name__ == "RaggedTensor":
             return inputs.with_flat_values(self.call(inputs.flat_values))
-        ids = tf.constant(self._bucket(to_numpy(inputs)))
+        if getattr(inputs, "dtype", None) is not None and inputs.dtype.is_integer:
+            # a host callback inside tf.function (hashing runs on decimal text in NumPy)
+            ids = tf.numpy_function(self._bucket, [inputs], tf.int64)
+        else:
+            ids = tf.constant(self._bucket(to_numpy(inputs)))
         return encode_categorical(ids, self.output_mode, self.num_bins, self._dtype,
                                   self.sparse, layer_name=self.name)
 
