@@ -26,19 +26,20 @@ def _step(model, opt):
 
 def test_restore_resumes_custom_loop_identically(tmp_path):
     model, opt = _model(), keras.optimizers.Adam(0.05)
-    for _ in range(3):
-        _step(model, opt)
+    _step(model, opt)
     ckpt = Checkpoint(model=model, optimizer=opt, step=tf.Variable(3))
     path = ckpt.save(str(tmp_path / "ckpt"))
     assert path.endswith("ckpt-1")
     assert os.path.exists(path + ".index") and os.path.exists(path + ".data-00000-of-00001")
-    expected = [_step(model, opt) for _ in range(2)]
+    expected = _step(model, opt)
 
     model2, opt2 = _model(), keras.optimizers.Adam(0.05)
     step2 = tf.Variable(0)
     status = Checkpoint(model=model2, optimizer=opt2, step=step2).restore(path)
-    assert int(step2.numpy()) == 3 and int(opt2.iterations.numpy()) == 3
-    got = [_step(model2, opt2) for _ in range(2)]  # slots restored when Adam builds them
+    assert int(step2.numpy()) == 3 and int(opt2.iterations.numpy()) == 1
+    got = _step(model2, opt2)  # Adam's slots are restored when it builds them
+    for a, b in zip(opt2.variables, opt.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
     status.assert_consumed()
     np.testing.assert_allclose(got, expected, rtol=1e-6)
 
