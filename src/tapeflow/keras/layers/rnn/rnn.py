@@ -29,6 +29,7 @@ from ....ops.recurrent_ops import recurrence
 from .. import call_context
 from ..layer import Layer
 from .cell_utils import zero_states
+from .eager_fusion import can_fuse, fused_call
 from .rnn_state import StatefulMixin, check_initial_states, flat_state_sizes
 
 __all__ = ["RNN"]
@@ -191,6 +192,11 @@ class RNN(StatefulMixin, Layer):
         inputs, initial_state, constants = self._split_inputs(inputs, initial_state, constants)
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
+        if can_fuse(self, inputs, mask, initial_state, constants, training):
+            return fused_call(self, self._call, inputs, mask, initial_state, training)
+        return self._call(inputs, mask, initial_state, training, constants)
+
+    def _call(self, inputs, mask, initial_state, training, constants=None):
         x0 = nest.flatten(inputs)[0]
         shape = x0.shape.as_list()
         if len(shape) < 3:
