@@ -143,6 +143,15 @@ class SparseTensor:
     def _to_components(self):
         return (self._indices, self._values, self._dense_shape)
 
+    def __getitem__(self, rows):
+        """Rows along the first dimension (an int, or an index array for a batch of rows);
+        used by tf.data to slice and batch SparseTensors."""
+        from .sparse_ops import take_rows
+        return take_rows(self, rows)
+
+    def __iter__(self):
+        return (self[i] for i in range(self.shape[0]))
+
     def _function_components(self):
         """Components for tf.function: indices and dense_shape static, values traced."""
         return (static_or_tensor(self._indices), self._values,
