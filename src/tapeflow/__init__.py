@@ -46,6 +46,7 @@ from .ops.einsum_ops import *  # noqa: E402,F401,F403
 from .ops.slicing import slice, strided_slice  # noqa: E402
 from . import dtypes, linalg, math, nest, nn, random  # noqa: E402
 from . import data  # noqa: E402
+from . import strings  # noqa: E402 - tf.strings
 from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
 from . import config  # noqa: E402 - tf.config
 from .config import device  # noqa: E402
