@@ -55,8 +55,9 @@ def _tf_while(test, body, get_state, set_state, names, carried, opts, counter=No
     from ..function.control_flow import while_loop
     init = list(get_state())
     idx = [i for i, n in enumerate(names) if n in carried]
-    _fill_undefined(init, idx, names, (lambda: body(counter.start)) if counter else body,
-                    get_state, set_state)
+    once = (lambda: body(counter.start)) if counter else body
+    _fill_undefined(init, idx, names, once, get_state, set_state)
+    _presize_arrays(init, idx, opts.get("maximum_iterations"), once, get_state, set_state)
     cnames = [names[i] for i in idx]
     dyn, static = split_state([init[i] for i in idx], cnames, "loop")
 
@@ -151,6 +152,49 @@ def _fill_undefined(init, idx, names, body, get_state, set_state):
                              f"across iterations of a tensor-dependent loop inside a "
                              f"tf.function.")
         init[i] = zeros_like_abstract(v)
+
+
+def _presize_arrays(init, idx, n, body, get_state, set_state):
+    """TensorArrays carried by a loop get their stacked buffer before it (XLA loops cannot
+    grow one): `[n, *element_shape]` for a dynamic_size array in a loop of static length
+    `n`, `[size, ...]` for a fixed-size one. The element shape is the array's own, its
+    first element's, or the one a first iteration writes (traced abstractly)."""
+    from ..tensor_array.tensor_array import TensorArray
+    def rows(ta):  # a dynamic array grows to the loop's length; a fixed one keeps its size
+        if isinstance(n, int):
+            return max(n, ta._len()) if ta.dynamic_size else ta._len()
+        return None if ta.dynamic_size or not ta._len() else ta._len()
+    arrays = [i for i in idx if isinstance(init[i], TensorArray) and init[i]._buffer is None
+              and rows(init[i])]
+    if not arrays:
+        return
+    shapes = {}
+
+    def collect(after):
+        for i in arrays:
+            if isinstance(after[i], TensorArray):
+                shapes[i] = after[i].element_shape
+    need = [i for i in arrays if not _elem_shape(init[i]).is_fully_defined()]
+    if need:
+        abstract_state(body, set_state, get_state, init, [], collect)
+    from ..framework.tensor_shape import TensorShape
+    from ..ops import array_ops
+    for i in arrays:
+        ta = init[i]
+        shape = _elem_shape(ta)
+        if not shape.is_fully_defined():
+            shape = shapes.get(i, TensorShape(None))
+        if not shape.is_fully_defined():
+            continue  # the TensorArray reports its own error inside the loop
+        pad = array_ops.zeros([rows(ta) - ta._len()] + shape.as_list(), ta.dtype)
+        buf = pad if ta._len() == 0 else array_ops.concat(
+            [ta._to_buffer(shape.as_list())._buffer, pad], 0)
+        init[i] = TensorArray._make(ta, buffer=buf, element_shape=shape)
+
+
+def _elem_shape(ta):
+    known = [v for v in ta._list if v is not None]
+    return known[0].shape if known else ta.element_shape
 
 
 # -- for ---------------------------------------------------------------------------

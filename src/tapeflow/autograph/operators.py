@@ -74,7 +74,7 @@ def split_state(values, names, what):
     """Flattens state values into (tensor leaves, static description)."""
     dyn, static = [], []
     for name, v in zip(names, values):
-        leaves = nest.flatten(v)
+        leaves = nest.flatten(v, expand_composites=True)  # TensorArray: its buffer
         desc = []
         for leaf in leaves:
             if _dynamic(leaf):
@@ -82,7 +82,7 @@ def split_state(values, names, what):
                 desc.append(None)
             else:
                 desc.append(("S", leaf))
-        static.append((v if nest.is_nested(v) else None, desc))
+        static.append((v if nest.is_nested(v) or nest._is_composite(v) else None, desc))
     return dyn, static
 
 
@@ -91,7 +91,8 @@ def merge_state(static, dyn):
     out = []
     for struct, desc in static:
         leaves = [next(it) if d is None else d[1] for d in desc]
-        out.append(nest.pack_sequence_as(struct, leaves) if struct is not None else leaves[0])
+        out.append(nest.pack_sequence_as(struct, leaves, expand_composites=True)
+                   if struct is not None else leaves[0])
     return tuple(out)
 
 
@@ -104,7 +105,7 @@ def _same_static(a, b):
         return False
 
 
-def abstract_state(fn, set_state, get_state, init, idx):
+def abstract_state(fn, set_state, get_state, init, idx, collect=None):
     """Runs `fn()` once under jax.eval_shape from state `init`; returns {i: abstract value}
     for the state entries `idx` that came out as tensors (or numbers).
 
@@ -121,6 +122,8 @@ def abstract_state(fn, set_state, get_state, init, idx):
         except Exception:  # noqa: BLE001 - the real trace reports the error
             return []
         after = get_state()
+        if collect is not None:
+            collect(after)
         vals = []
         for i in idx:
             v = after[i]
