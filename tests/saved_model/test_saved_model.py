@@ -1,4 +1,5 @@
-"""tf.saved_model.save / load and Keras SavedModel directories; TF reads the metadata."""
+"""tf.saved_model.save / load and Keras SavedModel directories; TF reads the metadata and
+variables of tapeflow's directories, tapeflow loads tf.keras's own SavedModel directories."""
 import os
 
 import numpy as np
@@ -106,6 +107,17 @@ module.w = tf.Variable(tf.zeros([3, 1]))
 module.parts = [tf.Variable(0.0)]
 tf.train.Checkpoint(module).restore(d + "/variables/variables").assert_nontrivial_match()
 out["w"] = module.w.numpy().tolist()
+import numpy as np
+X = ((np.arange(24, dtype="float32").reshape(8, 3) % 7) / 6.0).astype("float32")
+tf.keras.utils.set_random_seed(3)
+inputs = tf.keras.Input((3,), name="feat")
+x = tf.keras.layers.BatchNormalization()(tf.keras.layers.Dense(4, activation="tanh")(inputs))
+m = tf.keras.Model(inputs, tf.keras.layers.Dense(1, name="out")(x))
+m.compile(tf.keras.optimizers.Adam(0.01), "mse")
+m.fit(X, X.sum(axis=1, keepdims=True), epochs=2, batch_size=4, verbose=0)
+m.save(d + "/tf_keras")
+out["tf_pred"] = m.predict(X, verbose=0).tolist()
+out["tf_iter"] = int(m.optimizer.iterations.numpy())
 print(json.dumps(out))
 """
 
@@ -119,3 +131,8 @@ def test_tensorflow_reads_signature_defs_and_variables(tf_peer, tmp_path):
     assert out["inputs"] == {"x": ["float32", [-1, 3]]}
     assert out["outputs"] == ["output_0"]
     assert out["w"] == [[1.0], [2.0], [3.0]]
+    # and the other way: tf.keras's own SavedModel directory loads as a Keras model
+    model = keras.models.load_model(os.path.join(d, "tf_keras"))
+    np.testing.assert_allclose(model.predict(X, verbose=0), out["tf_pred"], rtol=1e-5,
+                               atol=1e-6)
+    assert int(model.optimizer.iterations.numpy()) == out["tf_iter"]

@@ -91,6 +91,18 @@ def save_keras_saved_model(model, export_dir, include_optimizer=True, signatures
     write_saved_model(model, export_dir, programs, extra, exclude)
 
 
+def _decode_tf_json(value):
+    """tf.keras's metadata JSON writes tuples and TensorShapes as {"class_name": "__tuple__"
+    or "TensorShape", "items": [...]}; back to lists."""
+    if isinstance(value, dict):
+        if value.get("class_name") in ("__tuple__", "TensorShape") and "items" in value:
+            return [_decode_tf_json(v) for v in value["items"]]
+        return {k: _decode_tf_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode_tf_json(v) for v in value]
+    return value
+
+
 def load_keras_saved_model(export_dir, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds the Keras model saved in `export_dir` and restores its variables."""
     path = os.path.join(export_dir, _METADATA)
@@ -99,7 +111,7 @@ def load_keras_saved_model(export_dir, custom_objects=None, compile=True, safe_m
                          "SavedModel. Load it with tf.saved_model.load.")
     with open(path, "rb") as f:
         _, raw = protos.parse_keras_metadata(f.read())
-    meta = json.loads(raw)
+    meta = _decode_tf_json(json.loads(raw))
     config = meta.get("tapeflow_config") or {"class_name": meta["class_name"],
                                              "config": meta["config"]}
     with ser.safe_mode_scope(safe_mode):
