@@ -90,23 +90,24 @@ def _len0to16(m, n, rows):
     return np.full(rows, _K2, np.uint64)
 
 
-def _len17to32(m, n):
+def _head(m, n, k):
+    """The mixing both 17-32 and 33-64 byte hashes start with (`k`: the first multiplier)."""
     mul = _K2 + _U(n * 2)
-    a = _fetch64(m, 0) * _K1
+    a = _fetch64(m, 0) * k
     b = _fetch64(m, 8)
     c = _fetch64(m, n - 8) * mul
     d = _fetch64(m, n - 16) * _K2
-    return _len16(_rotr(a + b, 43) + _rotr(c, 30) + d, a + _rotr(b + _K2, 18) + c, mul)
+    return mul, a, b, c, _rotr(a + b, 43) + _rotr(c, 30) + d, a + _rotr(b + _K2, 18) + c
+
+
+def _len17to32(m, n):
+    mul, _, _, _, u, v = _head(m, n, _K1)
+    return _len16(u, v, mul)
 
 
 def _len33to64(m, n):
-    mul = _K2 + _U(n * 2)
-    a = _fetch64(m, 0) * _K2
-    b = _fetch64(m, 8)
-    c = _fetch64(m, n - 8) * mul
-    d = _fetch64(m, n - 16) * _K2
-    y = _rotr(a + b, 43) + _rotr(c, 30) + d
-    z = _len16(y, a + _rotr(b + _K2, 18) + c, mul)
+    mul, a, _, _, y, v = _head(m, n, _K2)
+    z = _len16(y, v, mul)
     e = _fetch64(m, 16) * mul
     f = _fetch64(m, 24)
     g = (y + _fetch64(m, n - 32)) * mul

@@ -63,21 +63,18 @@ class Normalization(PreprocessingLayer):
                                                   initializer="ones", trainable=False)
         self.built = True
 
+    def _statistic(self, given, adapted):
+        value = adapted if given is None else tf.broadcast_to(
+            tf.cast(given, self._dtype), self._stat_shape or ())
+        return tf.reshape(value, self._broadcast_shape)
+
     @property
     def mean(self):
-        if self.input_mean is not None:
-            return tf.reshape(tf.broadcast_to(tf.cast(self.input_mean, self._dtype),
-                                              self._stat_shape or ()),
-                              self._broadcast_shape)
-        return tf.reshape(self.adapt_mean, self._broadcast_shape)
+        return self._statistic(self.input_mean, getattr(self, "adapt_mean", None))
 
     @property
     def variance(self):
-        if self.input_variance is not None:
-            return tf.reshape(tf.broadcast_to(tf.cast(self.input_variance, self._dtype),
-                                              self._stat_shape or ()),
-                              self._broadcast_shape)
-        return tf.reshape(self.adapt_variance, self._broadcast_shape)
+        return self._statistic(self.input_variance, getattr(self, "adapt_variance", None))
 
     # -- adapt --------------------------------------------------------------------
     def reset_state(self):
