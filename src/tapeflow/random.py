@@ -20,7 +20,9 @@ from .ops.random_ops import _categorical
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal", "categorical", "shuffle",
            "gamma", "poisson", "stateless_normal", "stateless_uniform",
            "stateless_truncated_normal", "stateless_categorical", "Generator",
-           "get_global_generator", "set_global_generator", "experimental"]
+           "get_global_generator", "set_global_generator", "experimental", "split", "fold_in",
+           "stateless_gamma", "stateless_poisson", "stateless_binomial", "Algorithm",
+           "create_rng_state"]
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None,
@@ -56,6 +58,63 @@ def stateless_split(seed, num=2):
     """`num` new stateless seeds (int64 [num, 2]) derived from `seed`."""
     keys = jax.random.split(key_from_seed(seed), int(num))
     return wrap(keys.astype(jnp.int64))
+
+
+def split(seed, num=2, alg="auto_select"):
+    """`tf.random.split`: `num` new stateless seeds (int64 [num, 2]) from `seed`."""
+    return stateless_split(seed, num)
+
+
+def fold_in(seed, data, alg="auto_select"):
+    """`tf.random.fold_in`: a new stateless seed (int64 [2]) from `seed` and integer `data`.
+
+    >>> fold_in([1, 2], 7).shape
+    TensorShape([2])
+    """
+    key = jax.random.fold_in(key_from_seed(seed), int(to_tensor(data).numpy()))
+    return wrap(key.astype(jnp.int64))
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, name=None):
+    """Gamma samples (shape `shape`, alpha/beta broadcast to it) determined by `seed`."""
+    dt = dtypes.as_dtype(dtype)
+    full = tuple(int(d) for d in to_tensor(shape).numpy().reshape(-1))
+    a = jnp.broadcast_to(to_tensor(alpha, dtype=dt)._value, full)
+    g = jax.random.gamma(key_from_seed(seed), a, full, dt._np)
+    if beta is not None:
+        g = g / jnp.broadcast_to(to_tensor(beta, dtype=dt)._value, full)
+    return wrap(g)
+
+
+def stateless_poisson(shape, seed, lam, dtype=dtypes.int32, name=None):
+    """Poisson samples (shape `shape`, lam broadcast to it) determined by `seed`."""
+    full = tuple(int(d) for d in to_tensor(shape).numpy().reshape(-1))
+    lam_v = jnp.broadcast_to(to_tensor(lam, dtype=dtypes.float64)._value, full)
+    p = jax.random.poisson(key_from_seed(seed), lam_v, full)
+    return wrap(p.astype(dtypes.as_dtype(dtype)._np))
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, name=None):
+    """Binomial samples (counts, probs broadcast to `shape`) determined by `seed`."""
+    full = tuple(int(d) for d in to_tensor(shape).numpy().reshape(-1))
+    n = jnp.broadcast_to(to_tensor(counts, dtype=dtypes.float64)._value, full)
+    p = jnp.broadcast_to(to_tensor(probs, dtype=dtypes.float64)._value, full)
+    b = jax.random.binomial(key_from_seed(seed), n, p, full)
+    return wrap(b.astype(dtypes.as_dtype(output_dtype)._np))
+
+
+class Algorithm:
+    """Random algorithms (`tf.random.Algorithm`); tapeflow draws with JAX's threefry."""
+
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+def create_rng_state(seed, alg):
+    """The initial state array for `alg` from an integer `seed` (`tf.random.create_rng_state`)."""
+    with jax.ensure_compile_time_eval():
+        return jax.random.PRNGKey(int(seed)).astype(jnp.int64)
 
 
 class Generator:
@@ -146,5 +205,5 @@ def set_global_generator(generator):
 
 
 experimental = types.SimpleNamespace(
-    stateless_split=stateless_split, Generator=Generator,
+    stateless_split=stateless_split, stateless_fold_in=fold_in, Generator=Generator,
     get_global_generator=get_global_generator, set_global_generator=set_global_generator)
