@@ -10,12 +10,11 @@ attribute name, and the optimizer's variables sit at `optimizer/vars/<i>`.
 >>> [p for p, _, _ in walk_variables(m)]
 ['layers/dense/vars']
 """
-import os
-import tempfile
 import warnings
 
 import numpy as np
 
+from ...lib.io.atomic import atomic_write  # noqa: F401 - re-exported for keras_archive
 from .. import backend
 
 __all__ = ["walk_variables", "save_weights_to_h5", "load_weights_from_h5", "atomic_write"]
@@ -148,27 +147,6 @@ def read_optimizer(h5file, optimizer, var_list):
     if hasattr(lr, "assign"):  # a plain learning rate (schedules are rebuilt from config)
         lr.assign(np.asarray(values[1]).astype(lr.dtype.name))
     return True
-
-
-def atomic_write(path, write_fn):
-    """Calls `write_fn(tmp_path)` then renames over `path`; on error `path` is untouched.
-
-    >>> import os, tempfile
-    >>> p = os.path.join(tempfile.mkdtemp(), "a.txt")
-    >>> atomic_write(p, lambda t: open(t, "w").write("hi")); open(p).read()
-    'hi'
-    """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=directory)
-    os.close(fd)
-    try:
-        write_fn(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def save_weights_to_h5(model, filepath):
