@@ -15,12 +15,15 @@ Feature.ALL) is given, which makes `print` of tensors a `tf.print`.
 >>> int(tf.autograph.to_graph(f)(tf.constant(2)))
 20
 """
-import enum
-import logging
+import enum as _enum
+import logging as _logging
 
-from .conversion import STATUS, convert, do_not_convert, source_of
+from .conversion import STATUS as _STATUS
+from .conversion import convert as _convert
+from .conversion import do_not_convert as _do_not_convert
+from .conversion import source_of as _source_of
 
-__all__ = ["to_graph", "to_code", "do_not_convert", "set_verbosity", "trace", "experimental"]
+__all__ = ["to_graph", "to_code", "set_verbosity", "trace", "experimental"]
 
 
 def to_graph(entity, recursive=True, experimental_optional_features=None):
@@ -31,7 +34,7 @@ def to_graph(entity, recursive=True, experimental_optional_features=None):
     >>> to_graph(g)(-2)
     2
     """
-    return convert(entity)
+    return _convert(entity)
 
 
 def to_code(entity, recursive=True, experimental_optional_features=None):
@@ -44,7 +47,7 @@ def to_code(entity, recursive=True, experimental_optional_features=None):
     >>> "while_stmt" in to_code(h)
     True
     """
-    return source_of(entity)
+    return _source_of(entity)
 
 
 def set_verbosity(level, alsologtostdout=False):
@@ -52,8 +55,8 @@ def set_verbosity(level, alsologtostdout=False):
 
     >>> set_verbosity(0)
     """
-    STATUS.verbosity = int(level)
-    logging.getLogger("tapeflow").setLevel(logging.INFO if level > 0 else logging.WARNING)
+    _STATUS.verbosity = int(level)
+    _logging.getLogger("tapeflow").setLevel(_logging.INFO if level > 0 else _logging.WARNING)
 
 
 def trace(*args):
@@ -65,7 +68,7 @@ def trace(*args):
     print(*args)
 
 
-class Feature(enum.Enum):
+class _Feature(_enum.Enum):
     """Optional conversions (`tf.autograph.experimental.Feature`)."""
 
     ALL = "ALL"
@@ -77,14 +80,17 @@ class Feature(enum.Enum):
     NAME_SCOPES = "NAME_SCOPES"
 
 
-def set_loop_options(parallel_iterations=None, swap_memory=None, maximum_iterations=None,
+_Feature.__name__ = _Feature.__qualname__ = "Feature"
+
+
+def _set_loop_options(parallel_iterations=None, swap_memory=None, maximum_iterations=None,
                      shape_invariants=None):
     """Options for the enclosing loop (`tf.autograph.experimental.set_loop_options`).
 
     AutoGraph reads this call statically at the top of a loop body; called
     directly it does nothing.
 
-    >>> set_loop_options(maximum_iterations=3)
+    >>> experimental.set_loop_options(maximum_iterations=3)
     """
     return None
 
@@ -92,9 +98,9 @@ def set_loop_options(parallel_iterations=None, swap_memory=None, maximum_iterati
 class _Experimental:
     """`tf.autograph.experimental`."""
 
-    do_not_convert = staticmethod(do_not_convert)
-    set_loop_options = staticmethod(set_loop_options)
-    Feature = Feature
+    do_not_convert = staticmethod(_do_not_convert)
+    set_loop_options = staticmethod(_set_loop_options)
+    Feature = _Feature
 
 
 experimental = _Experimental()
