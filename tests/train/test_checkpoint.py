@@ -148,16 +148,20 @@ def test_corrupt_or_truncated_files_are_named(tmp_path):
 
 
 def test_dataset_iterator_resumes_at_saved_position(tmp_path):
-    ds = tf.data.Dataset.range(10).shuffle(10, seed=4, reshuffle_each_iteration=False) \
-        .map(lambda x: x * 2).batch(3)
+    ds = tf.data.Dataset.range(10).shuffle(10).map(lambda x: x * 2).batch(3)
     it = iter(ds)
     next(it)
     ckpt = Checkpoint(it=it)
     path = ckpt.write(str(tmp_path / "it"))
     rest = [b.numpy().tolist() for b in it]
-    it2 = iter(ds)
+    it2 = iter(ds)  # would draw the next epoch's order
     Checkpoint(it=it2).restore(path).assert_consumed()
     assert [b.numpy().tolist() for b in it2] == rest and len(rest) == 3
+    # a pipeline built anew (as in a new process: another unseeded shuffle seed)
+    again = iter(tf.data.Dataset.range(10).shuffle(10).map(lambda x: x * 2).batch(3))
+    Checkpoint(it=again).restore(path)
+    assert [b.numpy().tolist() for b in again] == rest
+    assert sorted(sum(rest, [])) != list(range(0, 20, 2))  # some elements were consumed
 
 
 KILLED_WRITER = r"""

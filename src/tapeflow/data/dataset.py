@@ -371,11 +371,27 @@ class Dataset:
         return ConcatenateDataset(self, dataset)
 
 
+def _rng_datasets(dataset):
+    """The datasets of a pipeline that draw random epochs (`shuffle`), inputs first."""
+    out, seen, stack = [], set(), [dataset]
+    while stack:
+        d = stack.pop()
+        if id(d) in seen:
+            continue
+        seen.add(id(d))
+        if hasattr(d, "_rng_state"):
+            out.append(d)
+        stack.extend(d._inputs())
+    return out[::-1]
+
+
 class Iterator:
     """Iterator over a dataset (`iter(dataset)`), yielding tensor structures."""
 
     def __init__(self, dataset):
         self._dataset = dataset
+        self._shuffles = _rng_datasets(dataset)
+        self._rng_start = [d._rng_state() for d in self._shuffles]  # before any epoch draw
         self._it = dataset._elements()
         self._position = 0  # elements produced, saved by tf.train.Checkpoint
 
@@ -392,17 +408,35 @@ class Iterator:
         return structure.to_tensors(elem)
 
     def _serialize_to_tensors(self):
-        """Checkpoint state: how many elements were produced (the checkpoint protocol)."""
-        return {"ITERATOR_POSITION": np.asarray(self._position, dtype=np.int64)}
+        """Checkpoint state (the checkpoint protocol): how many elements were produced, and
+        each `shuffle`'s seed and epoch as this iterator started, `[n, seed x n, epoch]`."""
+        flat = [x for st in self._rng_start for x in [len(st) - 1] + st]
+        return {"ITERATOR_POSITION": np.asarray(self._position, dtype=np.int64),
+                "SHUFFLE_STATE": np.asarray(flat, dtype=np.int64)}
 
     def _restore_from_tensors(self, restored_tensors):
-        """Restarts the pipeline and skips to the saved position: deterministic pipelines
-        resume with the same elements (a reshuffling `shuffle` starts a new epoch order)."""
+        """Restarts the pipeline from the saved shuffle seeds/epochs and skips to the saved
+        position, so the iterator yields the elements the saved one had left."""
         position = int(restored_tensors["ITERATOR_POSITION"])
-        self._it = self._dataset._elements()
+        flat = [int(x) for x in np.asarray(restored_tensors["SHUFFLE_STATE"]).reshape(-1)]
+        states, i = [], 0
+        while i < len(flat):
+            n = flat[i]
+            states.append(flat[i + 1:i + n + 2])
+            i += n + 2
+        if len(states) != len(self._shuffles):
+            raise ValueError(f"The checkpointed iterator had {len(states)} shuffle "
+                             f"transformations, this pipeline has {len(self._shuffles)}.")
+        current = [d._rng_state() for d in self._shuffles]
+        for d, st in zip(self._shuffles, states):
+            d._set_rng_state(st)
+        self._rng_start = states
+        it = self._dataset._elements()
         for _ in range(position):
-            next(self._it)
-        self._position = position
+            next(it)
+        for d, cur in zip(self._shuffles, current):  # never hand out an epoch twice
+            d._set_rng_state(d._rng_state()[:-1] + [max(cur[-1], d._rng_state()[-1])])
+        self._it, self._position = it, position
 
     def get_next(self):
         """Next element; raises `tf.errors.OutOfRangeError` at the end."""

@@ -112,7 +112,7 @@ class ShuffleDataset(Dataset):
         self._reshuffle = reshuffle
         seed = _resolve_seed(seed)
         self._seed = seed if seed is not None else [int(np.random.SeedSequence().entropy % 2**63)]
-        self._epoch = itertools.count()
+        self._epoch = 0  # epochs drawn so far (reshuffling): part of an iterator checkpoint
         self._lock = threading.Lock()
 
     def _inputs(self):
@@ -128,8 +128,19 @@ class ShuffleDataset(Dataset):
         if not self._reshuffle:
             return np.random.default_rng(self._seed)
         with self._lock:
-            k = next(self._epoch)
+            k = self._epoch
+            self._epoch += 1
         return np.random.default_rng(self._seed + [k])
+
+    def _rng_state(self):
+        """[seed..., next epoch]: what an iterator checkpoint saves to replay the order."""
+        with self._lock:
+            return list(self._seed) + [self._epoch]
+
+    def _set_rng_state(self, state):
+        with self._lock:
+            self._seed = [int(x) for x in state[:-1]]
+            self._epoch = int(state[-1])
 
     def _buffer(self):
         size = self._size
