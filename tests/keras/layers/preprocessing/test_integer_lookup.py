@@ -40,6 +40,23 @@ def test_adapt_compiled_and_model():
                                   [[2, 5, 0]])
 
 
+def test_count_tf_idf_sparse_and_vocabulary_file(tmp_path):
+    path = tmp_path / "ids.txt"
+    path.write_text("7\n3\n")
+    layer = keras.layers.IntegerLookup(vocabulary=str(path), output_mode="count")
+    assert layer.get_vocabulary() == [-1, 7, 3]
+    np.testing.assert_array_equal(layer([[3, 3, 9, 7]]).numpy(), [[1, 1, 2]])
+    tfidf = keras.layers.IntegerLookup(output_mode="tf_idf")
+    tfidf.adapt(np.array([[1, 2], [1, 1], [3, 1]]))
+    idf = {t: np.log(1 + 3 / (1 + df)) for t, df in {1: 3, 3: 1, 2: 1}.items()}
+    assert tfidf.get_vocabulary() == [-1, 1, 3, 2]
+    np.testing.assert_allclose(tfidf([[1, 1, 5]]).numpy(),
+                               [[np.mean(list(idf.values())), 2 * idf[1], 0, 0]], rtol=1e-6)
+    sparse = keras.layers.IntegerLookup(vocabulary=[7, 3], output_mode="multi_hot", sparse=True)
+    assert isinstance(sparse([[7, 7]]), tf.SparseTensor)
+    np.testing.assert_array_equal(tf.sparse.to_dense(sparse([[7, 7]])).numpy(), [[0, 1, 0]])
+
+
 def test_errors():
     with pytest.raises(ValueError, match="repeated term.*12"):
         keras.layers.IntegerLookup(vocabulary=[12, 36, 12])

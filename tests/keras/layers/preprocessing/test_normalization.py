@@ -59,6 +59,8 @@ def test_errors():
     layer = keras.layers.Normalization()
     with pytest.raises(ValueError, match="normalization.*string"):
         layer.adapt(np.array([["a"], ["b"]]))
+    with pytest.raises(ValueError, match="normalization.*string"):
+        keras.layers.Normalization(mean=0.0, variance=1.0)(tf.constant([["a"]]))
     with pytest.raises(ValueError, match="empty dataset"):
         keras.layers.Normalization().adapt(np.zeros((0, 3), "float32"))
     with pytest.raises(ValueError, match="empty dataset"):

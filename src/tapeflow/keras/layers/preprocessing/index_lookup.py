@@ -107,8 +107,8 @@ class IndexLookup(PreprocessingLayer):
                                  "exist.")
             with open(vocabulary, "rb") as f:
                 lines = [line.rstrip(b"\r\n") for line in f]
-            return [self._token(v.decode("utf-8") if not self._strings else v)
-                    for v in lines if v != b"" or self._strings]
+            return [self._token(v if self._strings else int(v))
+                    for v in lines if v.strip() or self._strings]
         arr = to_numpy(vocabulary)
         return [self._token(v) for v in np.asarray(arr).reshape(-1).tolist()]
 
