@@ -32,6 +32,7 @@ __all__ = ["convert", "converted_call", "do_not_convert", "is_convertible", "STA
 _log = logging.getLogger("tapeflow")
 _CODE_CACHE = {}  # code object -> (code of the converted function, source text)
 _FN_CACHE = weakref.WeakKeyDictionary()  # function -> converted function
+_USER_CODE = {}  # code object -> whether it is user code AutoGraph converts
 _LIBRARY_PREFIXES = ("tapeflow", "jax", "jaxlib", "numpy", "scipy", "keras", "tensorflow",
                      "absl", "ml_dtypes", "opt_einsum", "h5py", "PIL", "_pytest", "pytest",
                      "pluggy", "importlib", "logging", "collections", "functools")
@@ -82,14 +83,20 @@ def is_convertible(fn):
     """True for a user-written Python function (not library code, not marked as-is)."""
     if not isinstance(fn, types.FunctionType) or getattr(fn, _DO_NOT_CONVERT, False):
         return False
-    if fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE |
-                               inspect.CO_ASYNC_GENERATOR):
+    code = fn.__code__
+    known = _USER_CODE.get(code)
+    if known is None:
+        known = _USER_CODE[code] = _is_user_code(code, fn.__module__ or "")
+    return known
+
+
+def _is_user_code(code, module):
+    if code.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE |
+                        inspect.CO_ASYNC_GENERATOR):
         return False
-    mod = (fn.__module__ or "").split(".")[0]
-    if mod in _LIBRARY_PREFIXES:
+    if module.split(".")[0] in _LIBRARY_PREFIXES:
         return False
-    path = os.path.realpath(fn.__code__.co_filename)
-    return not path.startswith(_STDLIB)
+    return not os.path.realpath(code.co_filename).startswith(_STDLIB)
 
 
 def _source_tree(fn):
@@ -205,11 +212,14 @@ def convert(fn):
     if isinstance(fn, types.MethodType):
         conv = convert(fn.__func__)
         return fn if conv is fn.__func__ else types.MethodType(conv, fn.__self__)
-    if getattr(fn, "__tapeflow_converted__", False) or not is_convertible(fn):
-        return fn
-    hit = _FN_CACHE.get(fn)
+    try:
+        hit = _FN_CACHE.get(fn)
+    except TypeError:  # not weak-referenceable
+        hit = None
     if hit is not None:
         return hit
+    if getattr(fn, "__tapeflow_converted__", False) or not is_convertible(fn):
+        return fn
     try:
         new = _build(fn)
     except ConversionError as e:
