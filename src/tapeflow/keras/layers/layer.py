@@ -25,7 +25,8 @@ from ... import nest
 from ...framework.tensor import Tensor
 from ...module.module import Module
 from .. import backend, regularizers
-from ..mixed_precision.policy import Policy
+from ..mixed_precision import policy as mixed_precision_policy
+from ..mixed_precision.autocast_variable import autocast_scope
 from ..keras_tensor import KerasTensor, Node, any_keras_tensor
 from . import call_context, symbolic
 from .input_spec import assert_input_compatibility
@@ -58,7 +59,10 @@ class Layer(Trackable, Module):
         d(self, "_trainable", bool(trainable))
         d(self, "_name", name or backend.unique_object_name(
             backend.to_snake_case(type(self).__name__)))
-        d(self, "_dtype", _dtype_name(dtype))
+        policy = _policy(dtype)
+        d(self, "_dtype_policy", policy)
+        d(self, "_dtype", policy.variable_dtype)  # weights; `call` computes in compute_dtype
+        d(self, "_compute_dtype", policy.compute_dtype)
         d(self, "built", False)
         d(self, "supports_masking", getattr(self, "supports_masking", False))
         d(self, "dynamic", dynamic)
@@ -207,7 +211,11 @@ class Layer(Trackable, Module):
         symbolic_frame = outer is not None and outer.symbolic
         call_context.frames().append(call_context.Frame(self, training, symbolic_frame))
         try:
-            outputs = self.call(inputs, *rest, **kwargs)
+            if self._dtype_policy.is_mixed:  # weights read in the compute dtype
+                with autocast_scope(self._compute_dtype):
+                    outputs = self.call(inputs, *rest, **kwargs)
+            else:
+                outputs = self.call(inputs, *rest, **kwargs)
         finally:
             call_context.frames().pop()
         self._set_output_masks(inputs, outputs, kwargs.get("mask"))
@@ -225,9 +233,9 @@ class Layer(Trackable, Module):
             x = tf.convert_to_tensor(x)
         if isinstance(x, (Tensor, tf.Variable)):
             x = tf.convert_to_tensor(x)
-            if x.dtype.is_floating and x.dtype.name != self._dtype and \
-                    tf.as_dtype(self._dtype).is_floating:
-                x = tf.cast(x, self._dtype)
+            if x.dtype.is_floating and x.dtype.name != self._compute_dtype and \
+                    tf.as_dtype(self._compute_dtype).is_floating:
+                x = tf.cast(x, self._compute_dtype)
         return x
 
     def _convert_inputs(self, inputs):
@@ -298,7 +306,7 @@ class Layer(Trackable, Module):
     def compute_output_shape(self, input_shape):
         """Output shape(s) for `input_shape`, from an abstract trace of `call`."""
         shapes = _to_shapes(input_shape)
-        kts = nest.map_structure(lambda s: KerasTensor(s, self._dtype), shapes)
+        kts = nest.map_structure(lambda s: KerasTensor(s, self._compute_dtype), shapes)
         self._maybe_build(kts)
         out, _ = symbolic.infer_outputs(self, (kts,), {}, None, lambda a, k: None)
         return nest.map_structure(lambda kt: kt.shape, out)
@@ -353,18 +361,28 @@ class Layer(Trackable, Module):
 
     @property
     def dtype(self):
+        """The dtype of the layer's weights (float32 under a mixed policy)."""
         return self._dtype
 
-    compute_dtype = variable_dtype = dtype
+    variable_dtype = dtype
+
+    @property
+    def compute_dtype(self):
+        """The dtype `call` computes in: inputs are cast to it (float16 under
+        'mixed_float16')."""
+        return self._compute_dtype
 
     @property
     def dtype_policy(self):
-        """The layer's `keras.mixed_precision.Policy` (named after its dtype)."""
-        return Policy(self._dtype)
+        """The layer's `keras.mixed_precision.Policy`."""
+        return self._dtype_policy
 
     def get_config(self):
         """Base config: name, trainable, dtype (and batch_input_shape when given)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        policy = self._dtype_policy
+        dtype = {"class_name": "Policy", "config": policy.get_config()} if policy.is_mixed \
+            else self._dtype
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config
@@ -377,14 +395,12 @@ class Layer(Trackable, Module):
         return f"<{type(self).__module__}.{type(self).__name__} name={self.name}>"
 
 
-def _dtype_name(dtype):
-    if dtype is None:
-        return backend.floatx()
-    if hasattr(dtype, "name") and not isinstance(dtype, str):
-        return dtype.name
-    if isinstance(dtype, dict):
-        return dtype.get("config", {}).get("name", backend.floatx())
-    return tf.as_dtype(dtype).name
+def _policy(dtype):
+    """The layer's Policy from its `dtype` argument (None: the global policy)."""
+    policy = mixed_precision_policy.resolve(dtype)
+    if policy.variable_dtype is None:  # "_infer": take floatx
+        policy = mixed_precision_policy.Policy(backend.floatx())
+    return policy
 
 
 def _batch_shape(kwargs):

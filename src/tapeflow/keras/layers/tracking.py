@@ -10,6 +10,7 @@ import numpy as np
 import tapeflow as tf
 
 from .. import constraints, initializers, regularizers
+from ..mixed_precision.autocast_variable import AutoCastVariable
 
 __all__ = ["Trackable", "UNTRACKED"]
 
@@ -196,10 +197,14 @@ class Trackable:
         init = initializers.get(initializer)
         if trainable is None:
             trainable = synchronization != tf.VariableSynchronization.ON_READ
-        var = tf.Variable(lambda: init(shape, dtype=dtype), trainable=trainable,
-                          name=f"{self.name}/{name or 'Variable'}", dtype=dtype,
-                          constraint=constraints.get(constraint),
-                          synchronization=synchronization, aggregation=aggregation)
+        policy = getattr(self, "_dtype_policy", None)
+        # a mixed policy's floating weights are read in the compute dtype inside `call`
+        cls = AutoCastVariable if (kwargs.get("experimental_autocast", True) and dtype.is_floating
+                                   and policy is not None and policy.is_mixed) else tf.Variable
+        var = cls(lambda: init(shape, dtype=dtype), trainable=trainable,
+                  name=f"{self.name}/{name or 'Variable'}", dtype=dtype,
+                  constraint=constraints.get(constraint),
+                  synchronization=synchronization, aggregation=aggregation)
         self._own_weights.append(var)
         reg = regularizers.get(regularizer)
         if reg is not None:

@@ -12,17 +12,17 @@ computes and stores variables in that dtype; 'mixed_float16' and
 """
 import tapeflow as tf
 
-__all__ = ["Policy"]
+__all__ = ["Policy", "global_policy", "set_global_policy", "resolve"]
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
+_GLOBAL = [None]  # the policy set by set_global_policy, or None (floatx)
 
 
 def _dtype_name(name):
     try:
-        d = tf.as_dtype(name)
+        return tf.as_dtype(name).name
     except (TypeError, ValueError, KeyError):
         return None
-    return d.name if d.is_floating or d.is_integer or d.is_bool or d.is_complex else None
 
 
 class Policy:
@@ -72,9 +72,61 @@ class Policy:
     def __hash__(self):
         return hash(self._name)
 
+    @property
+    def is_mixed(self):
+        """True when variables and computations use different dtypes."""
+        return self._compute != self._variable
+
     def get_config(self):
         return {"name": self._name}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return cls(**config)
+
+
+def global_policy():
+    """The policy layers get when created without `dtype` (default: `floatx()`).
+
+    >>> global_policy()
+    <Policy "float32">
+    """
+    if _GLOBAL[0] is not None:
+        return _GLOBAL[0]
+    from .. import backend
+    return Policy(backend.floatx())
+
+
+def set_global_policy(policy):
+    """Sets the policy of layers created from now on ('mixed_float16', 'float32', ...).
+
+    `None` goes back to the default (a policy named after `keras.backend.floatx()`).
+
+    >>> set_global_policy("mixed_bfloat16"); global_policy().compute_dtype
+    'bfloat16'
+    >>> set_global_policy(None); global_policy().name
+    'float32'
+    """
+    if policy is None:
+        _GLOBAL[0] = None
+        return
+    policy = resolve(policy)
+    if not (tf.as_dtype(policy.variable_dtype).is_floating):
+        raise ValueError("set_global_policy can only be used to set the global policy to "
+                         "floating-point policies, such as \"float32\" and "
+                         f"\"mixed_float16\", but got policy: {policy.name}")
+    _GLOBAL[0] = policy
+
+
+def resolve(dtype):
+    """A Policy from a layer's `dtype` argument: None (the global policy), a Policy,
+    a policy or dtype name, a DType, or a serialized policy dict."""
+    if dtype is None:
+        return global_policy()
+    if isinstance(dtype, Policy):
+        return dtype
+    if isinstance(dtype, dict):  # {"class_name": "Policy"/"DTypePolicy", "config": {...}}
+        return Policy(dtype.get("config", {}).get("name", "float32"))
+    if hasattr(dtype, "name") and not isinstance(dtype, str):
+        return Policy(dtype.name)
+    return Policy(dtype)

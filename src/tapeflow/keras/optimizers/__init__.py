@@ -50,8 +50,9 @@ def get(identifier, **kwargs):
     >>> round(float(get("sgd").learning_rate), 4)
     0.01
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
+    if isinstance(identifier, Optimizer) or (
+            hasattr(identifier, "apply_gradients") and hasattr(identifier, "variables")):
+        return identifier  # an Optimizer, or a wrapper such as LossScaleOptimizer
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):

@@ -16,6 +16,7 @@ from .. import optimizers as optimizers_mod
 from ..callbacks.callback import CallbackList, to_python_logs
 from ..metrics.metric import RESULTS as _METRIC_RESULTS
 from ..metrics.metric import Mean
+from ..mixed_precision.loss_scale_optimizer import LossScaleOptimizer
 from . import data_adapter as da
 from . import padding
 from .compile_utils import LossesContainer, MetricsContainer
@@ -75,6 +76,10 @@ class Trainer:
                             "loss_weights, weighted_metrics, run_eagerly, steps_per_execution, "
                             "jit_compile, pss_evaluation_shards.")
         self.optimizer = optimizers_mod.get(optimizer)
+        policy = getattr(self, "dtype_policy", None)
+        if policy is not None and policy.name == "mixed_float16" and \
+                not isinstance(self.optimizer, LossScaleOptimizer):
+            self.optimizer = LossScaleOptimizer(self.optimizer)  # as tf.keras does
         self.loss = loss
         names = self._trainer_output_names()
         self.compiled_loss = LossesContainer(loss, loss_weights, output_names=names)

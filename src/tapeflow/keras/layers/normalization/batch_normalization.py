@@ -50,14 +50,18 @@ class BatchNormalization(Layer):
         self.input_spec = InputSpec(ndim=rank, axes={a: shape[a] for a in axes})
         self.gamma = self.add_weight("gamma", param_shape, initializer=self.gamma_initializer,
                                      regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale else None
+                                     constraint=self.gamma_constraint,
+                                     experimental_autocast=False) if self.scale else None
         self.beta = self.add_weight("beta", param_shape, initializer=self.beta_initializer,
                                     regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center else None
+                                    constraint=self.beta_constraint,
+                                    experimental_autocast=False) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", param_shape, trainable=False,
-                                           initializer=self.moving_mean_initializer)
+                                           initializer=self.moving_mean_initializer,
+                                           experimental_autocast=False)
         self.moving_variance = self.add_weight("moving_variance", param_shape, trainable=False,
-                                               initializer=self.moving_variance_initializer)
+                                               initializer=self.moving_variance_initializer,
+                                               experimental_autocast=False)
         self.built = True
 
     def _broadcast(self, v, rank, axes):
@@ -69,6 +73,13 @@ class BatchNormalization(Layer):
         return tf.reshape(v, shape) if len(axes) > 1 or axes[0] != rank - 1 else v
 
     def call(self, inputs, training=None):
+        # statistics in the weights' dtype (float32 under a mixed policy), as tf.keras
+        in_dtype = inputs.dtype
+        if in_dtype != tf.as_dtype(self.dtype) and in_dtype.is_floating:
+            return tf.cast(self._normalize(tf.cast(inputs, self.dtype), training), in_dtype)
+        return self._normalize(inputs, training)
+
+    def _normalize(self, inputs, training):
         rank = inputs.shape.rank
         axes = self._axes(rank)
         reduce_axes = [i for i in range(rank) if i not in axes]
