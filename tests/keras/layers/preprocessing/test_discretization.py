@@ -2,8 +2,11 @@
 import numpy as np
 import pytest
 
+import tf_peer_path  # noqa: F401
+
 import tapeflow as tf
 from tapeflow import keras
+from tf_peer import tf_eval
 
 DATA = [[-1.5, 1.0, 3.4, 0.5], [0.0, 3.0, 1.3, 0.0]]
 
@@ -14,11 +17,32 @@ def test_documented_boundaries():
     assert layer(DATA).dtype == tf.int64
 
 
-def test_documented_adapt():
+def test_adapt_quantile_summaries_hand_computed():
+    # 8 values, one batch: the summary is the sorted values (weight 1 each); 4 bins take
+    # the values at cumulative weight 25 %, 50 %, 75 %.
     layer = keras.layers.Discretization(num_bins=4, epsilon=0.01)
     layer.adapt(DATA)
-    assert layer.bin_boundaries == [0.0, 1.0, 3.0]
-    np.testing.assert_array_equal(layer(DATA).numpy(), [[0, 2, 3, 1], [1, 3, 2, 1]])
+    np.testing.assert_allclose(layer.bin_boundaries, [0.0, 0.5, 1.3], rtol=1e-6)
+    np.testing.assert_array_equal(layer(DATA).numpy(), [[0, 2, 3, 2], [1, 3, 3, 1]])
+    # 0..9: cumulative weight 1/3 of 10 falls a third of the way from 2 to 3
+    thirds = keras.layers.Discretization(num_bins=3)
+    thirds.adapt(np.arange(10.0))
+    np.testing.assert_allclose(thirds.bin_boundaries, [7 / 3, 17 / 3], rtol=1e-6)
+
+
+def test_adapt_against_tensorflow():
+    x = np.random.default_rng(0).normal(size=300).round(3).tolist()
+    ref = tf_eval(f"""
+l = tf.keras.layers.Discretization(num_bins=5); l.adapt(np.array({x!r}))
+m = tf.keras.layers.Discretization(num_bins=3, epsilon=0.1); m.adapt(np.arange(100.0))
+print(json.dumps([list(l.bin_boundaries), list(m.bin_boundaries)]))
+""")
+    layer = keras.layers.Discretization(num_bins=5)
+    layer.adapt(np.array(x))
+    coarse = keras.layers.Discretization(num_bins=3, epsilon=0.1)
+    coarse.adapt(np.arange(100.0))
+    np.testing.assert_allclose(layer.bin_boundaries, ref[0], rtol=1e-6)
+    np.testing.assert_allclose(coarse.bin_boundaries, ref[1], rtol=1e-6)
 
 
 def test_encodings_and_compiled():

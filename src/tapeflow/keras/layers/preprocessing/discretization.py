@@ -17,11 +17,37 @@ from .preprocessing_layer import PreprocessingLayer, check_output_mode
 
 __all__ = ["Discretization"]
 
+
+def _summarize(values, epsilon):
+    """A (2, k) quantile summary (values, weights): every `n * epsilon`-th sorted value."""
+    values = np.sort(values)
+    step_f = np.float32(values.size) / np.float32(1.0 / epsilon)
+    increment = int(step_f)
+    step = max(increment, 1)
+    kept = values[increment::step]
+    return np.stack([kept, np.full(kept.shape, step, np.float32)]).astype(np.float32)
+
+
+def _compress(summary, epsilon):
+    """Resamples a summary at the quantiles epsilon, 2 epsilon, ..., 1 (when it has more
+    than 1 / epsilon points), interpolating values and weights."""
+    if summary.shape[1] * epsilon < 1:
+        return summary
+    percents = epsilon + np.arange(0.0, 1.0, epsilon)
+    cum = summary[1].cumsum()
+    cum_percents = cum / cum[-1]
+    bins = np.interp(percents, cum_percents, summary[0])
+    cum = np.interp(percents, cum_percents, cum)
+    weights = cum - np.concatenate([[0.0], cum[:-1]])
+    return np.stack([bins, weights]).astype(np.float32)
+
+
 _MODES = ("int", "one_hot", "multi_hot", "count")
 
 
 class Discretization(PreprocessingLayer):
-    """`bin_boundaries` (sorted) or `num_bins` to learn with `adapt` (equal-frequency bins)."""
+    """`bin_boundaries` (sorted) or `num_bins` learned by `adapt`: approximate quantiles
+    from per-batch summaries merged and compressed at `epsilon`, as TF computes them."""
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
                  sparse=False, **kwargs):
@@ -53,8 +79,10 @@ class Discretization(PreprocessingLayer):
         self.output_mode, self.sparse = output_mode, sparse
         self._is_adapted = bin_boundaries is not None
 
+    _default_adapt_batch = 32  # TF adapts arrays in batches of 32; summaries depend on it
+
     def reset_state(self):
-        self._values = []
+        self._summary = None
 
     def update_state(self, data):
         if self.num_bins is None:
@@ -64,13 +92,15 @@ class Discretization(PreprocessingLayer):
         if a.dtype == object or a.dtype.kind in "SU":
             raise ValueError(f"Layer {self.name} only accepts numeric inputs; received string "
                              "data.")
-        self._values.append(a.astype(np.float64).reshape(-1))
+        summary = _summarize(a.astype(np.float32).reshape(-1), self.epsilon)
+        if self._summary is not None:
+            merged = np.concatenate([self._summary, summary], axis=1)
+            summary = _compress(merged[:, np.argsort(merged[0], kind="stable")], self.epsilon)
+        self._summary = summary
 
     def finalize_state(self):
-        values = np.sort(np.concatenate(self._values))
-        n = values.size
-        picks = [values[min(n - 1, (k * n) // self.num_bins)] for k in range(1, self.num_bins)]
-        self.bin_boundaries = [float(v) for v in picks]
+        self.bin_boundaries = [float(v) for v in
+                               _compress(self._summary, 1.0 / self.num_bins)[0, :-1]]
 
     def call(self, inputs):
         if self.bin_boundaries is None:

@@ -45,6 +45,8 @@ def check_output_mode(layer_name, output_mode, allowed):
 class PreprocessingLayer(Layer):
     """Base of the preprocessing layers: `adapt`, `is_adapted`, string-aware symbolic calls."""
 
+    _default_adapt_batch = None  # batch size `adapt` splits arrays into (None: one batch)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._is_adapted = False
@@ -90,6 +92,7 @@ class PreprocessingLayer(Layer):
                 yield to_numpy(element)
             return
         arr = to_numpy(data)
+        batch_size = batch_size or self._default_adapt_batch
         if batch_size is None or hasattr(arr, "to_list") or arr.ndim == 0:
             yield arr
             return
