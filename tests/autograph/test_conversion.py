@@ -2,6 +2,7 @@
 caching, closures/globals/super, Keras layers, source maps, options."""
 import traceback
 
+import numpy as np
 import pytest
 
 import tapeflow as tf
@@ -160,3 +161,25 @@ def test_tensor_assert_checks_at_run_time():
 def test_set_verbosity_and_loop_options_are_accepted():
     tf.autograph.set_verbosity(0)
     assert tf.autograph.experimental.set_loop_options(maximum_iterations=2) is None
+
+
+class Gate(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = keras.layers.Dense(1)
+
+    def call(self, x):
+        y = self.d(x)
+        if tf.reduce_sum(y) > 1e9:  # a tensor condition inside fit's compiled step
+            y = y * 0.0
+        return y
+
+
+def test_keras_call_with_tensor_condition_trains_with_fit():
+    m = Gate()
+    m.compile("sgd", "mse")
+    x, y = np.ones((8, 2), np.float32), np.ones((8, 1), np.float32)
+    hist = m.fit(x, y, batch_size=8, epochs=2, verbose=0).history["loss"]
+    assert hist[1] < hist[0]
+    w, b = m.d.kernel.numpy(), m.d.bias.numpy()
+    np.testing.assert_allclose(m.predict(x, verbose=0), x @ w + b, rtol=1e-5)

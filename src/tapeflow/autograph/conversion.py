@@ -18,7 +18,6 @@ import functools
 import inspect
 import logging
 import os
-import sys
 import sysconfig
 import textwrap
 import threading
@@ -27,7 +26,8 @@ import weakref
 
 from .transformer import convert_function
 
-__all__ = ["convert", "converted_call", "do_not_convert", "is_convertible", "STATUS"]
+__all__ = ["convert", "converted_call", "do_not_convert", "is_convertible", "call_for_trace",
+           "STATUS"]
 
 _log = logging.getLogger("tapeflow")
 _CODE_CACHE = {}  # code object -> (code of the converted function, source text)
@@ -263,38 +263,16 @@ def _convertible_target(f):
     if isinstance(f, functools.partial):
         inner = _convertible_target(f.func)
         return None if inner is None else functools.partial(inner, *f.args, **f.keywords)
-    if _is_layer(f):
-        return _layer_call(f)
     return None
 
 
-def _is_layer(obj):
-    mod = sys.modules.get("tapeflow.keras.layers")
-    layer = getattr(mod, "Layer", None) if mod is not None else None
-    return layer is not None and isinstance(obj, layer)
-
-
-def _layer_call(layer):
-    """A user Layer's `call`, converted, used while the layer's `__call__` runs."""
-    call = getattr(type(layer), "call", None)
-    if not isinstance(call, types.FunctionType) or not is_convertible(call):
-        return None
-    conv = convert(call)
-    if conv is call:
-        return None
-
-    def run(*args, **kwargs):
-        had = "call" in layer.__dict__
-        saved = layer.__dict__.get("call")
-        object.__setattr__(layer, "call", types.MethodType(conv, layer))
-        try:
-            return layer(*args, **kwargs)
-        finally:
-            if had:
-                object.__setattr__(layer, "call", saved)
-            else:
-                object.__delattr__(layer, "call")
-    return run
+def call_for_trace(method):
+    """A Keras layer's bound `call` as a trace runs it: AutoGraph-converted when it is
+    user code and a tf.function is tracing (as Keras converts `call`), else itself."""
+    from ..framework.context import current_trace
+    if current_trace() is None:
+        return method
+    return convert(method)
 
 
 def for_function(fn, features=None):
