@@ -22,6 +22,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from ...autograph.conversion import call_for_trace
 from ...framework.tensor import Tensor
 from ...module.module import Module
 from .. import backend, regularizers
@@ -213,9 +214,9 @@ class Layer(Trackable, Module):
         try:
             if self._dtype_policy.is_mixed:  # weights read in the compute dtype
                 with autocast_scope(self._compute_dtype):
-                    outputs = self.call(inputs, *rest, **kwargs)
+                    outputs = call_for_trace(self.call)(inputs, *rest, **kwargs)
             else:
-                outputs = self.call(inputs, *rest, **kwargs)
+                outputs = call_for_trace(self.call)(inputs, *rest, **kwargs)
         finally:
             call_context.frames().pop()
         self._set_output_masks(inputs, outputs, kwargs.get("mask"))
