@@ -1,6 +1,6 @@
 """keras.layers.RNN: runs a cell over the time axis as ONE recurrence op.
 
-The whole sequence is one `recurrence` (ops/recurrent_ops.py): a single
+The whole sequence is one `recurrence` (function/recurrent_ops.py): a single
 `lax.scan`, jitted once eagerly and never unrolled when compiled (unless
 `unroll=True`), recorded on tapes as one op whose gradient is the reverse
 scan. Built-in cells (SimpleRNNCell, GRUCell, LSTMCell) take a fast path:
@@ -25,7 +25,7 @@ import inspect
 import tapeflow as tf
 
 from .... import nest
-from ....ops.recurrent_ops import recurrence
+from ....function.recurrent_ops import recurrence
 from .. import call_context
 from ..layer import Layer
 from .cell_utils import zero_states
@@ -250,14 +250,17 @@ class RNN(StatefulMixin, Layer):
             variables = [v for v in cell.weights if v.dtype.is_floating]
         consts = [] if constants is None else list(nest.flatten(constants))
         params = [v._as_tensor() for v in variables] + masks + consts
-        keep_prev = not self.return_sequences or (m is not None and
-                                                  not self.zero_output_for_mask)
+        # a built-in cell's output is its first state, also at masked steps; carry a
+        # separate previous output only when that does not hold
+        zero_last = self.zero_output_for_mask and m is not None and not self.return_sequences
+        keep_prev = (not fast or zero_last) and (not self.return_sequences or (
+            m is not None and not self.zero_output_for_mask))
         prev = self._output_zeros(states, batch, dtype) if keep_prev else ()
         step = _make_step(cell, cells, fast, training, m is not None, keep_prev,
                           self.return_sequences, self.zero_output_for_mask, len(variables),
                           counts, constants)
-        key = (_cell_key(cell, fast), fast, training, m is not None, keep_prev, self.return_sequences,
-               self.zero_output_for_mask, tuple(counts), len(consts))
+        key = (_cell_key(cell, fast), fast, training, m is not None, keep_prev,
+               self.return_sequences, self.zero_output_for_mask, tuple(counts), len(consts))
         x_in = (xs,) if m is None else (xs, m)
         try:
             (new_states, last), ys = recurrence(step, (states, prev), x_in, params, variables,
@@ -270,6 +273,8 @@ class RNN(StatefulMixin, Layer):
         if self.return_sequences:
             outputs = ys if self.time_major else nest.map_structure(_to_time_major, ys)
             last = nest.map_structure(lambda y: y[-1], ys)
+        elif not keep_prev:
+            last = nest.flatten(new_states)[0]
         return outputs, last, new_states
 
     def get_config(self):
@@ -340,8 +345,10 @@ def _make_step(cell, cells, fast, training, masked, keep_prev, return_sequences,
         if masked:
             m = x[1]
             new_states = nest.map_structure(lambda n, o: _where(m, n, o), new_states, states)
-            fill = nest.map_structure(tf.zeros_like, out) if zero_out or not keep_prev \
-                else prev
+            if zero_out:
+                fill = nest.map_structure(tf.zeros_like, out)
+            else:
+                fill = prev if keep_prev else nest.flatten(states)[0]
             out = nest.map_structure(lambda n, o: _where(m, n, o), out, fill)
         return (new_states, out if keep_prev else ()), (out if return_sequences else ())
     return step
