@@ -230,13 +230,14 @@ class IndexLookup(PreprocessingLayer):
                 raise tf.errors.InvalidArgumentError(
                     None, None, f"Layer {self.name}: found out-of-vocabulary values "
                     f"{sorted({seq[i] for i in missing})[:5]} with num_oov_indices=0.")
+            unknown = list(map(seq.__getitem__, missing.tolist()))
             ids[missing] = self._oov_start() if self.num_oov_indices == 1 else \
-                self._oov_start() + (hashing.fingerprint64([seq[i] for i in missing]) %
+                self._oov_start() + (hashing.fingerprint64(unknown) %
                                      np.uint64(self.num_oov_indices)).astype(np.int64)
-        if self.mask_token is not None and missing.size:  # the mask is never in the vocab
-            mask = self._token(self.mask_token)
-            hits = [i for i in missing.tolist() if seq[i] == mask]
-            ids[hits] = 0 if self.output_mode == "int" else -1
+            if self.mask_token is not None:  # the mask is never in the vocabulary
+                hits = np.fromiter(map(self._token(self.mask_token).__eq__, unknown), bool,
+                                   len(unknown))
+                ids[missing[hits]] = 0 if self.output_mode == "int" else -1
         return ids.reshape(shape)
 
     def _int_ids(self, x):

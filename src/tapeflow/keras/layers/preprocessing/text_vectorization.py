@@ -20,7 +20,6 @@ import numpy as np
 import tapeflow as tf
 
 from ....framework.tensor import Tensor
-from ....strings.split_ops import _row_ngrams
 from .preprocessing_layer import PreprocessingLayer, check_output_mode, to_numpy
 from .string_lookup import StringLookup
 
@@ -43,6 +42,28 @@ _PUNCT_BYTES = string.punctuation.encode()
 _strip_punct = _ufunc(lambda s: s.translate(None, _PUNCT_BYTES))
 _split_ws = _ufunc(bytes.split)
 _split_chars = _ufunc(lambda s: [c.encode("utf-8") for c in s.decode("utf-8", "replace")])
+
+
+def _ngrams(flat, splits, widths):
+    """Space-joined n-grams of each row for every width (row by row, widths in order);
+    built by adding object arrays of tokens, so no Python runs per n-gram."""
+    tokens = np.array(list(flat) + [b""], object)[:-1]
+    row = np.repeat(np.arange(splits.size - 1), np.diff(splits))
+    ends = splits[1:][row] if row.size else row
+    parts, rows, order = [], [], []
+    for k, w in enumerate(widths):
+        starts = np.flatnonzero(np.arange(tokens.size) + w <= ends)
+        gram = tokens[starts]
+        for j in range(1, w):
+            gram = gram + b" " + tokens[starts + j]
+        parts.append(gram)
+        rows.append(row[starts])
+        order.append(np.full(starts.size, k))
+    rows, order = np.concatenate(rows), np.concatenate(order)
+    perm = np.lexsort((order, rows))  # by row, then width; stable within a width
+    grams = np.concatenate(parts)[perm].tolist()
+    counts = np.bincount(rows, minlength=splits.size - 1)
+    return grams, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
 class TextVectorization(PreprocessingLayer):
@@ -138,10 +159,7 @@ class TextVectorization(PreprocessingLayer):
             splits = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
             flat = [t for r in rows for t in r]
         if self._widths is not None:
-            rows = [_row_ngrams(flat[i:j], self._widths, b" ", None, None, False)
-                    for i, j in zip(splits[:-1].tolist(), splits[1:].tolist())]
-            splits = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
-            flat = [t for r in rows for t in r]
+            flat, splits = _ngrams(flat, splits, self._widths)
         return flat, splits, scalar
 
     def _fast_tokens(self, a):
