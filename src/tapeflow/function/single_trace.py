@@ -33,7 +33,8 @@ STAGED = {}  # id(constant staged for a variable) -> variable, during one record
 
 
 def trace_once(entry, known, written, allow, arg_vals, donate):
-    """(result, jitted, known, written, run) from one recorded trace, or None to fall back."""
+    """(result, jitted, known, written, run) from one recorded trace; (known, written) to
+    trace again with the variables it met (it created some); None to fall back."""
     from .tracing import _donatable, _partition
     f = entry.function
     run = {"reuse": True}
@@ -50,7 +51,11 @@ def trace_once(entry, known, written, allow, arg_vals, donate):
         STAGED.clear()
     ctx = run["ctx"]
     if ctx.created:  # TF traces again without creation: that trace raises if it re-creates
-        return None
+        f._created_any = True
+        found = known + [v for v in ctx.discovered + ctx.created
+                         if all(v is not k for k in known)]
+        wids = {id(known[i]) for i in run["order"]} | run["dwrites"]
+        return found, [i for i, v in enumerate(found) if id(v) in wids]
     new_vars = [v for v in ctx.discovered if all(v is not k for k in known)]
     const_of = {}
     for i, c in enumerate(closed.consts):

@@ -21,11 +21,9 @@ from ..framework.context import STACK, TraceContext, init_scope, staged
 from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import donatable_buffers as _donatable
 from .memory import fresh_copy as _copy
-from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import release_freed_memory
 from .signatures import is_host_value
 from .single_trace import STAGED, trace_once
-from .signatures import is_host_value
 from .tensor_spec import TensorSpec
 
 _SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
@@ -202,16 +200,6 @@ class Entry:
         if once is not None and len(once) == 2:  # it created variables: trace again
             known, written = once
         elif once is not None:
-            res, jitted, known, written, run = once
-            self.known, self.written, self.jitted, self._run = known, written, jitted, run
-            self.w_vars, self.r_vars = _partition(known, written)
-            self.out_vars = [known[i] for i in written]
-            f._note_state(known, self.out_vars)
-            return res
-        once = None if known else trace_once(  # first trace: record once, rewire
-            self, known, written, not f._traced_once and not f._created_any, arg_vals,
-            (0,) if _donate() and not f._read_only else ())
-        if once is not None:
             res, jitted, known, written, run = once
             self.known, self.written, self.jitted, self._run = known, written, jitted, run
             self.w_vars, self.r_vars = _partition(known, written)
