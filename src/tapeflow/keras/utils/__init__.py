@@ -7,4 +7,3 @@ from ..saving.object_registry import (  # noqa: F401 - tf.keras.utils names
     CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
     get_registered_object, register_keras_serializable)
 from ..saving.serialization import deserialize_keras_object, serialize_keras_object  # noqa: F401
-from ..preprocessing.sequence import pad_sequences  # noqa: F401,E402 - as tf.keras.utils

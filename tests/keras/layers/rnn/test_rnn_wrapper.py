@@ -30,6 +30,9 @@ class MinimalCell(keras.layers.Layer):
         h = tf.tanh(tf.matmul(inputs, self.w) + tf.matmul(states["h"], self.u))
         return h, {"h": h, "n": states["n"] + 1.0}
 
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        return {"h": tf.zeros((batch_size, self.units)), "n": tf.fill((batch_size, 1), 10.0)}
+
 
 def _ref_minimal(x, w, u, h):
     outs = []
@@ -50,7 +53,7 @@ def test_user_cell_with_dict_state_values_and_gradients():
     w, u = layer.cell.w.numpy(), layer.cell.u.numpy()
     ref, h = _ref_minimal(X, w, u, np.zeros((2, 4), "float32"))
     np.testing.assert_allclose(out.numpy(), ref, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(states["n"].numpy(), np.full((2, 1), 5.0))
+    np.testing.assert_allclose(states["n"].numpy(), np.full((2, 1), 15.0))  # 10 + 5 steps
 
     def loss_fn(x, w, u):
         h = jax.numpy.zeros((2, 4))
