@@ -139,6 +139,8 @@ def restore_object(root, save_path):
             from None
     status = CheckpointLoadStatus(root, reader, saved, save_path)
     status._restore_matched()
+    # a new restore of the same root supersedes the deferred values of earlier ones
+    _PENDING[:] = [s for s in _PENDING if s._root() is not root]
     if status._has_pending():
         _PENDING.append(status)
     return status
