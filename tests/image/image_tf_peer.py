@@ -53,7 +53,7 @@ def make_inputs():
     return {"x": x, "noisy": noisy, "u8": (rng.rand(2, 9, 13, 3) * 255).astype(np.uint8),
             "big": big, "big2": big2,
             "T": np.array([[0.9, -0.3, 2.45, 0.35, 1.1, -3.0, 0.01, -0.02],
-                           [1.3, 0.2, -6, 0.1, 0.7, 4, 0, 0]], np.float32)}
+                           [1.3, 0.2, -5.95, 0.1, 0.7, 4, 0, 0]], np.float32)}
 
 
 SCRIPT = """
