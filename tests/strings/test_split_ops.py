@@ -75,3 +75,25 @@ print(json.dumps({
         ref["ng_full_pad"]
     dense = tf.strings.ngrams(tf.constant([["a", "b", "c"]]), 2, separator="+")
     assert [v.decode() for v in np.asarray(dense.numpy())[0]] == ref["dense"]
+
+
+def test_offsets_transcode_segment_join_against_tensorflow():
+    ref = tf_eval("""
+c, o = tf.strings.unicode_decode_with_offsets(['hé!', b'a\\xffb', ''], 'UTF-8')
+sc, so = tf.strings.unicode_split_with_offsets(['😊x'], 'UTF-8')
+print(json.dumps({
+ "codes": c.to_list(), "offsets": o.to_list(), "split_offsets": so.to_list(),
+ "split_chars": [[v.decode() for v in r] for r in sc.to_list()],
+ "utf16": list(tf.strings.unicode_transcode(['hé😊'], 'UTF-8', 'UTF-16-BE').numpy()[0]),
+ "join": [v.decode() for v in tf.strings.unsorted_segment_join(
+     ['this', 'is', 'a', 'test'], [0, 0, 1, 0], 3, ' ').numpy()]}))
+""")
+    c, o = tf.strings.unicode_decode_with_offsets(["hé!", b"a\xffb", ""], "UTF-8")
+    sc, so = tf.strings.unicode_split_with_offsets(["😊x"], "UTF-8")
+    assert c.to_list() == ref["codes"] and o.to_list() == ref["offsets"]
+    assert so.to_list() == ref["split_offsets"]
+    assert [[v.decode() for v in r] for r in sc.to_list()] == ref["split_chars"]
+    utf16 = tf.strings.unicode_transcode(["hé😊"], "UTF-8", "UTF-16-BE").numpy()[0]
+    assert list(utf16) == ref["utf16"]
+    joined = tf.strings.unsorted_segment_join(["this", "is", "a", "test"], [0, 0, 1, 0], 3, " ")
+    assert [v.decode() for v in joined.numpy()] == ref["join"]

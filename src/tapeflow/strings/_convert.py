@@ -24,7 +24,10 @@ def to_bytes_array(x, op):
         return a
     if isinstance(x, np.ndarray) and x.dtype.kind in "SU":
         x = x.astype(object)
-    t = convert_to_tensor(x)
+    try:
+        t = convert_to_tensor(x)
+    except ValueError:  # e.g. a list mixing str and bytes, which TF accepts
+        t = convert_to_tensor(np.array(x, dtype=object))
     if t.dtype.name != "string":
         raise TypeError(f"{op}: expected a string tensor, but received a tensor of dtype "
                         f"{t.dtype.name}.")

@@ -14,7 +14,7 @@ from ._convert import (invalid, is_ragged, ragged_from_rows, split_rows, string_
                        to_bytes_array)
 
 __all__ = ["split", "bytes_split", "unicode_split", "unicode_decode", "unicode_encode",
-           "ngrams"]
+           "ngrams", "unicode_decode_with_offsets", "unicode_split_with_offsets"]
 
 
 def _check_encoding(encoding, op):
@@ -86,6 +86,66 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
             out = [replacement_char if c < 32 or 127 <= c < 160 else c for c in out]
         return out
     return split_rows(input, codes, "tf.strings.unicode_decode", out_dtype=np.int32)
+
+
+def _char_offsets(s, errors, replacement_char):
+    """[(code point, byte offset)] of `s`, decoding like `_decode`."""
+    text = _decode(s, errors, replacement_char)
+    if errors == "strict" or len(text.encode("utf-8")) == len(s) and "\ufffd" not in \
+            s.decode("utf-8", "replace"):
+        offsets, pos = [], 0
+        for c in text:
+            offsets.append(pos)
+            pos += len(c.encode("utf-8"))
+        return list(zip(map(ord, text), offsets))
+    out, pos = [], 0  # invalid bytes: decode one character (or bad byte) at a time
+    while pos < len(s):
+        for size in (1, 2, 3, 4):
+            try:
+                c = s[pos:pos + size].decode("utf-8")
+                out.append((ord(c), pos))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            size = 1
+            if errors == "replace":
+                out.append((replacement_char, pos))
+        pos += size
+    return out
+
+
+def unicode_decode_with_offsets(input, input_encoding, errors="replace",
+                                replacement_char=65533, replace_control_characters=False,
+                                name=None):
+    """(code points, byte offset where each character starts), both ragged like the input.
+
+    >>> codes, offsets = unicode_decode_with_offsets(["hé!"], "UTF-8")
+    >>> codes.to_list(), offsets.to_list()
+    ([[104, 233, 33]], [[0, 1, 3]])
+    """
+    _check_encoding(input_encoding, "tf.strings.unicode_decode_with_offsets")
+    codes = unicode_decode(input, input_encoding, errors, replacement_char,
+                           replace_control_characters)
+    offsets = split_rows(input, lambda s: [o for _, o in _char_offsets(s, errors,
+                                                                       replacement_char)],
+                         "tf.strings.unicode_decode_with_offsets", out_dtype=np.int64)
+    return codes, offsets
+
+
+def unicode_split_with_offsets(input, input_encoding, errors="replace",
+                               replacement_char=65533, name=None):
+    """(characters as UTF-8 strings, byte offset where each starts).
+
+    >>> chars, offsets = unicode_split_with_offsets("hé!", "UTF-8")
+    >>> offsets.numpy()
+    array([0, 1, 3])
+    """
+    _check_encoding(input_encoding, "tf.strings.unicode_split_with_offsets")
+    return (unicode_split(input, input_encoding, errors, replacement_char),
+            split_rows(input, lambda s: [o for _, o in _char_offsets(s, errors,
+                                                                     replacement_char)],
+                       "tf.strings.unicode_split_with_offsets", out_dtype=np.int64))
 
 
 def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533,

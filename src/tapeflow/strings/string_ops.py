@@ -13,7 +13,8 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from ._convert import elementwise, invalid, is_ragged, string_tensor, to_bytes_array
 
 __all__ = ["lower", "upper", "strip", "regex_replace", "regex_full_match", "length", "substr",
-           "join", "reduce_join", "to_number", "as_string", "string_to_number"]
+           "join", "reduce_join", "to_number", "as_string", "unsorted_segment_join",
+           "unicode_transcode"]
 
 
 def _case(fn_bytes, fn_text, input, encoding, op):
@@ -204,8 +205,6 @@ def to_number(input, out_type=dtypes.float32, name=None):
                       f"a string to {out_type.name}: {e}") from None
 
 
-string_to_number = to_number
-
 
 def _float_format(precision, scientific, shortest):
     if shortest:
@@ -245,3 +244,71 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     res = np.frompyfunc(lambda v: fmt(v).encode("ascii"), 1, 1)(a) if a.size else \
         np.empty(a.shape, object)
     return string_tensor(np.asarray(res, dtype=object))
+
+
+def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=None):
+    """Joins the strings of each segment (in input order) with `separator`; empty segments
+    give "".
+
+    >>> unsorted_segment_join(["this", "is", "a", "test"], [0, 0, 1, 0], 2, " ").numpy()
+    array([b'this is test', b'a'], dtype=object)
+    """
+    if isinstance(separator, str):
+        separator = separator.encode("utf-8")
+    a = to_bytes_array(inputs, "tf.strings.unsorted_segment_join")
+    ids = np.asarray(convert_to_tensor(segment_ids).numpy())
+    n = int(convert_to_tensor(num_segments).numpy())
+    if ids.shape != a.shape[:ids.ndim]:
+        raise ValueError(f"tf.strings.unsorted_segment_join: segment_ids shape {ids.shape} "
+                         f"must be a prefix of the inputs shape {a.shape}.")
+    if ids.size and (ids.min() < -1 or ids.max() >= n):
+        raise invalid(f"tf.strings.unsorted_segment_join: segment_ids must be in [0, "
+                      f"{n}). Received: values in [{ids.min()}, {ids.max()}]")
+    rest = a.shape[ids.ndim:]
+    flat_ids = ids.reshape(-1)
+    items = a.reshape((flat_ids.size,) + rest)
+    out = np.empty((n,) + rest, object)
+    for idx in np.ndindex(rest):
+        members = [[] for _ in range(n)]
+        for seg, s in zip(flat_ids.tolist(), items[(slice(None),) + idx].tolist()):
+            if seg >= 0:
+                members[seg].append(s)
+        for seg in range(n):
+            out[(seg,) + idx] = separator.join(members[seg])
+    return string_tensor(out)
+
+
+_ENCODINGS = {"UTF8": "utf-8", "UTF16BE": "utf-16-be", "UTF32BE": "utf-32-be"}
+
+
+def unicode_transcode(input, input_encoding, output_encoding, errors="replace",
+                      replacement_char=65533, replace_control_characters=False, name=None):
+    """Re-encodes strings between UTF-8, UTF-16-BE and UTF-32-BE.
+
+    >>> unicode_transcode(["hé"], "UTF-8", "UTF-16-BE").numpy()
+    array([b'\\x00h\\x00\\xe9'], dtype=object)
+    """
+    codecs = []
+    for enc in (input_encoding, output_encoding):
+        key = enc.upper().replace("-", "").replace("_", "")
+        if key not in _ENCODINGS:
+            raise invalid(f"tf.strings.unicode_transcode: unsupported encoding {enc!r}; "
+                          f"expected one of UTF-8, UTF-16-BE, UTF-32-BE.")
+        codecs.append(_ENCODINGS[key])
+
+    def convert(s):
+        if errors == "strict":
+            try:
+                text = s.decode(codecs[0])
+            except UnicodeDecodeError as e:
+                raise invalid(f"tf.strings.unicode_transcode: invalid {input_encoding} in "
+                              f"{s!r}: {e}") from None
+        else:
+            text = s.decode(codecs[0], "ignore" if errors == "ignore" else "replace")
+            if errors == "replace":
+                text = text.replace("\ufffd", chr(replacement_char))
+        if replace_control_characters:
+            text = "".join(chr(replacement_char) if ord(c) < 32 or 127 <= ord(c) < 160
+                           else c for c in text)
+        return text.encode(codecs[1])
+    return elementwise(convert, input, "tf.strings.unicode_transcode")
