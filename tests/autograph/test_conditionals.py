@@ -6,6 +6,8 @@ import pytest
 
 import tapeflow as tf
 
+from autograph_grads import first_and_second
+
 
 def piecewise(x):
     if tf.reduce_sum(x) > 0:
@@ -49,15 +51,7 @@ def test_python_condition_stays_python():
 
 
 def test_gradients_first_and_second_order_through_if():
-    @tf.function
-    def grads(x):
-        with tf.GradientTape() as t2:
-            t2.watch(x)
-            with tf.GradientTape() as t1:
-                t1.watch(x)
-                y = tf.reduce_sum(piecewise(x))
-            g = t1.gradient(y, x)
-        return g, t2.gradient(g, x)
+    grads = tf.function(lambda x: first_and_second(piecewise, x))
 
     for v, dy, d2y in [([1.0, 2.0], [2.0, 4.0], [2.0, 2.0]),
                        ([-1.0, 0.5], [3.0, 3.0], [0.0, 0.0])]:

@@ -6,6 +6,8 @@ import pytest
 
 import tapeflow as tf
 
+from autograph_grads import first_and_second
+
 
 def collatz_steps(n):
     steps = tf.constant(0)
@@ -108,15 +110,7 @@ def test_gradients_through_for_and_while():
             y = y * x
         return y
 
-    @tf.function
-    def grads(x):
-        with tf.GradientTape() as t2:
-            t2.watch(x)
-            with tf.GradientTape() as t1:
-                t1.watch(x)
-                y = power(x)
-            g = t1.gradient(y, x)
-        return g, t2.gradient(g, x)
+    grads = tf.function(lambda x: first_and_second(power, x))
 
     g, h = grads(tf.constant(2.0))
     assert float(g) == pytest.approx(4 * 2.0 ** 3)
