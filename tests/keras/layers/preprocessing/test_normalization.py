@@ -56,6 +56,8 @@ def test_works_compiled_in_models_and_saves(tmp_path):
 
 
 def test_errors():
+    with pytest.raises(ValueError, match="known shape.*axis=\\(-1,\\)"):
+        keras.layers.Normalization().adapt(np.array([1.0, 2.0, 3.0]))  # as TF: 1-D, axis -1
     layer = keras.layers.Normalization()
     with pytest.raises(ValueError, match="normalization.*string"):
         layer.adapt(np.array([["a"], ["b"]]))

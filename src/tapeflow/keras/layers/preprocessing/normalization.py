@@ -85,12 +85,8 @@ class Normalization(PreprocessingLayer):
             raise ValueError(f"Layer {self.name}: cannot `adapt` a Normalization layer that "
                              "was given `mean` and `variance`.")
         data = self._numeric(np.asarray(data))
-        if data.ndim == 1 and len(self.axis) and not self.built:
-            data = data[:, None]
         if not self.built:
             self.build(tf.TensorShape([None] + list(data.shape[1:])))
-        elif data.ndim != len(self._broadcast_shape) and data.ndim == 1:
-            data = data.reshape([-1] + [1] * (len(self._broadcast_shape) - 1))
         x = data.astype(np.float64)
         n = int(np.prod([x.shape[d] for d in self._reduce_axis]))
         s = x.sum(axis=self._reduce_axis)
