@@ -183,3 +183,14 @@ def test_keras_call_with_tensor_condition_trains_with_fit():
     assert hist[1] < hist[0]
     w, b = m.d.kernel.numpy(), m.d.bias.numpy()
     np.testing.assert_allclose(m.predict(x, verbose=0), x @ w + b, rtol=1e-5)
+
+
+def test_callable_objects_are_converted():
+    class Clip:
+        def __call__(self, x):
+            if x > 1.0:
+                x = tf.constant(1.0)
+            return x
+
+    f = tf.function(Clip())
+    assert float(f(tf.constant(3.0))) == 1.0 and float(f(tf.constant(0.5))) == 0.5

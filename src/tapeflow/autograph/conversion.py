@@ -212,6 +212,11 @@ def convert(fn):
     if isinstance(fn, types.MethodType):
         conv = convert(fn.__func__)
         return fn if conv is fn.__func__ else types.MethodType(conv, fn.__self__)
+    if not isinstance(fn, types.FunctionType) and callable(fn) and not isinstance(fn, type):
+        call = getattr(type(fn), "__call__", None)  # a callable object: its user __call__
+        if isinstance(call, types.FunctionType) and is_convertible(call):
+            return types.MethodType(convert(call), fn)
+        return fn
     try:
         hit = _FN_CACHE.get(fn)
     except TypeError:  # not weak-referenceable
