@@ -9,7 +9,7 @@ one jitted call eagerly, one `lax.scan` when traced, and an outer tape
 records it (second order).
 
 >>> import tapeflow as tf
->>> from tapeflow.ops.recurrent_ops import recurrence
+>>> from tapeflow.function.recurrent_ops import recurrence
 >>> w = tf.constant(2.0)
 >>> with tf.GradientTape() as tape:
 ...     tape.watch(w)
@@ -19,8 +19,9 @@ records it (second order).
 4.0
 """
 from .. import nest
+from ..autodiff.tape import GradientTape, UnconnectedGradients
 from ..framework.gradient_registry import RegisterGradient
-from . import array_ops
+from ..ops import array_ops
 from .recurrent_ops import is_float, pack, recurrence
 
 __all__ = []
@@ -28,7 +29,6 @@ __all__ = []
 
 def _grad_step(step, variables, c_tmpl, x_tmpl, c_float, x_float, p_float):
     """The reverse step: (d_carry, d_params), (saved c_k, x_k, dy_k, d_saved_k) -> d_x_k."""
-    from ..autodiff.tape import GradientTape, UnconnectedGradients
 
     def grad_step(acc, inp, params):
         d_carry, d_params = acc
