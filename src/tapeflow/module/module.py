@@ -70,6 +70,7 @@ def _leaves_with_paths(value, path):
 class Module:
     """Base class of models and layers built from Variables (`tf.Module`).
 
+    >>> import tapeflow as tf
     >>> m = Module(name="m"); m.v = tf.Variable(1.0); len(m.variables)
     1
     """
@@ -141,6 +142,7 @@ class Module:
     def with_name_scope(cls, method):
         """Decorates a method so that it runs inside the module's name scope.
 
+        >>> import tapeflow as tf
         >>> class M(Module):
         ...     @Module.with_name_scope
         ...     def make(self):

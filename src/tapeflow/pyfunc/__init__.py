@@ -1,7 +1,7 @@
 """`tf.py_function` / `tf.numpy_function` (see py_function.py).
 
 >>> import tapeflow as tf
->>> tf.py_function(lambda x: x + 1, [1], tf.int32).numpy()
+>>> int(tf.py_function(lambda x: x + 1, [1], tf.int32))
 2
 """
 from .. import RegisterGradient as _register

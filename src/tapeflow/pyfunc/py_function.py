@@ -7,7 +7,7 @@ once on zero-filled inputs while tracing. A compiled `py_function` records an
 `EagerPyFunc` op whose gradient runs a GradientTape over the function on the host.
 
 >>> import tapeflow as tf
->>> tf.py_function(lambda x: x * 2, [tf.constant(3.0)], tf.float32).numpy()
+>>> float(tf.py_function(lambda x: x * 2, [tf.constant(3.0)], tf.float32))
 6.0
 """
 import jax
