@@ -97,6 +97,6 @@ print(json.dumps({{
     assert _list(tf.strings.as_string([1.25], scientific=True, precision=2)) == ref["sci"]
     assert _list(tf.strings.as_string([0.1, 100.0], shortest=True)) == ref["short"]
     assert _list(tf.strings.as_string([7, 12], width=4, fill="0")) == ref["width"]
-    assert tf.strings.format("{} and {}", (tf.constant([[1.5, 2.0], [3.0, 4.0]]),
-                                           tf.constant("s"))).numpy().item().decode() == \
-        ref["fmt"]
+    fmt = tf.strings.format("{} and {}", (tf.constant([[1.5, 2.0], [3.0, 4.0]]),
+                                          tf.constant("s"))).numpy()  # bytes (or 0-d array)
+    assert np.asarray(fmt, dtype=object).item().decode() == ref["fmt"]

@@ -71,6 +71,8 @@ def test_callables_ragged_dataset_and_set_vocabulary():
     assert seq.get_vocabulary() == ["", "[UNK]", "b", "a"]
     mapped = tf.data.Dataset.from_tensor_slices(["a b", "zz"]).map(seq)
     assert [v.numpy().tolist() for v in mapped] == [[3, 2], [1, 0]]
+    compiled = tf.data.Dataset.from_tensor_slices(["a b", "zz"]).map(tf.function(seq))
+    assert [v.numpy().tolist() for v in compiled] == [[3, 2], [1, 0]]
     seq.set_vocabulary(["q", "r"])
     assert seq.get_vocabulary() == ["", "[UNK]", "q", "r"] and seq.vocabulary_size() == 4
 
