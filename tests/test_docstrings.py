@@ -27,8 +27,7 @@ def test_docstring_examples(name):
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     failures = []
     for test in _examples(module):
-        result = runner.run(test, out=failures.append)
-        assert result.attempted == len(test.examples)
+        runner.run(test, out=failures.append)
     assert runner.failures == 0, "".join(failures)
 
 
