@@ -59,8 +59,10 @@ class CheckpointReader:
         return {k: _dtype(self._bundle.dtype_enum(k)) for k in self._bundle.keys()}
 
     def debug_string(self):
-        return "".join(f"{k} ({self._bundle.dtype_enum(k)}) {self._bundle.shape(k)}\n"
-                       .encode("utf8").decode() for k in self._bundle.keys()).encode("utf8")
+        """One line per tensor, `key (dtype) [shape]`, as bytes."""
+        shapes, dtypes_ = self.get_variable_to_shape_map(), self.get_variable_to_dtype_map()
+        return "".join(f"{k} ({getattr(dtypes_[k], 'name', dtypes_[k])}) {shapes[k]}\n"
+                       for k in sorted(shapes)).encode("utf8")
 
 
 def load_checkpoint(ckpt_dir_or_file):

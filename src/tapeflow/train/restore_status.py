@@ -132,7 +132,8 @@ class CheckpointLoadStatus:
         return self
 
     def expect_partial(self):
-        """Silences warnings about values left unrestored (there are none here)."""
+        """Marks a partial restore as intended (TF then stops warning about unrestored values;
+        tapeflow does not warn), returning the status."""
         return self
 
     def run_restore_ops(self, session=None):
