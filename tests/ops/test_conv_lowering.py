@@ -68,3 +68,32 @@ def test_each_case_takes_the_fast_path_and_large_cases_do_not():
                                         dict(attrs, w_shape=(3, 3, 64, 8)))
     assert not L.use_filter_grad_im2col(x[0].astype(jnp.bfloat16), jnp.zeros((2, 6, 6, 8)),
                                         attrs)
+
+
+@pytest.mark.parametrize("shape,ksize,padding,data_format", [
+    ((2, 6, 7, 3), 2, "VALID", "NHWC"),
+    ((2, 5, 5, 2), (2, 3), "SAME", "NHWC"),
+    ((1, 3, 7, 5), 3, "SAME", "NCHW"),
+    ((2, 9, 2), 3, "VALID", "NWC"),
+    ((1, 4, 5, 3, 2), 2, "SAME", "NDHWC"),
+])
+def test_non_overlapping_max_pool_grad_equals_select_and_scatter(shape, ksize, padding,
+                                                                   data_format):
+    from tapeflow.framework.jax_compat import select_and_scatter_add
+    from tapeflow.ops import pool_lowering, pool_ops
+    x = RNG.standard_normal(shape).astype("float32")
+    x.reshape(-1)[::3] = 0.5  # ties: the first maximum in row-major order gets the gradient
+    xt = tf.constant(x)
+    a = pool_ops._pool_attrs(xt, ksize, ksize, padding, data_format, len(shape) - 2, "MaxPool")
+    assert pool_lowering.use_non_overlapping(xt._value, a)
+    y = tf.nn.max_pool(xt, ksize, ksize, padding, data_format=data_format)
+    g = RNG.standard_normal(y.shape).astype("float32")
+    got = pool_lowering.max_pool_grad_non_overlapping(jnp.asarray(x), jnp.asarray(g), a)
+    want = select_and_scatter_add(jnp.asarray(g), jnp.asarray(x), lax.ge_p, a["window"],
+                                  a["strides"], a["pads"])
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        loss = tf.reduce_sum(tf.nn.max_pool(xt, ksize, ksize, padding,
+                                            data_format=data_format) * g)
+    np.testing.assert_array_equal(tape.gradient(loss, xt).numpy(), np.asarray(want))

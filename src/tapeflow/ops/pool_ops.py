@@ -17,6 +17,7 @@ from jax import lax
 from ..framework.errors import invalid_argument
 from ..framework.jax_compat import select_and_gather_add, select_and_scatter_add
 from .conv_ops import _channels_first, _pad_pairs, _spatial_list
+from . import pool_lowering as PL
 from .dispatch import check_float, out, unary
 
 __all__ = ["max_pool", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool", "avg_pool1d",
@@ -60,6 +61,9 @@ def max_pool_raw(x, a):
 def max_pool_grad_raw(x, g, a):
     """Routes each window's gradient to its (first) maximum."""
     g = unary(g)
+    if PL.use_non_overlapping(x._value, a):
+        return out(PL.max_pool_grad_non_overlapping(x._value, g._value, a), "MaxPoolGrad",
+                   (x, g), a)
     v = select_and_scatter_add(g._value, x._value, lax.ge_p, a["window"], a["strides"],
                                 a["pads"])
     return out(v, "MaxPoolGrad", (x, g), a)
