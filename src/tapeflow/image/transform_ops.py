@@ -95,7 +95,9 @@ def _warp(images, transforms, fill_value, out_hw, interpolation, fill_mode, roun
     b, h, w, c = images.shape
     idx, wts, fill_w = sampling_plan(transforms, b, h, w, out_hw, interpolation, fill_mode)
     flat = images.reshape(b * h * w, c).astype(jnp.float32)
-    out = jnp.einsum("bhwk,bhwkc->bhwc", wts, flat[idx]) + (fill_w * fill_value)[..., None]
+    out = (fill_w * fill_value)[..., None]
+    for k in range(idx.shape[-1]):  # one gather per tap fuses well (no [.., k, c] temp)
+        out = out + wts[..., k, None] * jnp.take(flat, idx[..., k], axis=0, mode="clip")
     if images.dtype != jnp.float32:
         if round_out:
             out = jnp.round(out)
