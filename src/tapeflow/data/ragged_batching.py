@@ -35,7 +35,7 @@ def _rows_to_ragged(rows, splits_dtype):
     values = np.concatenate(arrays, 0) if arrays else np.zeros((0,))
     splits = np.concatenate([[0], np.cumsum(lengths)]).astype(lengths.dtype)
     vals = Tensor(values) if values.dtype == object else Tensor(jnp.asarray(values))
-    return RaggedTensor(vals, Tensor(jnp.asarray(splits)), internal=True)
+    return RaggedTensor(vals, Tensor(splits), internal=True)
 
 
 class RaggedBatchDataset(Dataset):

@@ -28,6 +28,7 @@ class KerasTensor:
         self._name = name
         self._keras_history = None
         self._keras_mask = None
+        self._ragged = False  # a ragged input (keras.Input(ragged=True)) or layer output
 
     @property
     def shape(self):
@@ -39,6 +40,11 @@ class KerasTensor:
     @property
     def dtype(self):
         return self._dtype
+
+    @property
+    def ragged(self):
+        """True for a symbolic RaggedTensor (its None dims past the first are ragged)."""
+        return self._ragged
 
     @property
     def ndim(self):

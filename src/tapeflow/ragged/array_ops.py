@@ -60,7 +60,7 @@ def _concat_rows(rts):
         splits.append(s[1:] + offset)
         offset += int(s[-1])
     sd = rts[0].row_splits_dtype._np
-    return RaggedTensor(values, Tensor(jnp.asarray(np.concatenate(splits).astype(sd))),
+    return RaggedTensor(values, Tensor(np.asarray(np.concatenate(splits).astype(sd))),
                         internal=True)
 
 
@@ -90,7 +90,7 @@ def concat(values, axis, name=None):
         inter = _take_rows(joined, order, _splits_np(joined))
         lens = np.diff(_splits_np(inter)).reshape(nrows, k).sum(1)
         splits = np.concatenate([[0], np.cumsum(lens)]).astype(rts[0].row_splits_dtype._np)
-        return RaggedTensor(inter.values, Tensor(jnp.asarray(splits)), internal=True)
+        return RaggedTensor(inter.values, Tensor(np.asarray(splits)), internal=True)
     inner = concat([r.values for r in rts], axis - 1)
     if not all(same_partitions_outer(rts[0], r) for r in rts[1:]):
         raise invalid_argument(f"tf.concat: inputs must have identical row partitions to "
@@ -124,7 +124,7 @@ def stack(values, axis=0, name=None):
             lens = np.array([t.shape[0] for t in ts])
             A, _ = _ops()
             splits = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
-            return RaggedTensor(A.concat(ts, 0), Tensor(jnp.asarray(splits)), internal=True)
+            return RaggedTensor(A.concat(ts, 0), Tensor(np.asarray(splits)), internal=True)
         values = ts
     rr = max((v.ragged_rank for v in values if isinstance(v, RaggedTensor)), default=1)
     rts = _as_ragged(values, rr, "tf.ragged.stack")
@@ -134,7 +134,7 @@ def stack(values, axis=0, name=None):
         joined = _concat_rows(rts)
         counts = [r.shape[0] for r in rts]
         splits = np.concatenate([[0], np.cumsum(counts)]).astype(rts[0].row_splits_dtype._np)
-        return RaggedTensor(joined, Tensor(jnp.asarray(splits)), internal=True)
+        return RaggedTensor(joined, Tensor(np.asarray(splits)), internal=True)
     expanded = [expand_dims(r, axis) for r in rts]
     return concat(expanded, axis)
 
@@ -146,10 +146,10 @@ def expand_dims(rt, axis, name=None):
     n = rt.shape[0]
     sd = rt.row_splits_dtype._np
     if axis == 0:
-        return RaggedTensor(rt, Tensor(jnp.asarray(np.array([0, n], sd))), internal=True)
+        return RaggedTensor(rt, Tensor(np.asarray(np.array([0, n], sd))), internal=True)
     if axis == 1:
-        splits = Tensor(jnp.arange(n + 1, dtype=sd))
-        return RaggedTensor(rt, splits, Tensor(jnp.asarray(1, sd)), internal=True)
+        splits = Tensor(np.arange(n + 1, dtype=sd))
+        return RaggedTensor(rt, splits, Tensor(np.asarray(1, sd)), internal=True)
     if axis <= rt.ragged_rank:
         return rt.with_values(expand_dims(rt.values, axis - 1))
     A, _ = _ops()
@@ -177,8 +177,8 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     rows = _take_rows(params, flat, _splits_np(params))
     for d in reversed(idx.shape[1:]):
         k = rows.shape[0] // d if d else 0
-        rows = RaggedTensor(rows, Tensor(jnp.arange(k + 1, dtype=rows.row_splits_dtype._np)
-                                         * d), Tensor(jnp.asarray(d)), internal=True)
+        rows = RaggedTensor(rows, Tensor(np.arange(k + 1, dtype=rows.row_splits_dtype._np)
+                                         * d), Tensor(np.asarray(d)), internal=True)
     return rows if idx.ndim else params[int(idx)]
 
 
@@ -220,7 +220,7 @@ def boolean_mask(data, mask, name=None):
                                    f"row partitions; Received shapes {data.shape} and "
                                    f"{mask.shape}", "RaggedBooleanMask")
         keep = np.asarray(concrete(mask.flat_values, "boolean_mask")).astype(bool)
-        values = G.boolean_mask(data.flat_values, Tensor(jnp.asarray(keep)))
+        values = G.boolean_mask(data.flat_values, Tensor(np.asarray(keep)))
         result = values
         counts = keep.astype(np.int64)
         for splits in reversed(mask.nested_row_splits):
@@ -228,7 +228,7 @@ def boolean_mask(data, mask, name=None):
             csum = np.concatenate([[0], np.cumsum(counts)])
             counts_row = csum[s[1:]] - csum[s[:-1]]
             new_splits = np.concatenate([[0], np.cumsum(counts_row)]).astype(s.dtype)
-            result = RaggedTensor(result, Tensor(jnp.asarray(new_splits)), internal=True)
+            result = RaggedTensor(result, Tensor(np.asarray(new_splits)), internal=True)
             counts = np.ones(len(s) - 1, np.int64)  # outer rows keep all inner rows
         return result
     m = np.asarray(concrete(convert_to_tensor(mask), "boolean_mask")).astype(bool)
@@ -237,7 +237,7 @@ def boolean_mask(data, mask, name=None):
             raise ValueError("tf.ragged.boolean_mask: a dense mask over a RaggedTensor must "
                              f"be 1-D (one flag per row); Received: shape {m.shape}")
         return _take_rows(data, np.nonzero(m)[0], _splits_np(data))
-    return G.boolean_mask(data, Tensor(jnp.asarray(m)))
+    return G.boolean_mask(data, Tensor(np.asarray(m)))
 
 
 def data_flat(data, mask):

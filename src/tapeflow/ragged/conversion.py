@@ -130,14 +130,14 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1,
         return _uniform(A.reshape(t, [-1] + dims[2:]), nrows, width, sd)
     splits = np.concatenate([[0], np.cumsum(lens)]).astype(sd._np)
     mask = np.arange(width)[None, :] < lens[:, None]
-    values = G.boolean_mask(t, Tensor(jnp.asarray(mask)))
-    return RaggedTensor(values, Tensor(jnp.asarray(splits)), internal=True)
+    values = G.boolean_mask(t, Tensor(np.asarray(mask)))
+    return RaggedTensor(values, Tensor(np.asarray(splits)), internal=True)
 
 
 def _uniform(values, nrows, width, sd):
     from .ragged_tensor import RaggedTensor
-    splits = Tensor(jnp.arange(nrows + 1, dtype=sd._np) * width)
-    return RaggedTensor(values, splits, Tensor(jnp.asarray(width, sd._np)), internal=True)
+    splits = Tensor(np.arange(nrows + 1, dtype=sd._np) * width)
+    return RaggedTensor(values, splits, Tensor(np.asarray(width, sd._np)), internal=True)
 
 
 def to_sparse(rt):
@@ -181,4 +181,4 @@ def from_sparse(st, row_splits_dtype=dtypes.int64):
     counts = np.bincount(idx[:, 0], minlength=nrows) if idx.size else np.zeros(nrows, int)
     sd = dtypes.as_dtype(row_splits_dtype)
     splits = np.concatenate([[0], np.cumsum(counts)]).astype(sd._np)
-    return RaggedTensor(st.values, Tensor(jnp.asarray(splits)), internal=True)
+    return RaggedTensor(st.values, Tensor(np.asarray(splits)), internal=True)

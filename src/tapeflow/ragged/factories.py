@@ -84,7 +84,7 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
     sd = dtypes.as_dtype(row_splits_dtype)._np
     result = values
     for splits in reversed(levels):
-        result = RaggedTensor(result, Tensor(jnp.asarray(np.asarray(splits, sd))),
+        result = RaggedTensor(result, Tensor(np.asarray(np.asarray(splits, sd))),
                               internal=True)
     return result
 
@@ -116,4 +116,4 @@ def range(starts, limits=None, deltas=1, dtype=None, name=None,
     lens = [len(r) for r in rows]
     values = np.concatenate(rows) if rows else np.zeros(0, np.asarray(s._value).dtype)
     splits = np.concatenate([[0], np.cumsum(lens)]).astype(dtypes.as_dtype(row_splits_dtype)._np)
-    return RaggedTensor(Tensor(jnp.asarray(values)), Tensor(jnp.asarray(splits)), internal=True)
+    return RaggedTensor(Tensor(jnp.asarray(values)), Tensor(np.asarray(splits)), internal=True)

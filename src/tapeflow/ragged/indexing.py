@@ -100,7 +100,7 @@ def _take_rows(rt, rows, splits):
         pos = (np.concatenate([np.arange(s, s + l) for s, l in zip(starts, lens)])
                if len(rows) else np.zeros(0, splits.dtype)).astype(np.int64)
         values = _gather_values(rt.values, pos)
-    return RaggedTensor(values, Tensor(jnp.asarray(new_splits)), rt.uniform_row_length,
+    return RaggedTensor(values, Tensor(np.asarray(new_splits)), rt.uniform_row_length,
                         internal=True)
 
 
@@ -109,7 +109,7 @@ def _gather_values(values, pos):
     _, G = _ops()
     if isinstance(values, RaggedTensor):
         return _take_rows(values, pos, concrete(values.row_splits, "RaggedTensor.__getitem__"))
-    return G.gather(values, Tensor(jnp.asarray(pos)))
+    return G.gather(values, Tensor(np.asarray(pos)))
 
 
 def _index_inner(rt, key):
@@ -127,7 +127,7 @@ def _index_inner(rt, key):
             values = _index_inner(values, rest) if isinstance(values, RaggedTensor) else \
                 values[(slice(None),) + tuple(rest)]
         new_splits = np.concatenate([[0], np.cumsum(new_lens)]).astype(splits.dtype)
-        return RaggedTensor(values, Tensor(jnp.asarray(new_splits)), None, internal=True)
+        return RaggedTensor(values, Tensor(np.asarray(new_splits)), None, internal=True)
     j = _as_int(first)
     bad = (j >= lens) | (j < -lens)
     if np.any(bad):

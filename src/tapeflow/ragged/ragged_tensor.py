@@ -104,8 +104,8 @@ class RaggedTensor:
                 f"uniform_row_length={width} times nrows={rows} must equal the number of "
                 f"values {n}", "RaggedTensor.from_uniform_row_length")
         sd = splits_dtype(values)
-        splits = Tensor(jnp.arange(rows + 1, dtype=sd._np) * width)
-        return cls(values, splits, Tensor(jnp.asarray(width, sd._np)), internal=True)
+        splits = Tensor(np.arange(rows + 1, dtype=sd._np) * width)
+        return cls(values, splits, Tensor(np.asarray(width, sd._np)), internal=True)
 
     @classmethod
     def from_nested_row_splits(cls, flat_values, nested_row_splits, name=None, validate=True):

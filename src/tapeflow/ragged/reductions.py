@@ -165,5 +165,5 @@ def _reduce_outer(name, rt, axis):
     result = vals
     for counts in reversed(levels):
         splits = np.concatenate([[0], np.cumsum(counts)]).astype(sd)
-        result = RaggedTensor(result, Tensor(jnp.asarray(splits)), internal=True)
+        result = RaggedTensor(result, Tensor(np.asarray(splits)), internal=True)
     return result

@@ -155,7 +155,7 @@ class RowPartition:
         w, n = int(uniform_row_length), int(nvals)
         rows = (n // w if w else 0) if nrows is None else int(nrows)
         dt = dtypes.as_dtype(dtype or dtypes.int64)._np
-        return cls(Tensor(jnp.arange(rows + 1, dtype=dt) * w), internal=True)
+        return cls(Tensor(np.arange(rows + 1, dtype=dt) * w), internal=True)
 
     def row_splits(self):
         return self._splits
@@ -168,7 +168,7 @@ class RowPartition:
         return row_splits_to_segment_ids(self._splits)
 
     def nrows(self):
-        return Tensor(jnp.asarray(self._splits.shape[0] - 1, self._splits._value.dtype))
+        return Tensor(np.asarray(self._splits.shape[0] - 1, self._splits._value.dtype))
 
     def nvals(self):
         return Tensor(self._splits._value[-1])

@@ -46,8 +46,26 @@ def _state_variables(layer):
     return _variables(layer) + list(tf.random.rng_state_variables())
 
 
-def _trace(layer, structure, kts, fill, training, mask_fn):
+def _ragged_in(kt, t):
+    """A ragged KerasTensor's placeholder: a RaggedTensor with uniform (static) rows."""
+    if not kt.ragged:
+        return t
+    from ...ragged import RaggedTensor
+    return RaggedTensor.from_tensor(t)
+
+
+def _ragged_out(out, flags):
+    """Ragged outputs -> dense (their row partitions are static here), noting which."""
+    from ...ragged import RaggedTensor
+    flat = nest.flatten(out)
+    flags[:] = [isinstance(o, RaggedTensor) and o.ragged_rank for o in flat]
+    return nest.pack_sequence_as(out, [o.to_tensor() if isinstance(o, RaggedTensor) else o
+                                       for o in flat])
+
+
+def _trace(layer, structure, kts, fill, training, mask_fn, flags=None):
     def fn(*tensors):
+        tensors = [_ragged_in(kt, t) for kt, t in zip(kts, tensors)]
         mapping = {id(kt): t for kt, t in zip(kts, tensors)}
         args, kwargs = nest.map_structure(
             lambda x: mapping[id(x)] if isinstance(x, KerasTensor) else x, structure)
@@ -57,6 +75,8 @@ def _trace(layer, structure, kts, fill, training, mask_fn):
             with jax.ensure_compile_time_eval():
                 out = layer.call(*args, **kwargs)
                 mask = mask_fn(args, kwargs)
+                if flags is not None:
+                    out = _ragged_out(out, flags)
         finally:
             call_context.frames().pop()
         return out, mask
@@ -74,11 +94,19 @@ def infer_outputs(layer, args, kwargs, training, mask_fn):
     structure = (list(args), dict(kwargs))
     kts = [x for x in nest.flatten(structure) if isinstance(x, KerasTensor)]
     dynamic = any(d is None for kt in kts for d in kt.shape.as_list())
-    first = _trace(layer, structure, kts, _FILLS[0], training, mask_fn)
+    flags = [] if any(kt.ragged for kt in kts) else None
+    first = _trace(layer, structure, kts, _FILLS[0], training, mask_fn, flags)
     if dynamic:
-        second = _trace(layer, structure, kts, _FILLS[1], training, mask_fn)
+        second = _trace(layer, structure, kts, _FILLS[1], training, mask_fn, flags)
         merged = jax.tree_util.tree_map(_merge, first, second)
     else:
         merged = jax.tree_util.tree_map(lambda a: KerasTensor(a.shape, a.dtype), first)
     out, mask = merged
+    if flags:
+        flat = nest.flatten(out)
+        for kt, rr in zip(flat, flags):
+            if rr and isinstance(kt, KerasTensor):
+                dims = kt.shape.as_list()
+                kt._shape = tf.TensorShape(dims[:1] + [None] * rr + dims[1 + rr:])
+                kt._ragged = True
     return out, mask

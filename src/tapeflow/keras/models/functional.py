@@ -129,7 +129,8 @@ class Graph:
         from ..layers import call_context
         values = {}
         for kt, x in zip(self.inputs, self.conform_inputs(inputs)):
-            t = tf.convert_to_tensor(x)
+            t = x if getattr(kt, "ragged", False) and isinstance(x, tf.RaggedTensor) else \
+                tf.convert_to_tensor(x)
             if t.dtype != kt.dtype and kt.dtype.is_floating or (
                     t.dtype != kt.dtype and kt.dtype.is_integer and t.dtype.is_integer):
                 t = tf.cast(t, kt.dtype)

@@ -40,6 +40,8 @@ class Embedding(Layer):
         self.built = True
 
     def _convert_inputs(self, inputs):
+        if isinstance(inputs, tf.RaggedTensor):  # looked up row by row: a ragged result
+            return inputs
         return tf.convert_to_tensor(inputs)
 
     def call(self, inputs):

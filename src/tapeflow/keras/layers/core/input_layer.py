@@ -39,6 +39,7 @@ class InputLayer(Layer):
         self.sparse, self.ragged = bool(sparse), bool(ragged)
         self.built = True
         out = KerasTensor(self._batch_input_shape, dtype, name=name)
+        out._ragged = self.ragged
         Node(self, (), {}, out, is_input=True)
         self._output_tensor = out
 
