@@ -77,15 +77,13 @@ class bind_variables:  # noqa: N801 - context manager
         self.pairs = list(zip(variables, params))
 
     def __enter__(self):
-        self.saved = [(v, v._value, v._cached) for v, _ in self.pairs]
-        self.hook, HOOKS.access = HOOKS.access, None
-        for v, p in self.pairs:
-            v._value, v._cached = p._value, p
+        self.hook, HOOKS.access = HOOKS.access, None  # reads inside a step are not the trace's
+        self.saved = [(v, v._swap_value(p._value)) for v, p in self.pairs]
         return self
 
     def __exit__(self, *exc):
-        for v, value, cached in self.saved:
-            v._value, v._cached = value, cached
+        for v, value in self.saved:
+            v._swap_value(value)
         HOOKS.access = self.hook
         return False
 

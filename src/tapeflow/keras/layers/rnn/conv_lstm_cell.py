@@ -8,7 +8,7 @@ filters)`. Like the other built-in cells it splits into `_project` (the input
 convolution, run for all time steps at once) and `_recur`.
 
 >>> import tapeflow as tf
->>> cell = ConvLSTMCell(2, 3, 4, padding="same")
+>>> cell = ConvLSTMCell(2, 4, 3, padding="same")
 >>> cell.build((None, 5, 5, 1))
 >>> [tuple(w.shape) for w in cell.weights]
 [(3, 3, 1, 16), (3, 3, 4, 16), (16,)]

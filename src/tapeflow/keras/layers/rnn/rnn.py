@@ -153,7 +153,7 @@ class RNN(StatefulMixin, Layer):
         if self.stateful and not call_context_symbolic():
             if self._state_vars is None:
                 self._create_state_variables(batch)
-            return self._pack_states([v._as_tensor() for v in self._state_vars])
+            return self._pack_states([v.value() for v in self._state_vars])
         fn = getattr(self.cell, "get_initial_state", None)
         if fn is not None:
             kw = {"batch_size": batch, "dtype": x0.dtype}
@@ -180,7 +180,7 @@ class RNN(StatefulMixin, Layer):
         return list(flat)
 
     def _output_zeros(self, states, batch, dtype):
-        size = getattr(self.cell, "output_size", None)
+        size = _output_size(self.cell)
         first = nest.flatten(states)[0]
         if size is None or (isinstance(size, int) and first.shape.rank != 2):
             return tf.zeros_like(first)
@@ -239,7 +239,7 @@ class RNN(StatefulMixin, Layer):
                 if hasattr(c, "_prepare_masks") else []
             masks.extend(got)
             counts.append(len(got))
-            size = getattr(c, "output_size", None)
+            size = _output_size(c)
             if isinstance(size, int):
                 step_shape = [batch, size]
         fast = self._fast(constants, inputs)
@@ -249,7 +249,7 @@ class RNN(StatefulMixin, Layer):
         else:
             variables = [v for v in cell.weights if v.dtype.is_floating]
         consts = [] if constants is None else list(nest.flatten(constants))
-        params = [v._as_tensor() for v in variables] + masks + consts
+        params = [v.value() for v in variables] + masks + consts
         # a built-in cell's output is its first state, also at masked steps; carry a
         # separate previous output only when that does not hold
         zero_last = self.zero_output_for_mask and m is not None and not self.return_sequences
@@ -299,6 +299,13 @@ class RNN(StatefulMixin, Layer):
 def call_context_symbolic():
     frame = call_context.current()
     return frame is not None and frame.symbolic
+
+
+def _output_size(cell):
+    try:
+        return getattr(cell, "output_size", None)
+    except NotImplementedError:
+        return None
 
 
 def _cell_key(cell, fast):
