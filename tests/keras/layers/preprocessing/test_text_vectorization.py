@@ -128,3 +128,18 @@ print(json.dumps(out))
         layer.adapt(text)
         assert layer.get_vocabulary() == ref[key][0], key
         np.testing.assert_allclose(layer(query).numpy(), ref[key][1], rtol=1e-6, err_msg=key)
+
+
+def test_joined_batch_lookup_equals_token_lookup():
+    # The call's one-pass path (rows marked in the joined batch) against per-token lookups.
+    rng = np.random.default_rng(3)
+    words = ["alpha", "Beta", "gamma!", "δέλτα", "e", "x" * 40]
+    text = [" ".join(rng.choice(words, rng.integers(0, 6))) + rng.choice(["", " \t", "\n"])
+            for _ in range(300)]
+    layer = TV(max_tokens=5)
+    layer.adapt(text[:100])
+    a = tf.constant(text)._value
+    ids, splits = layer._fast_ids(a)
+    flat, splits_ref, _ = layer._tokens(a)
+    np.testing.assert_array_equal(splits, splits_ref)
+    np.testing.assert_array_equal(ids, layer._lookup_layer._string_ids(flat))

@@ -218,27 +218,36 @@ class IndexLookup(PreprocessingLayer):
     def _string_ids(self, a):
         """Bytes tokens (object array or list) -> int64 ids of the same shape (-1: a mask
         dropped in non-int modes). `dict.get` is mapped over the tokens at C level."""
+        shape = a.shape if isinstance(a, np.ndarray) else (len(a),)
+        seq = a.reshape(-1).tolist() if isinstance(a, np.ndarray) else a
+        ids = np.fromiter(map(self.token_table().get, seq, itertools.repeat(-1)), np.int64,
+                          len(seq))
+        missing = np.flatnonzero(ids < 0)
+        if missing.size:
+            self.resolve_missing(ids, missing, list(map(seq.__getitem__, missing.tolist())))
+        return ids.reshape(shape)
+
+    def token_table(self):
+        """{token: id} of the vocabulary (built once per vocabulary)."""
         if self._tables is None:
             start = self._token_start()
             self._tables = {t: i + start for i, t in enumerate(self._vocab)}
-        shape = a.shape if isinstance(a, np.ndarray) else (len(a),)
-        seq = a.reshape(-1).tolist() if isinstance(a, np.ndarray) else a
-        ids = np.fromiter(map(self._tables.get, seq, itertools.repeat(-1)), np.int64, len(seq))
-        missing = np.flatnonzero(ids < 0)
-        if missing.size:
-            if self.num_oov_indices == 0:
-                raise tf.errors.InvalidArgumentError(
-                    None, None, f"Layer {self.name}: found out-of-vocabulary values "
-                    f"{sorted({seq[i] for i in missing})[:5]} with num_oov_indices=0.")
-            unknown = list(map(seq.__getitem__, missing.tolist()))
-            ids[missing] = self._oov_start() if self.num_oov_indices == 1 else \
-                self._oov_start() + (hashing.fingerprint64(unknown) %
-                                     np.uint64(self.num_oov_indices)).astype(np.int64)
-            if self.mask_token is not None:  # the mask is never in the vocabulary
-                hits = np.fromiter(map(self._token(self.mask_token).__eq__, unknown), bool,
-                                   len(unknown))
-                ids[missing[hits]] = 0 if self.output_mode == "int" else -1
-        return ids.reshape(shape)
+        return self._tables
+
+    def resolve_missing(self, ids, missing, unknown):
+        """Fills `ids[missing]` for the out-of-vocabulary tokens `unknown` (bytes): OOV
+        indices (hashed when several), the mask's index, or an error without OOV indices."""
+        if self.num_oov_indices == 0:
+            raise tf.errors.InvalidArgumentError(
+                None, None, f"Layer {self.name}: found out-of-vocabulary values "
+                f"{sorted(set(unknown))[:5]} with num_oov_indices=0.")
+        ids[missing] = self._oov_start() if self.num_oov_indices == 1 else \
+            self._oov_start() + (hashing.fingerprint64(unknown) %
+                                 np.uint64(self.num_oov_indices)).astype(np.int64)
+        if self.mask_token is not None:  # the mask is never in the vocabulary
+            hits = np.fromiter(map(self._token(self.mask_token).__eq__, unknown), bool,
+                               len(unknown))
+            ids[missing[hits]] = 0 if self.output_mode == "int" else -1
 
     def _int_ids(self, x):
         """Integer tensor -> int64 ids with tapeflow ops (traceable)."""

@@ -151,7 +151,7 @@ class TextVectorization(PreprocessingLayer):
         """Inputs -> (flat token list, int64 row splits, scalar input?)."""
         a = to_numpy(inputs)
         scalar = a.ndim == 0
-        fast = self._fast_tokens(a) if not callable(self.standardize) else None
+        fast = self._fast_tokens(a)
         if fast is not None:
             flat, splits = fast
         else:
@@ -162,11 +162,11 @@ class TextVectorization(PreprocessingLayer):
             flat, splits = _ngrams(flat, splits, self._widths)
         return flat, splits, scalar
 
-    def _fast_tokens(self, a):
-        """Built-in standardize + whitespace split on the whole batch joined into one
-        byte string (one C call per step); None when it does not apply."""
-        if self.split != "whitespace" or a.dtype != object or a.ndim > 2 or (
-                a.ndim == 2 and a.shape[-1] != 1) or not a.size:
+    def _joined(self, a):
+        """The batch standardized as one byte string, rows separated by NUL (one C call
+        per step), or None when the built-in standardize/whitespace path does not apply."""
+        if self.split != "whitespace" or callable(self.standardize) or a.dtype != object or \
+                a.ndim > 2 or (a.ndim == 2 and a.shape[-1] != 1) or not a.size:
             return None
         texts = a.reshape(-1).tolist()
         joined = b"\x00".join(texts)
@@ -176,10 +176,43 @@ class TextVectorization(PreprocessingLayer):
             joined = joined.lower()
         if self.standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
             joined = joined.translate(None, _PUNCT_BYTES)
+        return joined
+
+    def _fast_tokens(self, a):
+        joined = self._joined(a)
+        if joined is None:
+            return None
         rows = list(map(bytes.split, joined.split(b"\x00")))  # C-level iteration only
         lengths = np.fromiter(map(len, rows), np.int64, len(rows))
         flat = list(itertools.chain.from_iterable(rows))
         return flat, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+    def _fast_ids(self, a):
+        """(ids, row splits) in one split and one dictionary pass over the joined batch:
+        row ends are NUL tokens that the table maps to -2. None when not applicable."""
+        joined = self._joined(a) if self._widths is None else None
+        if joined is None:
+            return None
+        lookup = self._lookup_layer
+        table = lookup.token_table()
+        cached = getattr(self, "_marked_table", None)
+        if cached is None or cached[0] is not table:
+            cached = (table, {**table, b"\x00": -2})
+            self._marked_table = cached
+        tokens = joined.replace(b"\x00", b" \x00 ").split()
+        ids = np.fromiter(map(cached[1].get, tokens, itertools.repeat(-1)), np.int64,
+                          len(tokens))
+        marks = np.flatnonzero(ids == -2)
+        words = np.ones(ids.size, bool)
+        words[marks] = False
+        positions = np.flatnonzero(words)
+        ids = ids[positions]
+        lengths = np.diff(np.concatenate([[-1], marks, [len(tokens)]])) - 1
+        missing = np.flatnonzero(ids < 0)
+        if missing.size:
+            lookup.resolve_missing(ids, missing, list(map(tokens.__getitem__,
+                                                          positions[missing].tolist())))
+        return ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
     def _token_rows(self, a):
         flat = a.reshape(-1)
@@ -208,8 +241,13 @@ class TextVectorization(PreprocessingLayer):
 
     # -- call ---------------------------------------------------------------------------
     def call(self, inputs):
-        flat, splits, scalar = self._tokens(inputs)
-        ids = self._lookup_layer._string_ids(flat)
+        a = to_numpy(inputs)
+        fast = self._fast_ids(a)
+        if fast is not None:
+            (ids, splits), scalar = fast, a.ndim == 0
+        else:
+            flat, splits, scalar = self._tokens(a)
+            ids = self._lookup_layer._string_ids(flat)
         lengths = np.diff(splits)
         if self.output_mode == "int":
             return self._pad(ids, lengths, splits, scalar)
