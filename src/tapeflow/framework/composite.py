@@ -11,7 +11,7 @@ True
 import jax
 import numpy as np
 
-__all__ = ["StaticArray", "static_or_tensor", "to_tensor"]
+__all__ = ["StaticArray", "static_or_tensor", "to_tensor", "CompositeSpec"]
 
 
 class StaticArray:
@@ -50,3 +50,32 @@ def to_tensor(x):
         with jax.ensure_compile_time_eval():  # a concrete array even while tracing
             return Tensor(jax.numpy.asarray(x.array))
     return x
+
+
+class CompositeSpec:
+    """Shared base of RaggedTensorSpec and SparseTensorSpec: `shape`, `dtype`, equality
+    and hashing through `_key()`, and the dims two specs agree on."""
+
+    @property
+    def shape(self):
+        return self._shape
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def _dims(self):
+        return None if self._shape.rank is None else tuple(self._shape.as_list())
+
+    def _agreed_dims(self, other):
+        """Each dim where both shapes agree, None elsewhere (None: unknown rank)."""
+        if self._shape.rank is None or other.shape.rank is None:
+            return None
+        return [x if x == y else None for x, y in zip(self._shape.as_list(),
+                                                      other.shape.as_list())]
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())

@@ -5,12 +5,13 @@
 RaggedTensorSpec(TensorShape([2, None]), tf.int32, 1, tf.int64)
 """
 from ..framework import dtypes
+from ..framework.composite import CompositeSpec
 from ..framework.tensor_shape import TensorShape
 
 __all__ = ["RaggedTensorSpec"]
 
 
-class RaggedTensorSpec:
+class RaggedTensorSpec(CompositeSpec):
     """Describes a RaggedTensor: used in `tf.function` signatures and `element_spec`."""
 
     def __init__(self, shape=None, dtype=dtypes.float32, ragged_rank=None,
@@ -32,14 +33,6 @@ class RaggedTensorSpec:
     @classmethod
     def from_value(cls, value):
         return cls(value.shape, value.dtype, value.ragged_rank, value.row_splits_dtype)
-
-    @property
-    def shape(self):
-        return self._shape
-
-    @property
-    def dtype(self):
-        return self._dtype
 
     @property
     def ragged_rank(self):
@@ -72,20 +65,12 @@ class RaggedTensorSpec:
     def most_specific_compatible_type(self, other):
         if not self.is_compatible_with(other):
             raise ValueError(f"No common supertype of {self} and {other}.")
-        a, b = self._shape.as_list(), other.shape.as_list()
-        return RaggedTensorSpec([x if x == y else None for x, y in zip(a, b)], self._dtype,
-                                self._ragged_rank, self._row_splits_dtype)
+        return RaggedTensorSpec(self._agreed_dims(other), self._dtype, self._ragged_rank,
+                                self._row_splits_dtype)
 
     def _key(self):
-        dims = None if self._shape.rank is None else tuple(self._shape.as_list())
-        return ("RaggedTensorSpec", dims, self._dtype.name, self._ragged_rank,
+        return ("RaggedTensorSpec", self._dims(), self._dtype.name, self._ragged_rank,
                 self._row_splits_dtype.name)
-
-    def __eq__(self, other):
-        return isinstance(other, RaggedTensorSpec) and self._key() == other._key()
-
-    def __hash__(self):
-        return hash(self._key())
 
     def __repr__(self):
         return (f"RaggedTensorSpec({self._shape!r}, {self._dtype!r}, {self._ragged_rank}, "

@@ -5,12 +5,13 @@
 SparseTensorSpec(TensorShape([None, 4]), tf.float32)
 """
 from ..framework import dtypes
+from ..framework.composite import CompositeSpec
 from ..framework.tensor_shape import TensorShape
 
 __all__ = ["SparseTensorSpec"]
 
 
-class SparseTensorSpec:
+class SparseTensorSpec(CompositeSpec):
     """Describes a SparseTensor in `tf.function` signatures and `element_spec`."""
 
     def __init__(self, shape=None, dtype=dtypes.float32):
@@ -20,14 +21,6 @@ class SparseTensorSpec:
     @classmethod
     def from_value(cls, value):
         return cls(value.shape, value.dtype)
-
-    @property
-    def shape(self):
-        return self._shape
-
-    @property
-    def dtype(self):
-        return self._dtype
 
     @property
     def value_type(self):
@@ -43,20 +36,10 @@ class SparseTensorSpec:
     def most_specific_compatible_type(self, other):
         if not self.is_compatible_with(other):
             raise ValueError(f"No common supertype of {self} and {other}.")
-        if self._shape.rank is None or other.shape.rank is None:
-            return SparseTensorSpec(None, self._dtype)
-        a, b = self._shape.as_list(), other.shape.as_list()
-        return SparseTensorSpec([x if x == y else None for x, y in zip(a, b)], self._dtype)
+        return SparseTensorSpec(self._agreed_dims(other), self._dtype)
 
     def _key(self):
-        dims = None if self._shape.rank is None else tuple(self._shape.as_list())
-        return ("SparseTensorSpec", dims, self._dtype.name)
-
-    def __eq__(self, other):
-        return isinstance(other, SparseTensorSpec) and self._key() == other._key()
-
-    def __hash__(self):
-        return hash(self._key())
+        return ("SparseTensorSpec", self._dims(), self._dtype.name)
 
     def __repr__(self):
         return f"SparseTensorSpec({self._shape!r}, {self._dtype!r})"
