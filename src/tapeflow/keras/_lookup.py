@@ -15,6 +15,10 @@ from .saving.object_registry import find
 __all__ = ["find", "lookup", "serialize_object", "deserialize_object", "deserialize_callable"]
 
 
+def _table_names(table):
+    return sorted(table)
+
+
 def lookup(kind, table, identifier, instantiate=True, custom_objects=None):
     """Resolves `identifier` with `find`; unknown names list the valid ones.
 
