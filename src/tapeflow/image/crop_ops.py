@@ -63,8 +63,15 @@ def rot90(image, k=1, name=None):
     return restore(x, unbatched)
 
 
-def _ints(**kw):
-    return {k: int(tf.get_static_value(v) if tf.is_tensor(v) else v) for k, v in kw.items()}
+def _box(image, op, offset_height, offset_width, target_height, target_width):
+    """(batched image, unbatched?, box dict of ints, height, width); checks the offsets."""
+    x, unbatched = as_batched(image, op)
+    a = {k: int(tf.get_static_value(v) if tf.is_tensor(v) else v) for k, v in (
+        ("offset_height", offset_height), ("offset_width", offset_width),
+        ("target_height", target_height), ("target_width", target_width))}
+    if a["offset_height"] < 0 or a["offset_width"] < 0:
+        raise ValueError(f"{op}: offsets must be >= 0. Received: {a}")
+    return (x, unbatched, a) + static_hw(x)
 
 
 def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
@@ -73,12 +80,8 @@ def crop_to_bounding_box(image, offset_height, offset_width, target_height, targ
     >>> crop_to_bounding_box(tf.zeros([4, 4, 1]), 1, 1, 2, 3).shape
     TensorShape([2, 3, 1])
     """
-    x, unbatched = as_batched(image, "crop_to_bounding_box")
-    a = _ints(offset_height=offset_height, offset_width=offset_width,
-              target_height=target_height, target_width=target_width)
-    h, w = static_hw(x)
-    if a["offset_height"] < 0 or a["offset_width"] < 0:
-        raise ValueError(f"crop_to_bounding_box: offsets must be >= 0. Received: {a}")
+    x, unbatched, a, h, w = _box(image, "crop_to_bounding_box", offset_height, offset_width,
+                                 target_height, target_width)
     if a["target_height"] <= 0 or a["target_width"] <= 0:
         raise ValueError(f"crop_to_bounding_box: target sizes must be > 0. Received: {a}")
     if a["offset_height"] + a["target_height"] > h or a["offset_width"] + a["target_width"] > w:
@@ -95,12 +98,8 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     >>> pad_to_bounding_box(tf.ones([1, 1, 1]), 1, 0, 2, 2).numpy()[..., 0].tolist()
     [[0.0, 0.0], [1.0, 0.0]]
     """
-    x, unbatched = as_batched(image, "pad_to_bounding_box")
-    a = _ints(offset_height=offset_height, offset_width=offset_width,
-              target_height=target_height, target_width=target_width)
-    h, w = static_hw(x)
-    if a["offset_height"] < 0 or a["offset_width"] < 0:
-        raise ValueError(f"pad_to_bounding_box: offsets must be >= 0. Received: {a}")
+    x, unbatched, a, h, w = _box(image, "pad_to_bounding_box", offset_height, offset_width,
+                                 target_height, target_width)
     bottom = a["target_height"] - a["offset_height"] - h
     right = a["target_width"] - a["offset_width"] - w
     if bottom < 0 or right < 0:

@@ -30,7 +30,8 @@ from ..ops.dispatch import out
 from ._checks import as_batched, restore
 
 __all__ = ["affine_transform", "rotation_transforms", "compose_transforms",
-           "sampling_plan", "FILL_MODES", "INTERPOLATIONS"]
+           "sampling_plan", "check_modes", "FILL_MODES",
+           "INTERPOLATIONS"]
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("nearest", "bilinear")
@@ -105,7 +106,8 @@ def _warp(images, transforms, fill_value, out_hw, interpolation, fill_mode, roun
     return out
 
 
-def _check(interpolation, fill_mode):
+def check_modes(interpolation, fill_mode):
+    """NotImplementedError naming the supported values for an unknown mode."""
     if fill_mode not in FILL_MODES:
         raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Only `reflect`, `wrap`, "
                                   f"`constant` and `nearest` are supported.")
@@ -121,7 +123,7 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="co
     >>> affine_transform(tf.ones([2, 3, 3, 1]), tf.constant([[1., 0, 0, 0, 1, 0, 0, 0]])).shape
     TensorShape([2, 3, 3, 1])
     """
-    _check(interpolation, fill_mode)
+    check_modes(interpolation, fill_mode)
     x, unbatched = as_batched(images, "affine_transform", "images")
     t = tf.cast(tf.convert_to_tensor(transforms), tf.float32)
     if t.shape.rank == 1:

@@ -15,6 +15,8 @@ __all__ = ["CenterCrop"]
 class CenterCrop(ImageLayer):
     """Crops the centre of each image to `height` x `width`."""
 
+    _random = False
+
     def __init__(self, height, width, **kwargs):
         super().__init__(**kwargs)
         self.height, self.width = int(height), int(width)
@@ -26,13 +28,3 @@ class CenterCrop(ImageLayer):
         if dh < 0 or dw < 0:
             return tf.cast(smart_resize(x, [self.height, self.width]), self._dtype)
         return x[..., dh // 2:dh // 2 + self.height, dw // 2:dw // 2 + self.width, :]
-
-    def compute_output_shape(self, input_shape):
-        s = tf.TensorShape(input_shape).as_list()
-        s[-3:-1] = [self.height, self.width]
-        return tf.TensorShape(s)
-
-    def get_config(self):
-        config = super().get_config()
-        config.pop("seed")
-        return {**config, "height": self.height, "width": self.width}

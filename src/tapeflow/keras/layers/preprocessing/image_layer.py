@@ -14,7 +14,7 @@ import numbers
 
 import tapeflow as tf
 
-from ....image.transform_ops import FILL_MODES, INTERPOLATIONS, affine_transform
+from ....image.transform_ops import affine_transform, check_modes
 from ..layer import Layer
 
 __all__ = ["ImageLayer", "AffineImageLayer", "RandomResizeLayer", "smart_resize",
@@ -65,7 +65,13 @@ def check_unit_range(lower, upper, factor, name):
 
 
 class ImageLayer(Layer):
-    """Base of the image preprocessing layers (float conversion and seeded draws)."""
+    """Base of the image preprocessing layers (float conversion and seeded draws).
+
+    Random layers keep `seed` in their config; layers with a fixed output size
+    set `height` and `width`, which `compute_output_shape` reports.
+    """
+
+    _random = True
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -81,11 +87,24 @@ class ImageLayer(Layer):
     def _uniform(self, shape, lower, upper):
         return tf.random.uniform(shape, minval=lower, maxval=upper, seed=self.seed)
 
+    @staticmethod
+    def _on_batch(x, fn):
+        """`fn` on a [batch, h, w, c] view of `x` (a single image gets a batch of 1)."""
+        if x.shape.rank == 4:
+            return fn(x)
+        return tf.squeeze(fn(tf.expand_dims(x, 0)), 0)
+
     def compute_output_shape(self, input_shape):
-        return tf.TensorShape(input_shape)
+        s = tf.TensorShape(input_shape).as_list()
+        if hasattr(self, "height") and hasattr(self, "width"):
+            s[-3:-1] = [self.height, self.width]
+        return tf.TensorShape(s)
 
     def get_config(self):
-        return {**super().get_config(), "seed": self.seed}
+        config = super().get_config()
+        if hasattr(self, "height") and hasattr(self, "width"):
+            config.update(height=self.height, width=self.width)
+        return {**config, "seed": self.seed} if self._random else config
 
 
 class AffineImageLayer(ImageLayer):
@@ -94,29 +113,21 @@ class AffineImageLayer(ImageLayer):
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if fill_mode not in FILL_MODES:
-            raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Only `reflect`, "
-                                      f"`wrap`, `constant` and `nearest` are supported.")
-        if interpolation not in INTERPOLATIONS:
-            raise NotImplementedError(f"Unknown `interpolation` {interpolation}. Only "
-                                      f"`nearest` and `bilinear` are supported.")
+        check_modes(interpolation, fill_mode)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
     def _transforms(self, batch, height, width):
         """[batch, 8] output-to-input transforms for this call."""
         raise NotImplementedError
 
+    def _augment(self, x):
+        b, h, w = (int(d) for d in x.shape.as_list()[:3])
+        return affine_transform(x, self._transforms(b, h, w), self.interpolation,
+                                self.fill_mode, self.fill_value)
+
     def call(self, inputs, training=True):
         x = self._float(inputs)
-        if not training:
-            return x
-        unbatched = x.shape.rank == 3
-        if unbatched:
-            x = tf.expand_dims(x, 0)
-        b, h, w = (int(d) for d in x.shape.as_list()[:3])
-        y = affine_transform(x, self._transforms(b, h, w), self.interpolation, self.fill_mode,
-                             self.fill_value)
-        return tf.squeeze(y, 0) if unbatched else y
+        return self._on_batch(x, self._augment) if training else x
 
     def get_config(self):
         return {**super().get_config(), "fill_mode": self.fill_mode,

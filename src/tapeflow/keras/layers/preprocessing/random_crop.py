@@ -31,11 +31,3 @@ class RandomCrop(ImageLayer):
         axis = x.shape.rank - 3
         x = tf.gather(x, top + tf.range(self.height), axis=axis)
         return tf.gather(x, left + tf.range(self.width), axis=axis + 1)
-
-    def compute_output_shape(self, input_shape):
-        s = tf.TensorShape(input_shape).as_list()
-        s[-3:-1] = [self.height, self.width]
-        return tf.TensorShape(s)
-
-    def get_config(self):
-        return {**super().get_config(), "height": self.height, "width": self.width}

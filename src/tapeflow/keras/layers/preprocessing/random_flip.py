@@ -30,16 +30,14 @@ class RandomFlip(ImageLayer):
 
     def call(self, inputs, training=True):
         x = self._float(inputs)
-        if not training:
-            return x
-        unbatched = x.shape.rank == 3
-        if unbatched:
-            x = tf.expand_dims(x, 0)
+        return self._on_batch(x, self._flips) if training else x
+
+    def _flips(self, x):
         if self.mode in (HORIZONTAL, HORIZONTAL_AND_VERTICAL):
             x = self._flip(x, 2)
         if self.mode in (VERTICAL, HORIZONTAL_AND_VERTICAL):
             x = self._flip(x, 1)
-        return tf.squeeze(x, 0) if unbatched else x
+        return x
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}

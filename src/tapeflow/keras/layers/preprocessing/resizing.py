@@ -16,6 +16,8 @@ __all__ = ["Resizing"]
 class Resizing(ImageLayer):
     """Resizes images to `height` x `width` (output in the compute dtype)."""
 
+    _random = False
+
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  **kwargs):
         super().__init__(**kwargs)
@@ -41,14 +43,7 @@ class Resizing(ImageLayer):
             y = tf.image.resize(x, size, method=self.interpolation)
         return tf.cast(y, self._dtype)
 
-    def compute_output_shape(self, input_shape):
-        s = tf.TensorShape(input_shape).as_list()
-        s[-3:-1] = [self.height, self.width]
-        return tf.TensorShape(s)
 
     def get_config(self):
-        config = super().get_config()
-        config.pop("seed")
-        return {**config, "height": self.height, "width": self.width,
-                "interpolation": self.interpolation,
+        return {**super().get_config(), "interpolation": self.interpolation,
                 "crop_to_aspect_ratio": self.crop_to_aspect_ratio}
