@@ -7,8 +7,9 @@ batch 128, one epoch over the 10k shipped MNIST images (28x28x1, shuffled).
     python bench/bench_conv.py [--repeats 1] [--only tapeflow,jax,...]
 
 Each contender runs in its own subprocess (one after another, interleaved per repeat):
-`tapeflow`, `tapeflow_lax` (tapeflow with its XLA:CPU conv lowerings switched off, i.e.
-every convolution through lax.conv_general_dilated), `jax` (a hand-written jax.jit train
+`tapeflow`, `tapeflow_lax` (tapeflow with its XLA:CPU conv and max-pool-gradient
+lowerings switched off, i.e. every convolution through lax.conv_general_dilated and
+max-pool gradients through select-and-scatter, as jax does), `jax` (a hand-written jax.jit train
 step with lax convolutions), `keras3` (Keras 3, JAX backend), `tf_keras` (TensorFlow 2.15's
 tf.keras, run with /work/peers/tf/bin/python) and `torch` (/work/peers/torch/bin/python).
 A warm-up fit on 144 images (one full and one partial batch) compiles first; the timed
@@ -67,8 +68,9 @@ def run_tapeflow(x, y, lax_only=False):
     sys.path.insert(0, SRC)
     from tapeflow import keras
     if lax_only:
-        from tapeflow.ops import conv_lowering
+        from tapeflow.ops import conv_lowering, pool_lowering
         conv_lowering.PATCH_BYTES, conv_lowering.FEW_CHANNELS = 0, 0
+        pool_lowering.ENABLED = False
     return keras_like(keras, keras.layers, x, y)
 
 

@@ -62,7 +62,6 @@ for _mod, _prefix in ((__import__(__name__, fromlist=["_"]), "tf"), (math, "tf.m
     _wrap_namespace(_mod, _prefix, skip=("constant", "convert_to_tensor", "is_tensor"))
 
 from . import train  # noqa: E402 - tf.train.Checkpoint, CheckpointManager
-from . import distribute  # noqa: E402 - tf.distribute strategies on JAX meshes
 from . import saved_model  # noqa: E402 - tf.saved_model.save / load
 from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402

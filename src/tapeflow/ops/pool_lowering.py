@@ -16,11 +16,13 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-__all__ = ["use_non_overlapping", "max_pool_grad_non_overlapping"]
+__all__ = ["ENABLED", "use_non_overlapping", "max_pool_grad_non_overlapping"]
+
+ENABLED = True  # False: always select-and-scatter (bench/bench_conv.py compares both)
 
 
 def use_non_overlapping(x, a):
-    return tuple(a["window"]) == tuple(a["strides"]) and \
+    return ENABLED and tuple(a["window"]) == tuple(a["strides"]) and \
         np.dtype(x.dtype) in (np.dtype("float32"), np.dtype("float64"))
 
 

@@ -48,7 +48,7 @@ class Conv(Layer):
         self.kernel_size = U.normalize_tuple(kernel_size, rank, "kernel_size")
         self.strides = U.normalize_tuple(strides, rank, "strides")
         self.padding = U.normalize_padding(padding, ("valid", "same", "causal"))
-        self.data_format = U.normalize_data_format(data_format)
+        self.data_format = U.normalize_data_format(data_format, rank)
         self.dilation_rate = U.normalize_tuple(dilation_rate, rank, "dilation_rate")
         self.activation = activations.get(activation)
         self.use_bias = use_bias

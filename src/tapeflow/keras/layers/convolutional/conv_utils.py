@@ -53,9 +53,10 @@ def normalize_padding(value, allowed=("valid", "same")):
     return padding
 
 
-def normalize_data_format(value):
+def normalize_data_format(value, rank=2):
+    """None -> 'channels_last' for 1D layers (as tf.keras), else the backend's default."""
     if value is None:
-        value = backend.image_data_format()
+        value = "channels_last" if rank == 1 else backend.image_data_format()
     data_format = str(value).lower()
     if data_format not in ("channels_first", "channels_last"):
         raise ValueError("The `data_format` argument must be one of 'channels_first', "

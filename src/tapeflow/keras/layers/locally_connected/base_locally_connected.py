@@ -57,7 +57,7 @@ class LocallyConnected(Layer):
         self.kernel_size = U.normalize_tuple(kernel_size, self.rank, "kernel_size")
         self.strides = U.normalize_tuple(strides, self.rank, "strides")
         self.padding = "valid"
-        self.data_format = U.normalize_data_format(data_format)
+        self.data_format = U.normalize_data_format(data_format, self.rank)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

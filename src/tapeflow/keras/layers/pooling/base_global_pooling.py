@@ -26,7 +26,7 @@ class GlobalPooling(Layer):
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = U.normalize_data_format(data_format)
+        self.data_format = U.normalize_data_format(data_format, self.rank)
         self.keepdims = keepdims
         self.input_spec = InputSpec(ndim=self.rank + 2)
         self.supports_masking = self.rank == 1

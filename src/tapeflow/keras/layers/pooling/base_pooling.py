@@ -25,7 +25,7 @@ class Pooling(Layer):
     pool_function = None
     rank = 2
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
                  **kwargs):
         super().__init__(**kwargs)
         if strides is None:
@@ -33,7 +33,7 @@ class Pooling(Layer):
         self.pool_size = U.normalize_tuple(pool_size, self.rank, "pool_size")
         self.strides = U.normalize_tuple(strides, self.rank, "strides")
         self.padding = U.normalize_padding(padding)
-        self.data_format = U.normalize_data_format(data_format)
+        self.data_format = U.normalize_data_format(data_format, self.rank)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def build(self, input_shape):

@@ -8,7 +8,7 @@ __all__ = ["GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePoo
 
 
 class GlobalAveragePooling1D(GlobalPooling):
-    """Mean over the steps of (batch, steps, features) inputs; with a mask, of the unmasked steps only.
+    """Mean over the steps of (batch, steps, features) inputs (with a mask: unmasked only).
 
     >>> import tapeflow as tf
     >>> from tapeflow import keras
@@ -18,9 +18,6 @@ class GlobalAveragePooling1D(GlobalPooling):
 
     reduce_function = staticmethod(tf.reduce_mean)
     rank = 1
-
-    def __init__(self, data_format="channels_last", keepdims=False, **kwargs):
-        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
 
     def call(self, inputs, mask=None):
         if mask is None:

@@ -19,9 +19,6 @@ class GlobalMaxPooling1D(GlobalPooling):
     reduce_function = staticmethod(tf.reduce_max)
     rank = 1
 
-    def __init__(self, data_format="channels_last", keepdims=False, **kwargs):
-        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
-
 
 class GlobalMaxPooling2D(GlobalPooling):
     """Maximum over rows and cols: (batch, rows, cols, channels) -> (batch, channels).

@@ -19,11 +19,6 @@ class MaxPooling1D(Pooling):
     pool_function = staticmethod(tf.nn.max_pool)
     rank = 1
 
-    def __init__(self, pool_size=2, strides=None, padding="valid",
-                 data_format="channels_last", **kwargs):
-        super().__init__(pool_size, strides=strides, padding=padding,
-                         data_format=data_format, **kwargs)
-
 
 class MaxPooling2D(Pooling):
     """Maximum over `pool_size` windows of (batch, rows, cols, channels) inputs.
@@ -37,11 +32,6 @@ class MaxPooling2D(Pooling):
     pool_function = staticmethod(tf.nn.max_pool)
     rank = 2
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):
-        super().__init__(pool_size, strides=strides, padding=padding,
-                         data_format=data_format, **kwargs)
-
 
 class MaxPooling3D(Pooling):
     """Maximum over `pool_size` windows of 5-D (batch, d1, d2, d3, channels) inputs.
@@ -54,11 +44,6 @@ class MaxPooling3D(Pooling):
 
     pool_function = staticmethod(tf.nn.max_pool)
     rank = 3
-
-    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):
-        super().__init__(pool_size, strides=strides, padding=padding,
-                         data_format=data_format, **kwargs)
 
 
 MaxPool1D = MaxPooling1D
