@@ -62,7 +62,9 @@ for _mod, _prefix in ((__import__(__name__, fromlist=["_"]), "tf"), (math, "tf.m
     _wrap_namespace(_mod, _prefix, skip=("constant", "convert_to_tensor", "is_tensor"))
 
 from . import train  # noqa: E402 - tf.train.Checkpoint, CheckpointManager
+from . import distribute  # noqa: E402 - tf.distribute strategies on JAX meshes
 from . import saved_model  # noqa: E402 - tf.saved_model.save / load
+from . import io  # noqa: E402 - tf.io: TFRecord, Example parsing, gfile
 from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
@@ -113,7 +115,8 @@ def __getattr__(name):
 
 
 # tapeflow's implementation packages: importable, but not names of TF's namespace.
-_IMPLEMENTATION = {"autodiff", "framework", "lib", "module", "ops", "pyfunc", "tensor_array"}
+_IMPLEMENTATION = {"autodiff", "framework", "lib", "module", "ops", "pyfunc", "tensor_array",
+                   "experimental_numpy", "special_functions"}
 
 
 def __dir__():

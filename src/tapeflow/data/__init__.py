@@ -10,10 +10,12 @@ from .batching import _DatasetSpec as DatasetSpec
 from .dataset import Dataset, Iterator
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options, ThreadingOptions
 from .readers import TextLineDataset
+from .tfrecord import TFRecordDataset
 from .structure import TensorSpec
 
 __all__ = ["Dataset", "Iterator", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
-           "Options", "ThreadingOptions", "TextLineDataset", "TensorSpec", "experimental",
+           "Options", "ThreadingOptions", "TextLineDataset", "TFRecordDataset", "TensorSpec",
+           "experimental",
            "DatasetSpec"]
 
 

@@ -88,14 +88,16 @@ class Tensor:
         raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
 
     def numpy(self):
-        """The value as a NumPy array (a copy, writeable)."""
+        """The value as a NumPy array (a copy, writeable); a scalar tensor gives a NumPy
+        scalar (`bytes` for a string), as TF does."""
         v = self._value
         if isinstance(v, jax.core.Tracer):
             raise _symbolic_error("numpy()")
-        return np.array(v)
+        a = np.array(v)
+        return a[()] if a.ndim == 0 else a
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        a = np.asarray(self.numpy())
         return a if dtype is None else a.astype(dtype)
 
     def ref(self):
@@ -246,6 +248,8 @@ def _infer_np(value, dtype):
             return arr
     else:
         arr = np.asarray(value)
+        if arr.dtype.kind == "S":  # NumPy's bytes dtype drops trailing NULs; TF keeps them
+            arr = np.array(value, dtype=object)
         if dtype is None:
             k = arr.dtype.kind
             if k == "f":

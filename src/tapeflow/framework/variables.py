@@ -35,6 +35,14 @@ class _Hooks(threading.local):
         self.creator = None  # callable(var) while a trace may create variables
 
 
+class _Placement:
+    """Where new variables live: tf.distribute / keras.distribution set `place`."""
+    place = None  # callable(var): lays a new variable's array out over devices
+
+
+PLACEMENT = _Placement()
+
+
 HOOKS = _Hooks()
 _uid = itertools.count()
 
@@ -113,6 +121,8 @@ class Variable:
         self._aggregation = aggregation
         self._synchronization = synchronization
         self._save_path = None
+        if PLACEMENT.place is not None and not isinstance(value, jax.core.Tracer):
+            PLACEMENT.place(self)  # e.g. replicated over a strategy's devices
         if hooks.creator is not None:
             hooks.creator.created(self)
 
@@ -139,7 +149,7 @@ class Variable:
         return self._as_tensor().numpy()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        a = np.asarray(self.numpy())
         return a if dtype is None else a.astype(dtype)
 
     # -- writes --------------------------------------------------------------
