@@ -19,8 +19,8 @@ import numpy as np
 
 import tapeflow as tf
 
+from .. import train
 from ..framework import errors
-from ..train import example_pb
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "RaggedFeature",
            "parse_example", "parse_single_example", "parse_sequence_example",
@@ -220,7 +220,8 @@ def parse_example(serialized, features, example_names=None, name=None):
     if len(shape) > 1:
         raise ValueError(f"parse_example expects a scalar or vector of records; received "
                          f"shape {list(shape)}")
-    maps = [_decode(example_pb.Example, r, i).features.feature for i, r in enumerate(records)]
+    example = train.example_protos().Example
+    maps = [_decode(example, r, i).features.feature for i, r in enumerate(records)]
     return _parse_features(maps, dict(features), shape)
 
 
@@ -253,7 +254,8 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
                            example_names=None, name=None):
     """Parses a vector of SequenceExamples: (context, feature_lists, lengths) dicts."""
     records, shape = _records(serialized)
-    protos = [_decode(example_pb.SequenceExample, r, i) for i, r in enumerate(records)]
+    seq_example = train.example_protos().SequenceExample
+    protos = [_decode(seq_example, r, i) for i, r in enumerate(records)]
     batch = shape if shape != () else (1,)
     context = _parse_features([p.context.feature for p in protos], dict(context_features or {}),
                               batch)
