@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 
 from ..framework.errors import invalid_argument
+from ..framework.replica_state import replicas_in_sync
 from . import array_ops as A
 from . import logic_ops
 from . import math_ops as M
@@ -367,15 +368,18 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
         raise TypeError(f"per_example_loss must be a float tensor, got {loss.dtype.name}")
     if sample_weight is not None:
         loss = M.multiply(loss, to_tensor(sample_weight, dtype=loss.dtype))
-    if global_batch_size is None:
-        global_batch_size = loss.shape[0] if loss.ndim else 1
+    if global_batch_size is None:  # the per-replica batch times the replicas in sync
+        global_batch_size = (loss.shape[0] if loss.ndim else 1) * replicas_in_sync()
     total = M.reduce_sum(loss)
     n = M.cast(to_tensor(global_batch_size), loss.dtype)
     return A.where(logic_ops.equal(n, 0.0), A.zeros_like(total), M.realdiv(total, n))
 
 
 def scale_regularization_loss(regularization_loss):
-    """Sum of the regularization losses divided by the replica count (1 here)."""
+    """Sum of the regularization losses divided by the replicas in sync (1 outside run)."""
     if isinstance(regularization_loss, (list, tuple)):
-        return M.add_n(list(regularization_loss))
-    return unary(regularization_loss)
+        total = M.add_n(list(regularization_loss))
+    else:
+        total = unary(regularization_loss)
+    n = replicas_in_sync()
+    return total if n == 1 else M.realdiv(total, M.cast(to_tensor(n), total.dtype))

@@ -212,6 +212,13 @@ class Optimizer:
             return self.iterations
         grads = [g if isinstance(g, tf.Tensor) else tf.convert_to_tensor(g) for g, _ in kept]
         variables = [v for _, v in kept]
+        replica = tf.distribute.get_replica_context()
+        if replica is not None and replica.num_replicas_in_sync > 1:  # inside strategy.run
+            if not skip_gradients_aggregation:
+                grads = replica.all_reduce(tf.distribute.ReduceOp.SUM, grads)
+            return replica.merge_call(  # one update of the shared variables
+                lambda _: self.apply_gradients(zip(grads, variables), name,
+                                               skip_gradients_aggregation=True))
         if not self._built or any(_var_key(v) not in self._index for v in variables):
             self.build(variables)
         self._current_lr = None

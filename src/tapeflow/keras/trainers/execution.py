@@ -140,8 +140,22 @@ def groups(batches, k):
 _MAX_PROGRAMS = 4  # batch shapes whose compiled step a step function keeps
 
 
-def make_step_function(step, eager, k=1):
-    """`fn(batches)`: runs `step` on each batch in order; returns the last logs."""
+def _sharded(batch, shard, axis=0):
+    """The batch's array leaves laid out by `shard(array, axis)` (a tf.distribute strategy)."""
+    def place(v):
+        value = getattr(v, "_value", v)
+        if isinstance(v, tf.Variable) or not isinstance(value, (np.ndarray, jax.Array)):
+            return v
+        return tf.Tensor._from_host(shard(value, axis))
+    return nest.map_structure(place, batch)
+
+
+def make_step_function(step, eager, k=1, shard=None):
+    """`fn(batches)`: runs `step` on each batch in order; returns the last logs.
+
+    `shard(array, axis)` (from a tf.distribute strategy) lays each compiled
+    call's batch out over devices: jax.jit then runs the step as one SPMD program.
+    """
     def run(batches):
         out = None
         for b in batches:
@@ -185,5 +199,9 @@ def make_step_function(step, eager, k=1):
         for b in host:
             out = queue(single(_args(b)))
         return out
+    if shard is not None:
+        single0, looped0 = single, looped
+        single = lambda batch: single0(_sharded(batch, shard))  # noqa: E731
+        looped = lambda stacked, n: looped0(_sharded(stacked, shard, 1), n)  # noqa: E731
     call.single, call.looped = single, looped  # for introspection (tracing counts)
     return call

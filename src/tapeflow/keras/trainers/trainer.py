@@ -56,6 +56,24 @@ def _run_groups(fn, data, k, cbs, mode, batch_hooks):
         yield logs
 
 
+def _distribution_of(model):
+    """The tf.distribute strategy (or keras.distribution) compile runs under, else None."""
+    if tf.distribute.has_strategy():
+        return tf.distribute.get_strategy()
+    from ..distribution import distribution
+    if distribution() is not None:
+        return distribution()
+    try:
+        weights = model.weights
+    except ValueError:  # not built yet
+        weights = []
+    for v in weights:
+        strategy = getattr(v, "_distribute_strategy", None)
+        if strategy is not None:
+            return strategy
+    return None
+
+
 class Trainer:
     """compile/fit/evaluate/predict and the overridable train/test/predict steps."""
 
@@ -91,6 +109,7 @@ class Trainer:
                               "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
                               "steps_per_execution": steps_per_execution,
                               "jit_compile": jit_compile}
+        self._distribution_strategy = _distribution_of(self)
         self._is_compiled = True
         self.train_function = self.test_function = self.predict_function = None
         self.stop_training = False
@@ -220,7 +239,16 @@ class Trainer:
     # -- step functions --------------------------------------------------------
     def _make_function(self, step):
         k = getattr(self, "_steps_per_execution", 1)
-        return make_step_function(step, self.run_eagerly, k)
+        strategy = getattr(self, "_distribution_strategy", None)
+        if strategy is None:
+            return make_step_function(step, self.run_eagerly, k)
+        fn = make_step_function(step, self.run_eagerly, k, shard=strategy.shard_batch)
+
+        def call(batches):  # new variables (slots, metrics) are the strategy's too
+            with strategy.scope():
+                return fn(batches)
+        call.single, call.looped = getattr(fn, "single", None), getattr(fn, "looped", None)
+        return call
 
     def make_train_function(self, force=False):
         if getattr(self, "train_function", None) is None or force:

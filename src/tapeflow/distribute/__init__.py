@@ -1,0 +1,45 @@
+"""`tf.distribute`: strategies on JAX device meshes (jax.sharding, jax.distributed).
+
+>>> import tapeflow as tf
+>>> strategy = tf.distribute.get_strategy()
+>>> strategy.num_replicas_in_sync
+1
+"""
+import types as _types
+
+from .context import (ReplicaContext, get_cross_replica_context, get_replica_context,  # noqa: F401
+                      get_strategy, has_strategy, in_cross_replica_context)
+from .input_lib import (InputContext, InputOptions, InputReplicationMode,  # noqa: F401
+                        ValueContext)
+from .multi_worker import (ClusterSpec, CommunicationImplementation,  # noqa: F401
+                           CommunicationOptions, MultiWorkerMirroredStrategy,
+                           TFConfigClusterResolver)
+from .one_device import OneDeviceStrategy  # noqa: F401
+from .reduce_op import ReduceOp  # noqa: F401
+from .strategy import MirroredStrategy, Strategy, StrategyExtended  # noqa: F401
+from .values import DistributedValues  # noqa: F401
+
+
+class TPUStrategy(MirroredStrategy):
+    """Data parallelism over the TPU cores JAX sees (`tf.distribute.TPUStrategy`)."""
+
+    def __init__(self, tpu_cluster_resolver=None, experimental_device_assignment=None,
+                 experimental_spmd_xla_partitioning=False):
+        import jax
+        tpus = [d for d in jax.devices() if d.platform == "tpu"]
+        if not tpus:
+            raise ValueError(f"TPUStrategy needs TPUs; JAX sees {jax.devices()}")
+        super().__init__(tpus)
+
+
+cluster_resolver = _types.SimpleNamespace(TFConfigClusterResolver=TFConfigClusterResolver)
+experimental = _types.SimpleNamespace(
+    CommunicationImplementation=CommunicationImplementation,
+    CommunicationOptions=CommunicationOptions, ValueContext=ValueContext,
+    MultiWorkerMirroredStrategy=MultiWorkerMirroredStrategy, TPUStrategy=TPUStrategy)
+
+__all__ = ["ReplicaContext", "get_cross_replica_context", "get_replica_context", "get_strategy",
+           "has_strategy", "in_cross_replica_context", "InputContext", "InputOptions",
+           "InputReplicationMode", "MultiWorkerMirroredStrategy", "OneDeviceStrategy",
+           "ReduceOp", "MirroredStrategy", "Strategy", "StrategyExtended", "DistributedValues",
+           "TPUStrategy", "cluster_resolver", "experimental"]

@@ -1,0 +1,235 @@
+"""`tf.distribute.Strategy` on a JAX device mesh, and `MirroredStrategy`.
+
+A strategy owns a one-axis `jax.sharding.Mesh` named 'batch' over its
+devices. In `scope()`, new variables are laid out replicated over the mesh
+(`NamedSharding(mesh, P())`); Keras `fit`/`evaluate`/`predict` place each
+global batch as `NamedSharding(mesh, P('batch'))`, so jax.jit partitions the
+whole step (forward, gradient all-reduce, update) into ONE SPMD program.
+
+`run(fn, args)` runs `fn` once per replica eagerly, one thread per replica
+as TF's MirroredStrategy does in eager mode; the replicas take turns and
+meet at `ReplicaContext.all_reduce` / `merge_call`. Keras optimizers
+all-reduce (SUM) their gradients there and update the variables once.
+
+>>> import tapeflow as tf
+>>> s = tf.distribute.MirroredStrategy()
+>>> with s.scope():
+...     v = tf.Variable(1.0)
+>>> s.num_replicas_in_sync >= 1, tf.distribute.has_strategy()
+(True, False)
+"""
+import contextlib
+import threading
+
+import jax
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
+
+from .. import nest
+from ..framework.context import current_trace
+from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework.variables import PLACEMENT
+from . import input_lib
+from .context import STACK, ReplicaContext, ReplicaGroup
+from .reduce_op import ReduceOp, as_reduce_op, reduce_values
+from .values import DistributedValues, PerReplica, regroup, select_replica
+
+__all__ = ["Strategy", "StrategyExtended", "MirroredStrategy", "resolve_devices"]
+
+
+def resolve_devices(devices):
+    """TF device strings ('/gpu:0', 'CPU:1', '/job:worker/device:GPU:0') -> jax devices."""
+    if devices is None:
+        return list(jax.local_devices())
+    out = []
+    for d in devices:
+        if isinstance(d, jax.Device):
+            out.append(d)
+            continue
+        spec = str(d).lower().rsplit("device:", 1)[-1].strip("/")
+        kind, _, index = spec.rpartition(":")
+        kind = kind.rsplit("/", 1)[-1] or "cpu"
+        try:
+            pool = jax.local_devices(backend="cpu" if kind == "cpu" else None)
+            if kind != "cpu":
+                pool = [x for x in pool if x.platform != "cpu"]
+            out.append(pool[int(index or 0)])
+        except (IndexError, ValueError, RuntimeError):
+            raise ValueError(f"Unknown device {d!r}: JAX sees {jax.devices()}") from None
+    if len(set(out)) != len(out):
+        raise ValueError(f"Duplicate devices in `devices`: {devices}")
+    return out
+
+
+class StrategyExtended:
+    """`strategy.extended`: device lists of the strategy."""
+
+    def __init__(self, strategy):
+        self._strategy = strategy
+
+    @property
+    def worker_devices(self):
+        return tuple(f"/job:localhost/replica:0/task:0/device:{d.platform.upper()}:{d.id}"
+                     for d in self._strategy._devices)
+
+    @property
+    def parameter_devices(self):
+        return self.worker_devices
+
+
+class Strategy:
+    """A way to run a computation over several devices (`tf.distribute.Strategy`)."""
+
+    def __init__(self, devices):
+        self._devices = list(devices)
+        self._mesh = Mesh(np.array(self._devices), ("batch",))
+        self._replicated = NamedSharding(self._mesh, P())
+        self._batch_sharding = NamedSharding(self._mesh, P("batch"))
+        self.extended = StrategyExtended(self)
+
+    # -- properties ---------------------------------------------------------------
+    @property
+    def num_replicas_in_sync(self):
+        return len(self._devices)
+
+    @property
+    def mesh(self):
+        """The `jax.sharding.Mesh` (one axis, 'batch') the strategy runs on."""
+        return self._mesh
+
+    # -- scope: variables created inside are replicated ------------------------------
+    @contextlib.contextmanager
+    def scope(self):
+        """Context manager: the strategy becomes current; new variables are replicated."""
+        STACK.strategies.append(self)
+        saved = PLACEMENT.place
+        PLACEMENT.place = self._place_variable
+        try:
+            yield self
+        finally:
+            PLACEMENT.place = saved
+            STACK.strategies.pop()
+
+    def _place_variable(self, var):
+        var._swap_value(jax.device_put(var._value, self._replicated))
+        var._distribute_strategy = self
+
+    def shard_batch(self, array, axis=0):
+        """A global batch laid out over the replicas along `axis` (as is when it does not divide)."""
+        n = self.num_replicas_in_sync
+        if n > 1 and getattr(array, "ndim", 0) > axis and array.shape[axis] % n == 0:
+            spec = P(*([None] * axis + ["batch"]))
+            return jax.device_put(array, NamedSharding(self._mesh, spec))
+        return array
+
+    # -- running per replica -------------------------------------------------------------
+    def run(self, fn, args=(), kwargs=None, options=None):
+        """Runs `fn(*args, **kwargs)` once per replica; PerReplica results (one replica: plain).
+
+        DistributedValues in `args` hand each replica its own component.
+        """
+        kwargs = kwargs or {}
+        n = self.num_replicas_in_sync
+        if n == 1:
+            return self._run_replica(fn, 0, None, args, kwargs)
+        if current_trace() is not None:
+            raise RuntimeError(
+                f"{type(self).__name__}.run with {n} replicas must be called eagerly: "
+                "inside a tapeflow.function the replicas cannot be traced into one program. "
+                "Call strategy.run outside tf.function, or use model.fit, whose step runs "
+                "as one SPMD program over the replicas.")
+        group = ReplicaGroup(self, n)
+        results, errors = [None] * n, []
+
+        def replica(i):
+            with group.turn:
+                try:
+                    results[i] = self._run_replica(fn, i, group, select_replica(i, args),
+                                                   select_replica(i, kwargs))
+                except BaseException as e:  # noqa: BLE001 - re-raised in the caller
+                    errors.append(e)
+                    group.barrier.abort()
+        threads = [threading.Thread(target=replica, args=(i,), daemon=True) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            real = [e for e in errors if not isinstance(e, threading.BrokenBarrierError)]
+            raise (real or errors)[0]
+        return regroup(results)
+
+    def _run_replica(self, fn, i, group, args, kwargs):
+        saved = STACK.replica, STACK.strategies
+        STACK.replica = ReplicaContext(self, i, group)
+        STACK.strategies = list(saved[1]) if group is None else [self]
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            STACK.replica, STACK.strategies = saved
+
+    # -- cross-replica reductions ------------------------------------------------------------
+    def experimental_local_results(self, value):
+        """The per-replica components of `value` as a tuple (a plain value: a 1-tuple)."""
+        if isinstance(value, DistributedValues):
+            return value.values
+        if isinstance(value, (list, tuple, dict)) and any(
+                isinstance(v, DistributedValues) for v in nest.flatten(value)):
+            return tuple(select_replica(i, value) for i in range(self.num_replicas_in_sync))
+        return (value,)
+
+    def reduce(self, reduce_op, value, axis):
+        """Reduces `value` over the replicas (and over `axis` of each component, if given).
+
+        With `axis`, MEAN is the mean over all elements of that axis on all replicas.
+        """
+        op = as_reduce_op(reduce_op)
+        parts = [convert_to_tensor(v) for v in self.experimental_local_results(value)]
+        if axis is None:
+            return reduce_values(op, parts)
+        from ..ops.math_ops import reduce_sum
+        sums = reduce_values(ReduceOp.SUM, [reduce_sum(p, axis=axis) for p in parts])
+        if op is ReduceOp.SUM:
+            return sums
+        count = sum(int(p.shape[axis]) for p in parts)
+        return Tensor._from_host(sums._value / np.asarray(count, sums.dtype.as_numpy_dtype))
+
+    def gather(self, value, axis):
+        """The replicas' components concatenated along `axis` (on the host device)."""
+        from ..ops.array_ops import concat
+        parts = self.experimental_local_results(value)
+        return nest.map_structure(lambda *vs: concat(list(vs), axis), *parts)
+
+    # -- input ------------------------------------------------------------------------------------
+    def experimental_distribute_dataset(self, dataset, options=None):
+        """Splits each global batch of `dataset` into one slice per replica (PerReplica)."""
+        return input_lib.DistributedDataset(self, dataset)
+
+    def distribute_datasets_from_function(self, dataset_fn, options=None):
+        """`dataset_fn(InputContext)` gives per-replica batches; replicas take turns."""
+        ctx = input_lib.InputContext(num_input_pipelines=1, input_pipeline_id=0,
+                                     num_replicas_in_sync=self.num_replicas_in_sync)
+        return input_lib.DistributedDatasetFromFunction(self, dataset_fn(ctx))
+
+    def experimental_distribute_values_from_function(self, value_fn):
+        """PerReplica of `value_fn(ValueContext)` for each replica."""
+        vals = [value_fn(input_lib.ValueContext(i, self.num_replicas_in_sync))
+                for i in range(self.num_replicas_in_sync)]
+        return regroup(vals)
+
+
+class MirroredStrategy(Strategy):
+    """Synchronous data parallelism over the devices of one machine.
+
+    `devices=None` takes every local device of JAX's default backend (all
+    GPUs, or the logical CPU devices set with
+    `tf.config.set_logical_device_configuration`).
+
+    >>> import tapeflow as tf
+    >>> tf.distribute.MirroredStrategy(["/cpu:0"]).num_replicas_in_sync
+    1
+    """
+
+    def __init__(self, devices=None, cross_device_ops=None):
+        super().__init__(resolve_devices(devices))
+        self._cross_device_ops = cross_device_ops

@@ -1,0 +1,116 @@
+"""Run in a subprocess with 4 logical CPU devices (XLA's device count is fixed at start).
+
+Compares a data-parallel MirroredStrategy run against a one-device run (NumPy
+weights), checks reduce/gather/all_reduce values and dataset splitting; prints
+one JSON dict of results for tests/distribute/test_multi_device.py.
+"""
+import json
+
+import numpy as np
+
+import tapeflow as tf
+from tapeflow import keras
+
+tf.config.set_logical_device_configuration(
+    tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 4)
+rng = np.random.default_rng(0)
+X = rng.normal(size=(64, 8)).astype("float32")
+Y = rng.integers(0, 3, 64)
+out = {}
+
+
+def make():
+    keras.utils.set_random_seed(1)
+    m = keras.Sequential([keras.layers.Dense(16, activation="relu", name="hidden"),
+                          keras.layers.Dense(3, name="logits")])
+    m.build((None, 8))
+    return m
+
+
+def diff(a, b):
+    return float(max(np.abs(p - q).max() for p, q in zip(a, b)))
+
+
+def fit(strategy):
+    with strategy.scope():
+        m = make()
+        m.compile(keras.optimizers.Adam(0.01),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    h = m.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    return m, h.history
+
+
+s4 = tf.distribute.MirroredStrategy()
+out["replicas"] = s4.num_replicas_in_sync
+m1, h1 = fit(tf.distribute.OneDeviceStrategy("/cpu:0"))
+m4, h4 = fit(s4)
+out["fit_weight_diff"] = diff(m1.get_weights(), m4.get_weights())
+out["fit_loss_diff"] = float(np.abs(np.subtract(h1["loss"], h4["loss"])).max())
+out["kernel_sharding"] = list(m4.weights[0]._value.sharding.spec)
+out["eval_diff"] = float(np.abs(np.subtract(m1.evaluate(X, Y, verbose=0),
+                                            m4.evaluate(X, Y, verbose=0))).max())
+out["predict_diff"] = float(np.abs(m1.predict(X, verbose=0) - m4.predict(X, verbose=0)).max())
+
+loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
+
+
+def custom_loop(strategy):
+    with strategy.scope():
+        m, opt = make(), keras.optimizers.SGD(0.1)
+    dds = strategy.experimental_distribute_dataset(
+        tf.data.Dataset.from_tensor_slices((X, Y)).batch(16))
+
+    def step(inputs):
+        xb, yb = inputs
+        with tf.GradientTape() as tape:
+            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)))
+        opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
+                                m.trainable_variables))
+        return loss
+    losses = [float(strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None))
+              for b in dds]
+    return m.get_weights(), losses
+
+
+w1, l1 = custom_loop(tf.distribute.OneDeviceStrategy("/cpu:0"))
+w4, l4 = custom_loop(s4)
+out["run_weight_diff"] = diff(w1, w4)
+out["run_loss_diff"] = float(np.abs(np.subtract(l1, l4)).max())
+
+ctx = tf.distribute.get_replica_context
+ids = s4.run(lambda: tf.cast(ctx().replica_id_in_sync_group, tf.float32))
+out["replica_ids"] = [float(v) for v in s4.experimental_local_results(ids)]
+out["all_reduce"] = [float(v) for v in s4.experimental_local_results(
+    s4.run(lambda: ctx().all_reduce("SUM", tf.cast(ctx().replica_id_in_sync_group,
+                                                   tf.float32))))]
+rows = s4.run(lambda: tf.fill([2, 3], tf.cast(ctx().replica_id_in_sync_group, tf.float32)))
+out["reduce_sum_none"] = s4.reduce("SUM", rows, axis=None).numpy().tolist()
+out["reduce_mean_axis0"] = s4.reduce("MEAN", rows, axis=0).numpy().tolist()
+out["gather"] = s4.gather(rows, axis=0).numpy()[:, 0].tolist()
+seen = []
+for xb in s4.experimental_distribute_dataset(tf.data.Dataset.range(10).batch(5)):
+    seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])
+out["split"] = seen
+fn_seen = []
+for xb in s4.distribute_datasets_from_function(
+        lambda c: tf.data.Dataset.range(8).batch(c.get_per_replica_batch_size(8))):
+    fn_seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])
+out["from_function"] = fn_seen
+dist = keras.distribution
+mesh = dist.DeviceMesh((2, 2), ["batch", "model"], dist.list_devices())
+layout_map = dist.LayoutMap(mesh)
+layout_map["hidden/kernel"] = (None, "model")  # 8x16 kernel: columns split
+dist.set_distribution(dist.ModelParallel(layout_map=layout_map, batch_dim_name="batch"))
+mp = make()
+mp.compile(keras.optimizers.Adam(0.01),
+           keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+mp.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+dist.set_distribution(None)
+out["model_parallel_kernel_spec"] = list(mp.weights[0]._value.sharding.spec)
+ref = make()
+ref.compile(keras.optimizers.Adam(0.01),
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+ref.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+out["model_parallel_weight_diff"] = diff(ref.get_weights(), mp.get_weights())
+print("RESULT " + json.dumps(out))

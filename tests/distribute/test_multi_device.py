@@ -1,0 +1,63 @@
+"""tf.distribute on 4 logical CPU devices, checked in one subprocess (see multi_device_checks.py).
+
+References: a one-device run of the same program (weights, losses) and
+values computed by hand from the replica ids.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(__file__)
+
+
+@pytest.fixture(scope="module")
+def result():
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    proc = subprocess.run([sys.executable, os.path.join(HERE, "multi_device_checks.py")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert lines, proc.stdout[-2000:] + proc.stderr[-4000:]
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def test_four_replicas(result):
+    assert result["replicas"] == 4
+
+
+def test_fit_evaluate_predict_match_one_device(result):
+    assert result["kernel_sharding"] == []  # replicated variables
+    assert result["fit_weight_diff"] < 1e-5
+    assert result["fit_loss_diff"] < 1e-5
+    assert result["eval_diff"] < 1e-5
+    assert result["predict_diff"] < 1e-5
+
+
+def test_custom_run_loop_matches_one_device(result):
+    assert result["run_weight_diff"] < 1e-5
+    assert result["run_loss_diff"] < 1e-5
+
+
+def test_replica_ids_and_all_reduce(result):
+    assert result["replica_ids"] == [0.0, 1.0, 2.0, 3.0]
+    assert result["all_reduce"] == [6.0] * 4
+
+
+def test_reduce_and_gather(result):
+    np.testing.assert_allclose(result["reduce_sum_none"], np.full((2, 3), 6.0))
+    np.testing.assert_allclose(result["reduce_mean_axis0"], [1.5, 1.5, 1.5])  # 8 rows, sum 12
+    assert result["gather"] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_dataset_split_covers_each_element_once(result):
+    # global batches of 5 over 4 replicas: the first replica takes the extra element
+    assert result["split"] == [[[0, 1], [2], [3], [4]], [[5, 6], [7], [8], [9]]]
+    assert result["from_function"] == [[[0, 1], [2, 3], [4, 5], [6, 7]]]
+
+
+def test_keras_model_parallel_layout_and_weights(result):
+    assert result["model_parallel_kernel_spec"] == [None, "model"]  # per the LayoutMap
+    assert result["model_parallel_weight_diff"] < 1e-5
