@@ -107,6 +107,10 @@ class BatchDataset(_Unary):
         return _batched_spec(self._input.element_spec, self._size, self._drop)
 
     def _elements(self):
+        from .transforms import MapDataset
+        if type(self._input) is MapDataset and self._input._vectorize():
+            yield from self._input._batched(self._size, self._drop, stack)
+            return
         plan = self._input._index_plan()
         if plan is not None:
             source, chunks = plan

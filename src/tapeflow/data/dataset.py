@@ -218,7 +218,7 @@ class Dataset:
         [2, 3]
         """
         from .transforms import MapDataset
-        return MapDataset(self, map_func, num_parallel_calls)
+        return MapDataset(self, map_func, num_parallel_calls, deterministic)
 
     def filter(self, predicate, name=None):  # noqa: A001
         """Keeps the elements where `predicate(element)` is True."""

@@ -60,7 +60,8 @@ class ThreadingOptions(_OptionGroup):
 
 class OptimizationOptions(_OptionGroup):
     _names = ("apply_default_optimizations", "map_parallelization", "parallel_batch",
-              "map_fusion", "filter_fusion", "noop_elimination", "shuffle_and_repeat_fusion")
+              "map_fusion", "filter_fusion", "noop_elimination", "shuffle_and_repeat_fusion",
+              "map_and_batch_fusion", "map_and_filter_fusion", "inject_prefetch")
 
 
 class AutoShardPolicy:

@@ -49,7 +49,7 @@ class TensorSliceDataset(Dataset):
         return self, iter((np.arange(self._n),))
 
     def _element(self, i):
-        return structure.pack(self._struct, [a[i] if a.ndim > 1 else np.asarray(a[i])
+        return structure.pack(self._struct, [a[i] if a.ndim > 1 else a[i:i + 1].reshape(())
                                              for a in self._flat])
 
     def _gather(self, idx):

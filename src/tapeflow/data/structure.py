@@ -110,6 +110,10 @@ def _tensor(a):
         return Tensor._from_host(a)
     if hasattr(a, "_elements"):  # a nested Dataset (window)
         return a
+    if isinstance(a, bytes):  # a scalar string picked out of an object array
+        b = np.empty((), dtype=object)
+        b[()] = a
+        return Tensor._from_host(b)
     return Tensor._from_host(np.asarray(a))
 
 

@@ -51,38 +51,139 @@ def _threads(n):
 
 
 class MapDataset(_Unary):
-    """`fn` applied to every element (optionally on a thread pool, order kept)."""
+    """`fn` applied to every element (optionally on a thread pool, order kept unless
+    `deterministic=False`); before `batch` it runs on whole batches (vectorize.py)."""
 
-    def __init__(self, input_dataset, fn, num_parallel_calls=None):
+    def __init__(self, input_dataset, fn, num_parallel_calls=None, deterministic=None):
         super().__init__(input_dataset)
         self._fn = fn
         self._parallel = num_parallel_calls
+        self._deterministic = deterministic
 
     def _compute_spec(self):
+        from .vectorize import traced_spec
+        if not _debug():
+            spec = traced_spec(self._fn, self._input.element_spec)
+            if spec is not None:
+                return spec
         return Dataset._compute_spec(self)
 
     def _apply(self, elem):
         return structure.from_output(structure.call(self._fn, elem))
 
+    def _in_order(self):
+        if self._deterministic is not None:
+            return bool(self._deterministic)
+        return self.options().deterministic is not False
+
     def _elements(self):
-        from .experimental import _debug_mode
-        if self._parallel is None or self._parallel == 1 or _debug_mode():
-            for elem in self._input._elements():
-                yield self._apply(elem)
-            return
-        n = _threads(self._parallel)
-        with concurrent.futures.ThreadPoolExecutor(n) as pool:
-            window = collections.deque()
-            try:
-                for elem in self._input._elements():
-                    window.append(pool.submit(self._apply, elem))
-                    if len(window) >= n:
+        return self._map_stream(self._input._elements())
+
+    def _map_stream(self, elements):
+        if self._parallel is None or self._parallel == 1 or _debug():
+            return map(self._apply, elements)
+        return _pool_map(self._apply, elements, _threads(self._parallel), self._in_order())
+
+    def _vectorize(self):
+        opt = self.options().experimental_optimization
+        return not _debug() and opt.map_and_batch_fusion is not False and (
+            opt.apply_default_optimizations is not False or opt.map_and_batch_fusion)
+
+    def _batched(self, size, drop, stack):
+        """The batches of `size` mapped elements (what `map(fn).batch(size)` yields):
+        one compiled call per batch while `fn` vectorizes, element calls otherwise."""
+        from .batching import _index_blocks
+        from .vectorize import BatchedMap
+        bmap = BatchedMap(self._fn, size)
+        plan = self._input._index_plan()
+        if plan is not None:
+            source, chunks = plan
+            blocks = _index_blocks(chunks, size, drop)
+            first = next(blocks, None)
+            if first is None or bmap(source._gather(first[:1])) is None:
+                rest = () if first is None else itertools.chain([first], blocks)
+                elems = (source._element(i) for idx in rest for i in idx)
+                return _stacked(self._map_stream(elems), size, drop, stack)
+            blocks = itertools.chain([first], blocks)
+            return self._run_blocks(bmap, (source._gather(i) for i in blocks))
+        it = self._input._elements()
+        rows = list(itertools.islice(it, size))
+        block = _stack_plain(rows, stack)
+        if block is None or bmap(structure._map(lambda a: a[:1], block)) is None:
+            return _stacked(self._map_stream(itertools.chain(rows, it)), size, drop, stack)
+        return self._run_blocks(bmap, _blocks_of(rows, it, size, drop, stack))
+
+    def _run_blocks(self, bmap, blocks):
+        def apply(block):
+            out = bmap(block)
+            if out is None:  # a block the program cannot take (e.g. other shapes)
+                n = len(structure.leaves(block)[0])
+                rows = [structure._map(lambda a: a[i], block) for i in range(n)]
+                return stack_rows([self._apply(r) for r in rows])
+            return out
+        from .batching import stack as stack_rows
+        if self._parallel is None or self._parallel == 1:
+            return map(apply, blocks)
+        return _pool_map(apply, blocks, _threads(self._parallel), self._in_order())
+
+
+def _debug():
+    from .experimental import _debug_mode
+    return _debug_mode()
+
+
+def _pool_map(fn, items, n, in_order):
+    """`map(fn, items)` on `n` threads; results in order, or as they finish if not."""
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        window = collections.deque()
+        try:
+            for item in items:
+                window.append(pool.submit(fn, item))
+                if len(window) >= n:
+                    if in_order:
                         yield window.popleft().result()
-                while window:
-                    yield window.popleft().result()
-            finally:
-                for f in window:
-                    f.cancel()
+                    else:
+                        done = next(concurrent.futures.as_completed(window))
+                        window.remove(done)
+                        yield done.result()
+            while window:
+                yield window.popleft().result()
+        finally:
+            for f in window:
+                f.cancel()
+
+
+def _stack_plain(rows, stack):
+    """The rows stacked when they are numeric arrays of one shape, else None."""
+    from .vectorize import _plain
+    if not rows or not all(_plain(r) for r in rows):
+        return None
+    try:
+        return stack(rows)
+    except Exception:  # noqa: BLE001 - rows of different shapes: not one block
+        return None
+
+
+def _blocks_of(rows, it, size, drop, stack):
+    """Stacked blocks of `size` input elements (`rows` first, then `it`)."""
+    while rows:
+        if drop and len(rows) < size:
+            return
+        yield stack(rows)
+        if len(rows) < size:
+            return
+        rows = list(itertools.islice(it, size))
+
+
+def _stacked(elements, size, drop, stack):
+    """Batches of `size` already-mapped elements."""
+    while True:
+        rows = list(itertools.islice(elements, size))
+        if not rows or (drop and len(rows) < size):
+            return
+        yield stack(rows)
+        if len(rows) < size:
+            return
 
 
 class FilterDataset(_Unary):

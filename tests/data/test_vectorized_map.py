@@ -1,0 +1,92 @@
+"""map before batch runs on whole batches (data/vectorize.py); same elements, same order."""
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow.data import Dataset
+
+
+def _no_fusion(ds):
+    opts = tf.data.Options()
+    opts.experimental_optimization.map_and_batch_fusion = False
+    return ds.with_options(opts)
+
+
+def _batches(ds):
+    return list(ds.as_numpy_iterator())
+
+
+def test_vectorized_map_matches_numpy_and_per_element_calls():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (70, 4, 3), dtype=np.uint8)
+    y = rng.integers(0, 10, 70)
+    calls = []
+
+    def scale(a, b):
+        calls.append(1)  # a Python side effect runs when traced (as in TF), not per element
+        return tf.cast(a, tf.float32) / 255.0, b + 1
+
+    got = _batches(Dataset.from_tensor_slices((x, y)).map(scale).batch(16))
+    assert len(calls) <= 3 and [len(b[0]) for b in got] == [16, 16, 16, 16, 6]
+    np.testing.assert_allclose(np.concatenate([b[0] for b in got]), x.astype(np.float32) / 255,
+                               rtol=1e-6)
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in got]), y + 1)
+    # shuffled, parallel, drop_remainder: identical to element-by-element calls
+    def pipe():
+        return Dataset.from_tensor_slices((x, y)).shuffle(32, seed=3).map(
+            scale, num_parallel_calls=tf.data.AUTOTUNE).batch(16, drop_remainder=True)
+    fused, plain = _batches(pipe()), _batches(_no_fusion(pipe()))
+    assert len(fused) == len(plain) == 4
+    for (a, b), (c, d) in zip(fused, plain):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+
+
+def test_generator_input_and_dict_outputs():
+    def gen():
+        for i in range(5):
+            yield np.full([3], i, np.float32)
+    ds = Dataset.from_generator(gen, output_signature=tf.TensorSpec([3], tf.float32))
+    got = _batches(ds.map(lambda v: {"s": tf.reduce_sum(v), "v": v * 2.0}).batch(2))
+    assert [b["s"].tolist() for b in got] == [[0.0, 3.0], [6.0, 9.0], [12.0]]
+    np.testing.assert_array_equal(got[2]["v"], [[8.0, 8.0, 8.0]])
+
+
+def test_non_vectorizable_functions_run_per_element():
+    tf.random.set_seed(1)
+    noise = np.concatenate(_batches(Dataset.range(8).map(
+        lambda x: tf.random.uniform([])).batch(4)))
+    assert len(set(noise.tolist())) == 8  # stateful RNG: a fresh draw per element
+    # a value read back to Python (data-dependent control flow) runs eagerly
+    got = _batches(Dataset.range(6).map(lambda x: x * 10 if int(x) % 2 else -x).batch(4))
+    assert [b.tolist() for b in got] == [[0, 10, -2, 30], [-4, 50]]
+    words = _batches(Dataset.from_tensor_slices(["a", "bc"]).map(
+        lambda s: tf.strings.length(s)).batch(2))
+    assert words[0].tolist() == [1, 2]
+    const = _batches(Dataset.range(3).map(lambda x: (tf.ones([2]), 7)).batch(2))
+    np.testing.assert_array_equal(const[0][0], np.ones([2, 2], np.float32))
+    assert const[1][1].tolist() == [7] and const[1][1].dtype == np.int32
+
+
+def test_element_spec_relaxes_unknown_dims():
+    ds = Dataset.from_generator(lambda: iter([[1, 2], [3, 4, 5]]),
+                                output_signature=tf.TensorSpec([None], tf.int32))
+    assert ds.map(lambda v: v * 2).element_spec.shape.as_list() == [None]
+    assert ds.map(lambda v: tf.reduce_sum(v)).element_spec.shape.as_list() == []
+    assert ds.map(lambda v: v[:1]).element_spec.shape.as_list() == [1]
+    spec = ds.map(lambda v: (tf.cast(v, tf.float32), tf.shape(v))).element_spec
+    assert spec[0].dtype == tf.float32 and spec[1].shape.as_list() == [1]
+    assert ds.map(lambda v: tf.reduce_sum(v)).batch(2).element_spec.shape.as_list() == [None]
+
+
+def test_deterministic_false_yields_every_element():
+    ds = Dataset.range(20).map(lambda x: x + 1 if int(x) >= 0 else x, num_parallel_calls=4,
+                               deterministic=False)
+    assert sorted(int(v) for v in ds) == list(range(1, 21))
+
+
+def test_map_errors_surface_from_batches():
+    def bad(x):
+        raise ValueError("bad element")
+    with pytest.raises(ValueError, match="bad element"):
+        _batches(Dataset.range(3).map(bad).batch(2))
