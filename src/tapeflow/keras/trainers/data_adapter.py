@@ -173,7 +173,8 @@ class IterData:
                 return n if n >= 0 else None
             except (TypeError, ValueError):
                 return None
-        if hasattr(self.data, "__len__") and not hasattr(self.data, "__next__"):
+        if hasattr(self.data, "__len__") and (not hasattr(self.data, "__next__") or
+                                              _indexable(self.data)):
             return len(self.data)
         return None
 
@@ -181,8 +182,11 @@ class IterData:
         return self._known
 
     def epoch_batches(self):
-        is_gen = hasattr(self.data, "__next__")
-        if is_gen:
+        is_gen = hasattr(self.data, "__next__") and not _indexable(self.data)
+        if _indexable(self.data) and hasattr(self.data, "__next__"):
+            # a Sequence that is also an iterator (ImageDataGenerator's): one pass by index
+            it = _index_pass(self.data)
+        elif is_gen:
             it = self.data
         elif self.steps is not None and self._gen is not None:
             it = self._gen
@@ -206,6 +210,19 @@ class IterData:
                 (x, y, sw)
         if self._known is None and count:
             self._known = count
+
+
+def _indexable(data):
+    """A keras Sequence-like: batches by index, `len` batches per epoch."""
+    return hasattr(data, "__getitem__") and hasattr(data, "__len__") and \
+        not isinstance(data, (list, tuple, dict, np.ndarray, tf.Tensor))
+
+
+def _index_pass(data):
+    for i in range(len(data)):
+        yield data[i]
+    if hasattr(data, "on_epoch_end"):
+        data.on_epoch_end()
 
 
 def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
