@@ -286,6 +286,19 @@ class Dataset:
         from .streams import UniqueDataset
         return UniqueDataset(self)
 
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
+                        name=None):
+        """Groups elements by the int64 `key_func(element)`; each window of `window_size`
+        elements (a dataset) becomes `reduce_func(key, window)`'s elements.
+
+        >>> ds = Dataset.range(6).group_by_window(
+        ...     lambda x: x % 2, lambda k, w: w.batch(3), window_size=3)
+        >>> [b.tolist() for b in ds.as_numpy_iterator()]
+        [[0, 2, 4], [1, 3, 5]]
+        """
+        from .streams import GroupByWindowDataset
+        return GroupByWindowDataset(self, key_func, reduce_func, window_size, window_size_func)
+
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
               name=None):
         """Stacks `batch_size` consecutive elements; the last batch may be smaller."""

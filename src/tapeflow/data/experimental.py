@@ -5,11 +5,13 @@
 -1
 """
 from .dataset import Dataset
+from .csv import CsvDataset, make_csv_dataset
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy
 
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
-           "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch"]
+           "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
+           "CsvDataset", "make_csv_dataset", "group_by_window"]
 
 _DEBUG = [False]
 
@@ -72,4 +74,11 @@ def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype="in
     """
     def apply(ds):
         return ds.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
+    return apply
+
+
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    """Transformation for `dataset.apply(...)`: see `Dataset.group_by_window`."""
+    def apply(ds):
+        return ds.group_by_window(key_func, reduce_func, window_size, window_size_func)
     return apply

@@ -1,4 +1,5 @@
-"""File readers: `tf.data.TextLineDataset` (one string element per line).
+"""File readers: `tf.data.TextLineDataset` (one string element per line) and
+`tf.data.FixedLengthRecordDataset` (fixed-size byte records).
 
 >>> import tempfile, os
 >>> p = os.path.join(tempfile.mkdtemp(), "a.txt")
@@ -15,7 +16,7 @@ from ..framework import dtypes, errors
 from . import structure
 from .dataset import Dataset
 
-__all__ = ["TextLineDataset"]
+__all__ = ["TextLineDataset", "FixedLengthRecordDataset"]
 
 
 def _open(path, compression):
@@ -62,3 +63,43 @@ class TextLineDataset(Dataset):
             with f:
                 for line in f:
                     yield np.array(line.rstrip(b"\n").rstrip(b"\r"), dtype=object)
+
+
+class FixedLengthRecordDataset(TextLineDataset):
+    """Records of `record_bytes` bytes of one or more files, after `header_bytes` and
+    before `footer_bytes` (`tf.data.FixedLengthRecordDataset`), as tf.string.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "r.bin")
+    >>> _ = open(p, "wb").write(b"HabcdeF")
+    >>> list(FixedLengthRecordDataset(p, 2, header_bytes=1, footer_bytes=2).as_numpy_iterator())
+    [b'ab', b'cd']
+    """
+
+    def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
+                 buffer_size=None, compression_type=None, num_parallel_reads=None, name=None):
+        super().__init__(filenames, compression_type)
+        self._record = int(record_bytes)
+        if self._record <= 0:
+            raise errors.invalid_argument(f"record_bytes must be > 0. Received: "
+                                          f"record_bytes={record_bytes}")
+        self._header, self._footer = int(header_bytes or 0), int(footer_bytes or 0)
+
+    def _elements(self):
+        for path in self._filenames():
+            try:
+                f = _open(path, self._compression)
+            except FileNotFoundError:
+                raise errors.NotFoundError(None, None, f"{path}; No such file or directory") \
+                    from None
+            with f:
+                data = f.read()
+            body = data[self._header:len(data) - self._footer]
+            if len(data) < self._header + self._footer or len(body) % self._record:
+                raise errors.DataLossError(
+                    None, None, f"Excluding the header ({self._header} bytes) and footer "
+                    f"({self._footer} bytes), input file \"{path}\" has body length "
+                    f"{len(body)} bytes, which is not an exact multiple of the record length "
+                    f"({self._record} bytes).")
+            for i in range(0, len(body), self._record):
+                yield np.array(body[i:i + self._record], dtype=object)

@@ -243,17 +243,24 @@ class ConcatenateDataset(Dataset):
 
 
 def _signature(output_types, output_shapes):
-    def spec(t, s):
-        return structure.TensorSpec(s, t)
+    """TensorSpecs from TF's old `output_types`/`output_shapes` pair: `output_shapes`
+    follows the structure of `output_types`, its leaves are shapes (tuples/lists of
+    dims, TensorShapes, None), so `((), (None,))` is two shapes, not a structure."""
     if output_shapes is None:
-        return structure._map(lambda t: structure.TensorSpec(None, t), output_types) \
-            if structure.is_structure(output_types) else structure.TensorSpec(None, output_types)
-    if not structure.is_structure(output_types):
-        return spec(output_types, output_shapes)
-    flat_t = structure.flat(output_types)
-    flat_s = structure.flat(structure._map(lambda s: TensorShape(s), output_shapes)) \
-        if structure.is_structure(output_shapes) else [output_shapes]
-    return structure.pack(output_types, [spec(t, s) for t, s in zip(flat_t, flat_s)])
+        return structure._map(lambda t: structure.TensorSpec(None, t), output_types)
+
+    def pair(t, s):
+        if isinstance(t, dict):
+            return type(t)((k, pair(v, s[k])) for k, v in t.items())
+        if isinstance(t, tuple):
+            if not isinstance(s, (tuple, list)) or len(s) != len(t):
+                raise ValueError(f"`output_shapes` must match the structure of `output_types`. "
+                                 f"Received: output_types={output_types}, "
+                                 f"output_shapes={output_shapes}.")
+            vals = [pair(a, b) for a, b in zip(t, s)]
+            return type(t)(*vals) if hasattr(t, "_fields") else tuple(vals)
+        return structure.TensorSpec(TensorShape(s), t)
+    return pair(output_types, output_shapes)
 
 
 def _range(*args, **kwargs):

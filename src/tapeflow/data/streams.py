@@ -1,5 +1,5 @@
 """Stream transformations with state or nesting: enumerate, flat_map, interleave,
-scan, take_while, unique.
+scan, take_while, unique, group_by_window.
 
 >>> [tuple(map(int, e)) for e in Dataset.from_tensor_slices([7, 8]).enumerate()]
 [(0, 7), (1, 8)]
@@ -14,7 +14,7 @@ from .sources import RangeDataset, ZipDataset
 from .transforms import _threads, _Unary
 
 __all__ = ["FlatMapDataset", "InterleaveDataset", "ScanDataset", "TakeWhileDataset",
-           "UniqueDataset"]
+           "UniqueDataset", "GroupByWindowDataset"]
 
 
 def _as_dataset(ds, what):
@@ -148,6 +148,48 @@ class UniqueDataset(_Unary):
             if key not in seen:
                 seen.add(key)
                 yield elem
+
+
+class GroupByWindowDataset(FlatMapDataset):
+    """Elements grouped by `key_func` into windows of `window_size`, each window (a
+    dataset) reduced by `reduce_func(key, window)` to a dataset whose elements are
+    emitted; windows still open at the end are reduced in order of their keys' first
+    appearance."""
+
+    def __init__(self, input_dataset, key_func, reduce_func, window_size, window_size_func):
+        super().__init__(input_dataset, reduce_func)
+        self._key = key_func
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("Either the `window_size` argument or the `window_size_func` "
+                             "argument must be specified.")
+        self._size = (lambda k: window_size) if window_size is not None else window_size_func
+
+    def _reduced(self, key, window):
+        from .batching import ListDataset
+        ds = _as_dataset(self._fn(structure._tensor(key), ListDataset(window)),
+                         "group_by_window")
+        return ds._elements()
+
+    def _elements(self):
+        groups, sizes = {}, {}
+        for elem in self._input._elements():
+            key = structure.to_numpy_leaf(structure.call(self._key, elem))
+            if key.dtype != np.int64 or key.ndim != 0:
+                raise ValueError(f"`key_func` must return a single tf.int64 scalar tensor. "
+                                 f"Received: dtype={key.dtype}, shape={key.shape}")
+            k = int(key)
+            if k not in groups:
+                groups[k] = []
+                size = int(structure.to_numpy_leaf(self._size(structure._tensor(key))))
+                if size <= 0:
+                    raise ValueError(f"window_size must be positive. Received: {size}")
+                sizes[k] = size
+            groups[k].append(elem)
+            if len(groups[k]) == sizes[k]:
+                window = groups.pop(k)
+                yield from self._reduced(key, window)
+        for k, window in groups.items():
+            yield from self._reduced(np.asarray(k, np.int64), window)
 
 
 class _Counter(RangeDataset):
