@@ -9,13 +9,13 @@ from . import experimental
 from .batching import _DatasetSpec as DatasetSpec
 from .dataset import Dataset, Iterator
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options, ThreadingOptions
-from .readers import TextLineDataset
+from .readers import FixedLengthRecordDataset, TextLineDataset
 from .tfrecord import TFRecordDataset
 from .structure import TensorSpec
 
 __all__ = ["Dataset", "Iterator", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "Options", "ThreadingOptions", "TextLineDataset", "TFRecordDataset", "TensorSpec",
-           "experimental",
+           "experimental", "FixedLengthRecordDataset",
            "DatasetSpec"]
 
 
