@@ -75,6 +75,6 @@ def donatable_buffers(variables):
 def fresh_copy(x):
     """A fresh buffer with x's value; device_put copies without compiling a program."""
     try:
-        return jax.device_put(x, may_alias=False)
+        return jax.device_put(x, getattr(x, "sharding", None), may_alias=False)  # same layout
     except TypeError:  # jax before may_alias: a compiled copy
         return jnp.array(x, copy=True)

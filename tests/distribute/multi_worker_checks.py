@@ -1,0 +1,46 @@
+"""One worker of a 2-process MultiWorkerMirroredStrategy run (2 logical CPU devices each).
+
+Started twice by tests/distribute/test_multi_worker.py with TF_CONFIG naming both
+workers on localhost; prints the trained weights as JSON.
+"""
+import json
+
+import numpy as np
+
+import tapeflow as tf
+from tapeflow import keras
+
+def data():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(64, 8)).astype("float32"), rng.integers(0, 3, 64)
+
+
+def train(strategy=None):
+    x, y = data()
+    with strategy.scope() if strategy is not None else _null():
+        keras.utils.set_random_seed(1)
+        m = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
+        m.build((None, 8))
+        m.compile(keras.optimizers.SGD(0.1),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    h = m.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    weights = [np.asarray(v._value.addressable_data(0)) if hasattr(v._value, "addressable_data")
+               else v.numpy() for v in m.weights]
+    return {"loss": h.history["loss"], "weights": [w.tolist() for w in weights]}
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+if __name__ == "__main__":
+    tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
+                                               [tf.config.LogicalDeviceConfiguration()] * 2)
+    s = tf.distribute.MultiWorkerMirroredStrategy()
+    out = train(s)
+    out["replicas"] = s.num_replicas_in_sync
+    print("RESULT " + json.dumps(out))
