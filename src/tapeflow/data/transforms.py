@@ -91,40 +91,71 @@ class MapDataset(_Unary):
 
     def _batched(self, size, drop, stack):
         """The batches of `size` mapped elements (what `map(fn).batch(size)` yields):
-        one compiled call per batch while `fn` vectorizes, element calls otherwise."""
+        one compiled call per `_ROWS` rows while `fn` vectorizes, element calls otherwise."""
         from .batching import _index_blocks
-        from .vectorize import BatchedMap
-        bmap = BatchedMap(self._fn, size)
         plan = self._input._index_plan()
         if plan is not None:
             source, chunks = plan
+            k = max(1, _ROWS // size)  # batches per program call (amortizes the dispatch)
+            bmap = self._batched_map(size * k)
             blocks = _index_blocks(chunks, size, drop)
             first = next(blocks, None)
             if first is None or bmap(source._gather(first[:1])) is None:
                 rest = () if first is None else itertools.chain([first], blocks)
                 elems = (source._element(i) for idx in rest for i in idx)
                 return _stacked(self._map_stream(elems), size, drop, stack)
-            blocks = itertools.chain([first], blocks)
-            return self._run_blocks(bmap, (source._gather(i) for i in blocks))
+            groups = _groups(itertools.chain([first], blocks), k)
+            return self._run_blocks(bmap, ((source._gather(np.concatenate(g)), [len(i) for i in g])
+                                           for g in groups))
+        bmap = self._batched_map(size)
         it = self._input._elements()
         rows = list(itertools.islice(it, size))
         block = _stack_plain(rows, stack)
         if block is None or bmap(structure._map(lambda a: a[:1], block)) is None:
             return _stacked(self._map_stream(itertools.chain(rows, it)), size, drop, stack)
-        return self._run_blocks(bmap, _blocks_of(rows, it, size, drop, stack))
+        return self._run_blocks(bmap, ((b, [len(structure.leaves(b)[0])])
+                                       for b in _blocks_of(rows, it, size, drop, stack)))
+
+    def _batched_map(self, rows):
+        """The compiled `fn` for blocks of `rows` rows (kept across epochs)."""
+        from .vectorize import BatchedMap
+        cache = self.__dict__.setdefault("_bmaps", {})
+        if rows not in cache:
+            cache[rows] = BatchedMap(self._fn, rows)
+        return cache[rows]
 
     def _run_blocks(self, bmap, blocks):
-        def apply(block):
+        """Mapped batches from (stacked input rows, batch lengths) pairs."""
+        from .batching import stack as stack_rows
+
+        def apply(item):
+            block, lengths = item
             out = bmap(block)
             if out is None:  # a block the program cannot take (e.g. other shapes)
-                n = len(structure.leaves(block)[0])
+                n = sum(lengths)
                 rows = [structure._map(lambda a: a[i], block) for i in range(n)]
-                return stack_rows([self._apply(r) for r in rows])
-            return out
-        from .batching import stack as stack_rows
+                out = stack_rows([self._apply(r) for r in rows])
+            if len(lengths) == 1:
+                return [out]
+            ends = np.cumsum(lengths)
+            return [structure._map(lambda a: a[e - n:e], out) for n, e in zip(lengths, ends)]
         if self._parallel is None or self._parallel == 1:
-            return map(apply, blocks)
-        return _pool_map(apply, blocks, _threads(self._parallel), self._in_order())
+            done = map(apply, blocks)
+        else:
+            done = _pool_map(apply, blocks, _threads(self._parallel), self._in_order())
+        return itertools.chain.from_iterable(done)
+
+
+_ROWS = 2048  # rows per compiled call of a vectorized map
+
+
+def _groups(items, k):
+    """Lists of `k` consecutive items (the last may be shorter)."""
+    while True:
+        g = list(itertools.islice(items, k))
+        if not g:
+            return
+        yield g
 
 
 def _debug():
