@@ -13,7 +13,8 @@ skipped). One warm-up epoch (compiles), then the median of the timed epochs,
 in seconds per epoch. Also: an eager tapeflow LSTM(64) call on (32, 80, 64)
 against the same call inside tf.function.
 
-    python bench/bench_rnn.py [--samples 10000] [--epochs 2]
+    python bench/bench_rnn.py [--samples 10000] [--epochs 2] [--kinds lstm,mha]
+                              [--only tapeflow,keras3,tf-keras,pytorch] [--no-eager]
 """
 import argparse
 import json
@@ -157,12 +158,14 @@ def main():
     p.add_argument("--child")
     p.add_argument("--kind", default="lstm")
     p.add_argument("--only", default="tapeflow,keras3,tf-keras,pytorch")
+    p.add_argument("--kinds", default="lstm,mha")
+    p.add_argument("--no-eager", action="store_true")
     args = p.parse_args()
     if args.child:
         print("RESULT " + json.dumps(_child(args.child, args.kind, args.samples, args.epochs)))
         return
     import statistics
-    for kind in ("lstm", "mha"):
+    for kind in args.kinds.split(","):
         rows = {}
         for name in args.only.split(","):
             times = _run(name, kind, args)
@@ -176,7 +179,7 @@ def main():
         if base:
             print("      ratios tapeflow / other: " + ", ".join(
                 f"{n} {base / v:.2f}x" for n, v in rows.items() if n != "tapeflow"))
-    eager = _run("eager", "lstm", args)
+    eager = None if args.no_eager else _run("eager", "lstm", args)
     if eager:
         print(f"eager LSTM call (32, 80, 64): {eager['eager_ms']:.1f} ms, compiled "
               f"{eager['compiled_ms']:.1f} ms, eager/compiled {eager['ratio']:.2f}x")
