@@ -162,6 +162,18 @@ class IterData:
         self.class_weight = class_weight
         self._gen = None
         self._known = self._cardinality()
+        self._iter = None  # the epoch's dataset iterator (its position is checkpointable)
+        self._resume = None  # iterator state to restore on the next epoch's start
+
+    def position_state(self):
+        """The current epoch's iterator state (the checkpoint protocol's tensors), or None
+        when the data is not a tf.data pipeline."""
+        save = getattr(self._iter, "_serialize_to_tensors", None)
+        return None if save is None else save()
+
+    def resume_from(self, state):
+        """Makes the next epoch continue where an iterator with `state` stopped."""
+        self._resume = state
 
     def _cardinality(self):
         if self.steps is not None:
@@ -193,6 +205,10 @@ class IterData:
         else:
             it = iter(self.data)
             self._gen = it
+            if self._resume is not None and hasattr(it, "_restore_from_tensors"):
+                it._restore_from_tensors(self._resume)
+            self._resume = None
+        self._iter = it
         count = 0
         while self.steps is None or count < self.steps:
             try:

@@ -297,6 +297,7 @@ class Trainer:
         fn = self.make_train_function()
         k = getattr(self, "_steps_per_execution", 1)
         batch_hooks = cbs.wants_batch_hooks("train")
+        self._fit_data = data  # BackupAndRestore saves and restores its position
         cbs.on_train_begin()
         for c in cbs:
             if getattr(c, "_restored_epoch", None) is not None:
@@ -325,6 +326,7 @@ class Trainer:
         if getattr(self.optimizer, "use_ema", False):
             self.optimizer.finalize_variable_values(self.trainable_variables)
         cbs.on_train_end(logs=training_logs)
+        self._fit_data = None
         return self.history
 
     @staticmethod
