@@ -8,7 +8,7 @@ import tapeflow as tf
 
 from .... import nest
 
-__all__ = ["zero_states", "state_structure", "dense_projection", "check_units"]
+__all__ = ["zero_states", "state_structure", "state_dims", "dense_projection", "check_units"]
 
 
 def state_structure(state_size):
@@ -20,7 +20,8 @@ def state_structure(state_size):
     return [state_size]
 
 
-def _dims(size):
+def state_dims(size):
+    """One state's per-example dims: `[size]` for an int, else the shape's dims."""
     if isinstance(size, tf.TensorShape):
         return size.as_list()
     if isinstance(size, (list, tuple)):
@@ -45,7 +46,7 @@ def zero_states(state_size, inputs=None, batch_size=None, dtype=None):
     b = batch_size if isinstance(batch_size, int) else int(tf.get_static_value(batch_size))
 
     def one(size):
-        return tf.zeros([b] + _dims(size), dtype=dtype)
+        return tf.zeros([b] + state_dims(size), dtype=dtype)
     struct = state_structure(state_size)
     if isinstance(struct, dict):
         return {k: _zero_nested(v, one) for k, v in struct.items()}

@@ -6,22 +6,15 @@
 import tapeflow as tf
 
 from .... import nest
+from .cell_utils import state_dims
 
 __all__ = ["StatefulMixin", "flat_state_sizes", "check_initial_states"]
-
-
-def _dims(size):
-    if isinstance(size, tf.TensorShape):
-        return size.as_list()
-    if isinstance(size, (list, tuple)):
-        return list(size)
-    return [int(size)]
 
 
 def flat_state_sizes(state_size):
     """Every state's per-example shape, flattened (a TensorShape is one state)."""
     if isinstance(state_size, tf.TensorShape) or not nest.is_nested(state_size):
-        return [_dims(state_size)]
+        return [state_dims(state_size)]
     out = []
     for s in (state_size.values() if isinstance(state_size, dict) else state_size):
         out.extend(flat_state_sizes(s))
