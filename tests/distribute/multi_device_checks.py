@@ -113,4 +113,18 @@ ref.compile(keras.optimizers.Adam(0.01),
             keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 ref.fit(X, Y, batch_size=16, epochs=2, verbose=0, shuffle=False)
 out["model_parallel_weight_diff"] = diff(ref.get_weights(), mp.get_weights())
+
+def mixed_fit(strategy):
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        m, _ = fit(strategy)
+        return m
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+mixed1, mixed4 = mixed_fit(tf.distribute.OneDeviceStrategy("/cpu:0")), mixed_fit(s4)
+out["mixed_optimizer"] = type(mixed4.optimizer).__name__
+out["mixed_kernel_dtype"] = mixed4.weights[0].dtype.name
+out["mixed_weight_diff"] = diff(mixed1.get_weights(), mixed4.get_weights())
 print("RESULT " + json.dumps(out))

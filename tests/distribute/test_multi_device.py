@@ -61,3 +61,9 @@ def test_dataset_split_covers_each_element_once(result):
 def test_keras_model_parallel_layout_and_weights(result):
     assert result["model_parallel_kernel_spec"] == [None, "model"]  # per the LayoutMap
     assert result["model_parallel_weight_diff"] < 1e-5
+
+
+def test_mixed_float16_fit_under_strategy(result):
+    assert result["mixed_optimizer"] == "LossScaleOptimizer"  # compile wraps it, as tf.keras
+    assert result["mixed_kernel_dtype"] == "float32"
+    assert result["mixed_weight_diff"] < 1e-3  # float16 compute: rounding differs by layout

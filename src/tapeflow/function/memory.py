@@ -75,6 +75,9 @@ def donatable_buffers(variables):
 def fresh_copy(x):
     """A fresh buffer with x's value; device_put copies without compiling a program."""
     try:
-        return jax.device_put(x, getattr(x, "sharding", None), may_alias=False)  # same layout
+        # an array spanning processes must be told its layout; others keep theirs (and stay
+        # uncommitted when they were)
+        spans = not getattr(x, "is_fully_addressable", True)
+        return jax.device_put(x, x.sharding if spans else None, may_alias=False)
     except TypeError:  # jax before may_alias: a compiled copy
         return jnp.array(x, copy=True)
