@@ -374,6 +374,30 @@ class Dataset:
         from .ragged_batching import RaggedBatchDataset
         return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Writes the elements under directory `path` (read back with `Dataset.load`).
+
+        >>> import os, tempfile
+        >>> p = os.path.join(tempfile.mkdtemp(), "ds")
+        >>> Dataset.range(2).save(p)
+        >>> [int(v) for v in Dataset.load(p)]
+        [0, 1]
+        """
+        from .saving import save
+        save(self, path, compression, shard_func)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None):
+        """The dataset `Dataset.save` wrote under `path`."""
+        from .saving import LoadDataset
+        return LoadDataset(path, element_spec, compression)
+
+    def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None, name=None):
+        """Writes the elements under `path` on the first full pass; later passes (and
+        other pipelines with the same `path`) read them back instead of recomputing."""
+        from .saving import SnapshotDataset
+        return SnapshotDataset(self, path, compression, shard_func)
+
     def concatenate(self, dataset, name=None):
         """Elements of this dataset followed by those of `dataset`.
 

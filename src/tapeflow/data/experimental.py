@@ -11,7 +11,7 @@ from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoSh
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
            "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
-           "CsvDataset", "make_csv_dataset", "group_by_window"]
+           "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load"]
 
 _DEBUG = [False]
 
@@ -82,3 +82,13 @@ def group_by_window(key_func, reduce_func, window_size=None, window_size_func=No
     def apply(ds):
         return ds.group_by_window(key_func, reduce_func, window_size, window_size_func)
     return apply
+
+
+def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
+    """`tf.data.experimental.save`: see `Dataset.save`."""
+    dataset.save(path, compression, shard_func, checkpoint_args)
+
+
+def load(path, element_spec=None, compression=None, reader_func=None):
+    """`tf.data.experimental.load`: see `Dataset.load`."""
+    return Dataset.load(path, element_spec, compression, reader_func)
