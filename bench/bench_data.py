@@ -1,13 +1,25 @@
-"""One epoch of from_tensor_slices((x, y)).shuffle(1024).batch(64).prefetch(2) over
-x[60000x784] float32, next to plain NumPy permutation indexing of the same arrays
-and (when installed) tf.data.
+"""tf.data benchmarks, tapeflow vs plain NumPy and TF 2.15's tf.data.
 
-    python bench/bench_data.py [--repeats 5]
+1. One epoch of from_tensor_slices((x, y)).shuffle(1024).batch(64).prefetch(2) over
+   x[60000x784] float32, next to NumPy permutation indexing (target <= 3x).
+2. One epoch of from_tensor_slices((uint8 images[60000x28x28], labels)).shuffle(1024)
+   .map(cast/255).batch(64).prefetch(2) (the vectorized map), next to NumPy
+   permutation indexing + cast/255 and tf.data (targets: <= 0.5x tf.data, <= 5x NumPy).
+3. TFRecord read + parse of 100k small tf.train.Examples (4 floats + 1 int64):
+   TFRecordDataset(f).batch(1000).map(parse_example), next to tf.data.
 
-Prints the median epoch time of each and the tapeflow/NumPy ratio (target <= 3x).
+    python bench/bench_data.py [--repeats 5] [--suite all|float|image|tfrecord]
+
+TF runs in its own process (the peer venv /work/peers/tf, or TF_PYTHON) when the
+main environment has no tensorflow. Prints median epoch times and ratios.
 """
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
 import time
 
 import numpy as np
@@ -34,38 +46,133 @@ def tapeflow_epoch(ds):
     return n
 
 
-def median_time(fn, repeats):
+def median_time(fn, repeats, expected=N):
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
         n = fn()
         times.append(time.perf_counter() - t)
-        assert n == N, n
+        assert n == expected, n
     return statistics.median(times)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeats", type=int, default=5)
-    args = ap.parse_args()
+def float_suite(repeats):
     rng = np.random.default_rng(0)
     x = rng.random((N, D), dtype=np.float32)
     y = rng.integers(0, 10, N).astype(np.uint8)
     ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(BUFFER).batch(BATCH).prefetch(2)
     tapeflow_epoch(ds)  # warm up
-    t_np = median_time(lambda: numpy_epoch(x, y, rng), args.repeats)
-    t_tf = median_time(lambda: tapeflow_epoch(ds), args.repeats)
+    t_np = median_time(lambda: numpy_epoch(x, y, rng), repeats)
+    t_tf = median_time(lambda: tapeflow_epoch(ds), repeats)
+    print("1. shuffle.batch of float32[60000x784]")
     print(f"numpy permutation indexing : {t_np * 1e3:8.1f} ms/epoch")
     print(f"tapeflow.data              : {t_tf * 1e3:8.1f} ms/epoch  ({t_tf / t_np:.2f}x numpy)")
-    try:
-        import tensorflow as real_tf
-    except ImportError:
+    t_real = _peer(f"""
+        x = rng.random(({N}, {D}), dtype=np.float32)
+        y = rng.integers(0, 10, {N}).astype(np.uint8)
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle({BUFFER}).batch({BATCH}).prefetch(2)
+        fn = lambda: sum(int(b[0].shape[0]) for b in ds)
+        """, repeats)
+    if t_real is not None:
+        print(f"tensorflow tf.data         : {t_real * 1e3:8.1f} ms/epoch  "
+              f"({t_real / t_np:.2f}x numpy)")
+
+
+def image_suite(repeats):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (N, 28, 28), dtype=np.uint8)
+    y = rng.integers(0, 10, N).astype(np.uint8)
+
+    def np_epoch():
+        perm = rng.permutation(N)
+        n = 0
+        for i in range(0, N, BATCH):
+            idx = perm[i:i + BATCH]
+            xb, yb = x[idx].astype(np.float32) / 255.0, y[idx]
+            n += len(xb) + 0 * len(yb)
+        return n
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(BUFFER).map(
+        lambda a, b: (tf.cast(a, tf.float32) / 255.0, b)).batch(BATCH).prefetch(2)
+    tapeflow_epoch(ds)  # warm up (compiles the vectorized map)
+    t_np = median_time(np_epoch, repeats)
+    t_tf = median_time(lambda: tapeflow_epoch(ds), repeats)
+    print("2. uint8 images: shuffle.map(cast/255).batch(64).prefetch(2)")
+    print(f"numpy indexing + cast/255  : {t_np * 1e3:8.1f} ms/epoch")
+    print(f"tapeflow.data              : {t_tf * 1e3:8.1f} ms/epoch  ({t_tf / t_np:.2f}x numpy)")
+    t_real = _peer(f"""
+        x = rng.integers(0, 256, ({N}, 28, 28), dtype=np.uint8)
+        y = rng.integers(0, 10, {N}).astype(np.uint8)
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle({BUFFER}).map(
+            lambda a, b: (tf.cast(a, tf.float32) / 255.0, b)).batch({BATCH}).prefetch(2)
+        fn = lambda: sum(int(b[0].shape[0]) for b in ds)
+        fn()
+        """, repeats)
+    if t_real is not None:
+        print(f"tensorflow tf.data         : {t_real * 1e3:8.1f} ms/epoch  "
+              f"({t_tf / t_real:.2f}x: tapeflow / tf.data)")
+
+
+RECORDS = 100_000
+PARSE = """
+spec = {"x": tf.io.FixedLenFeature([4], tf.float32), "y": tf.io.FixedLenFeature([], tf.int64)}
+ds = tf.data.TFRecordDataset(PATH).batch(1000).map(lambda s: tf.io.parse_example(s, spec))
+fn = lambda: sum(int(b["y"].shape[0]) for b in ds)
+"""
+
+
+def tfrecord_suite(repeats):
+    path = os.path.join(tempfile.mkdtemp(), "examples.tfrecord")
+    with tf.io.TFRecordWriter(path) as w:
+        for i in range(RECORDS):
+            w.write(tf.train.Example(features=tf.train.Features(feature={
+                "x": tf.train.Feature(float_list=tf.train.FloatList(value=[i, 1.0, 2.0, 3.0])),
+                "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 10]))}),
+            ).SerializeToString())
+    scope = {"tf": tf, "PATH": path}
+    exec(PARSE, scope)  # noqa: S102 - the same pipeline text runs under TF below
+    t_tf = median_time(scope["fn"], repeats, RECORDS)
+    print(f"3. TFRecord read + parse_example of {RECORDS} Examples (batch 1000)")
+    print(f"tapeflow.data              : {t_tf * 1e3:8.1f} ms")
+    t_real = _peer(f"PATH = {path!r}\n" + PARSE, repeats, RECORDS)
+    if t_real is not None:
+        print(f"tensorflow tf.data         : {t_real * 1e3:8.1f} ms  "
+              f"({t_tf / t_real:.2f}x: tapeflow / tf.data)")
+
+
+def _peer(setup, repeats, n=N):
+    """Median time of `fn` defined by `setup`, run under TF in its own process."""
+    python = os.environ.get("TF_PYTHON", "/work/peers/tf/bin/python")
+    if not os.path.exists(python):
         print("tensorflow (tf.data)       :   not installed, skipped")
-        return
-    tds = real_tf.data.Dataset.from_tensor_slices((x, y))
-    tds = tds.shuffle(BUFFER).batch(BATCH).prefetch(2)
-    t_real = median_time(lambda: sum(int(b[0].shape[0]) for b in tds), args.repeats)
-    print(f"tensorflow tf.data         : {t_real * 1e3:8.1f} ms/epoch  ({t_real / t_np:.2f}x numpy)")
+        return None
+    code = textwrap.dedent("""
+        import os, statistics, time
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        import numpy as np
+        import tensorflow as tf
+        rng = np.random.default_rng(0)
+        """) + textwrap.dedent(setup) + textwrap.dedent(f"""
+        times = []
+        for _ in range({repeats}):
+            t = time.perf_counter()
+            assert fn() == {n}
+            times.append(time.perf_counter() - t)
+        print(statistics.median(times))
+        """)
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--suite", default="all", choices=["all", "float", "image", "tfrecord"])
+    args = ap.parse_args()
+    for name, suite in (("float", float_suite), ("image", image_suite),
+                        ("tfrecord", tfrecord_suite)):
+        if args.suite in ("all", name):
+            suite(args.repeats)
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":
