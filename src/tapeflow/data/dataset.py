@@ -374,6 +374,25 @@ class Dataset:
         from .ragged_batching import RaggedBatchDataset
         return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype)
 
+    def sparse_batch(self, batch_size, row_shape, name=None):
+        """Batches elements of different shapes into SparseTensors of shape
+        [batch, *row_shape] (all entries kept; -1 in `row_shape`: the batch's largest)."""
+        from .resampling import SparseBatchDataset
+        return SparseBatchDataset(self, batch_size, row_shape)
+
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
+                           name=None):
+        """(class, element) pairs resampled so that classes follow `target_dist`.
+
+        >>> import tapeflow as tf
+        >>> ds = Dataset.range(8).rejection_resample(lambda x: tf.cast(x % 2, tf.int32),
+        ...     [1.0, 0.0], initial_dist=[0.5, 0.5], seed=1)
+        >>> [int(x) for _, x in ds]
+        [0, 2, 4, 6]
+        """
+        from .resampling import RejectionResampleDataset
+        return RejectionResampleDataset(self, class_func, target_dist, initial_dist, seed)
+
     def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
         """Writes the elements under directory `path` (read back with `Dataset.load`).
 

@@ -11,7 +11,8 @@ from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoSh
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
            "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
-           "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load"]
+           "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load",
+           "dense_to_sparse_batch", "rejection_resample"]
 
 _DEBUG = [False]
 
@@ -92,3 +93,13 @@ def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None)
 def load(path, element_spec=None, compression=None, reader_func=None):
     """`tf.data.experimental.load`: see `Dataset.load`."""
     return Dataset.load(path, element_spec, compression, reader_func)
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """Transformation for `dataset.apply(...)`: see `Dataset.sparse_batch`."""
+    return lambda ds: ds.sparse_batch(batch_size, row_shape)
+
+
+def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+    """Transformation for `dataset.apply(...)`: see `Dataset.rejection_resample`."""
+    return lambda ds: ds.rejection_resample(class_func, target_dist, initial_dist, seed)
