@@ -55,7 +55,7 @@ out["predict_diff"] = float(np.abs(m1.predict(X, verbose=0) - m4.predict(X, verb
 loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
 
 
-def custom_loop(strategy):
+def custom_loop(strategy, compiled=False):
     with strategy.scope():
         m, opt = make(), keras.optimizers.SGD(0.1)
     dds = strategy.experimental_distribute_dataset(
@@ -68,17 +68,27 @@ def custom_loop(strategy):
         opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
                                 m.trainable_variables))
         return loss
-    losses = [float(strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None))
-              for b in dds]
+    def dstep(b):
+        return strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None)
+    if compiled:  # the replicas as one shard_map program
+        dstep = tf.function(dstep)
+    losses = [float(dstep(b)) for _ in range(2) for b in dds]
     return m.get_weights(), losses
 
 
+ctx = tf.distribute.get_replica_context
 w1, l1 = custom_loop(tf.distribute.OneDeviceStrategy("/cpu:0"))
 w4, l4 = custom_loop(s4)
 out["run_weight_diff"] = diff(w1, w4)
 out["run_loss_diff"] = float(np.abs(np.subtract(l1, l4)).max())
+wc, lc = custom_loop(s4, compiled=True)
+out["compiled_run_weight_diff"] = diff(w1, wc)
+out["compiled_run_loss_diff"] = float(np.abs(np.subtract(l1, lc)).max())
+compiled_ids = tf.function(lambda: s4.run(
+    lambda: ctx().all_reduce("SUM", tf.cast(ctx().replica_id_in_sync_group, tf.float32)) +
+    tf.cast(ctx().replica_id_in_sync_group, tf.float32)))()
+out["compiled_ids"] = [float(v) for v in s4.experimental_local_results(compiled_ids)]
 
-ctx = tf.distribute.get_replica_context
 ids = s4.run(lambda: tf.cast(ctx().replica_id_in_sync_group, tf.float32))
 out["replica_ids"] = [float(v) for v in s4.experimental_local_results(ids)]
 out["all_reduce"] = [float(v) for v in s4.experimental_local_results(

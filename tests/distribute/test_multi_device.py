@@ -41,6 +41,12 @@ def test_custom_run_loop_matches_one_device(result):
     assert result["run_loss_diff"] < 1e-5
 
 
+def test_compiled_run_is_one_spmd_program_matching_one_device(result):
+    assert result["compiled_run_weight_diff"] < 1e-5
+    assert result["compiled_run_loss_diff"] < 1e-5
+    assert result["compiled_ids"] == [6.0, 7.0, 8.0, 9.0]  # psum of ids + own id
+
+
 def test_replica_ids_and_all_reduce(result):
     assert result["replica_ids"] == [0.0, 1.0, 2.0, 3.0]
     assert result["all_reduce"] == [6.0] * 4

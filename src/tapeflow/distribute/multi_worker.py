@@ -151,6 +151,7 @@ class MultiWorkerMirroredStrategy(Strategy):
         var._swap_value(jax.make_array_from_process_local_data(self._replicated, local,
                                                                local.shape))
         var._distribute_strategy = self
+        self._variables[var._uid] = var
 
     def shard_batch(self, array, axis=0):
         """This worker's slice of a global batch, assembled into the global array."""

@@ -6,10 +6,12 @@ devices. In `scope()`, new variables are laid out replicated over the mesh
 global batch as `NamedSharding(mesh, P('batch'))`, so jax.jit partitions the
 whole step (forward, gradient all-reduce, update) into ONE SPMD program.
 
-`run(fn, args)` runs `fn` once per replica eagerly, one thread per replica
-as TF's MirroredStrategy does in eager mode; the replicas take turns and
-meet at `ReplicaContext.all_reduce` / `merge_call`. Keras optimizers
-all-reduce (SUM) their gradients there and update the variables once.
+`run(fn, args)` inside a tapeflow.function traces the replicas into one
+SPMD program with `jax.shard_map` (spmd_run.py: all_reduce is `psum`).
+Called eagerly it runs `fn` once per replica, one thread per replica as
+TF's MirroredStrategy does in eager mode; the replicas take turns and meet
+at `ReplicaContext.all_reduce` / `merge_call`. Keras optimizers all-reduce
+(SUM) their gradients there and update the variables once.
 
 >>> import tapeflow as tf
 >>> s = tf.distribute.MirroredStrategy()
@@ -20,6 +22,7 @@ all-reduce (SUM) their gradients there and update the variables once.
 """
 import contextlib
 import threading
+import weakref
 
 import jax
 import numpy as np
@@ -86,6 +89,7 @@ class Strategy:
         self._replicated = NamedSharding(self._mesh, P())
         self._batch_sharding = NamedSharding(self._mesh, P("batch"))
         self.extended = StrategyExtended(self)
+        self._variables = weakref.WeakValueDictionary()  # uid -> variable
 
     # -- properties ---------------------------------------------------------------
     @property
@@ -113,6 +117,11 @@ class Strategy:
     def _place_variable(self, var):
         var._swap_value(jax.device_put(var._value, self._replicated))
         var._distribute_strategy = self
+        self._variables[var._uid] = var
+
+    def _live_variables(self):
+        """The variables created in this strategy's scope that are still alive."""
+        return [self._variables[k] for k in sorted(self._variables.keys())]
 
     def shard_batch(self, array, axis=0):
         """A global batch laid out over the replicas along `axis` (as is when it does not divide)."""
@@ -132,12 +141,9 @@ class Strategy:
         n = self.num_replicas_in_sync
         if n == 1:
             return self._run_replica(fn, 0, None, args, kwargs)
-        if current_trace() is not None:
-            raise RuntimeError(
-                f"{type(self).__name__}.run with {n} replicas must be called eagerly: "
-                "inside a tapeflow.function the replicas cannot be traced into one program. "
-                "Call strategy.run outside tf.function, or use model.fit, whose step runs "
-                "as one SPMD program over the replicas.")
+        if current_trace() is not None:  # compiled: the replicas as one SPMD program
+            from .spmd_run import run_spmd
+            return run_spmd(self, fn, args, kwargs)
         group = ReplicaGroup(self, n)
         results, errors = [None] * n, []
 
@@ -160,13 +166,14 @@ class Strategy:
         return regroup(results)
 
     def _run_replica(self, fn, i, group, args, kwargs):
-        saved = STACK.replica, STACK.strategies
+        saved = STACK.replica, STACK.strategies, PLACEMENT.place
         STACK.replica = ReplicaContext(self, i, group)
         STACK.strategies = list(saved[1]) if group is None else [self]
+        PLACEMENT.place = self._place_variable  # e.g. optimizer slots built on first use
         try:
             return fn(*args, **kwargs)
         finally:
-            STACK.replica, STACK.strategies = saved
+            STACK.replica, STACK.strategies, PLACEMENT.place = saved
 
     # -- cross-replica reductions ------------------------------------------------------------
     def experimental_local_results(self, value):

@@ -24,6 +24,12 @@ class DistributedValues:
     def __len__(self):
         return len(self._values)
 
+    def _to_components(self):  # a composite for tf.function: each component is traced
+        return self._values
+
+    def _with_components(self, components):
+        return type(self)(components)
+
     def __repr__(self):
         body = ",\n".join(f"  {i}: {v!r}" for i, v in enumerate(self._values))
         return f"{type(self).__name__}:{{\n{body}\n}}"
