@@ -35,7 +35,11 @@ def test_vectorized_map_matches_numpy_and_per_element_calls():
     def pipe():
         return Dataset.from_tensor_slices((x, y)).shuffle(32, seed=3).map(
             scale, num_parallel_calls=tf.data.AUTOTUNE).batch(16, drop_remainder=True)
-    fused, plain = _batches(pipe()), _batches(_no_fusion(pipe()))
+    calls.clear()
+    fused = _batches(pipe())
+    fused_calls = len(calls)
+    plain = _batches(_no_fusion(pipe().prefetch(1)))  # options set downstream apply too
+    assert fused_calls <= 3 and len(calls) - fused_calls == 70  # one call per element
     assert len(fused) == len(plain) == 4
     for (a, b), (c, d) in zip(fused, plain):
         np.testing.assert_array_equal(a, c)
@@ -90,3 +94,16 @@ def test_map_errors_surface_from_batches():
         raise ValueError("bad element")
     with pytest.raises(ValueError, match="bad element"):
         _batches(Dataset.range(3).map(bad).batch(2))
+
+
+def test_autotune_uses_the_private_threadpool_size():
+    import threading
+    threads = set()
+
+    def f(x):
+        threads.add(threading.get_ident())
+        return x if int(x) >= 0 else -x  # reads the value: runs per element, in the pool
+    opts = tf.data.Options()
+    opts.threading.private_threadpool_size = 1
+    ds = Dataset.range(30).map(f, num_parallel_calls=tf.data.AUTOTUNE).with_options(opts)
+    assert [int(v) for v in ds] == list(range(30)) and len(threads) == 1

@@ -13,11 +13,13 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from . import structure
+from .options import set_active_options
 
 __all__ = ["Dataset", "Iterator", "INFINITE", "UNKNOWN"]
 
 INFINITE = -1
 UNKNOWN = -2
+_END = object()
 
 
 class Dataset:
@@ -75,7 +77,15 @@ class Dataset:
             if a.ndim == 0:
                 return a.item() if a.dtype == object else a[()]
             return a
-        for elem in self._elements():
+        options, it = self.options(), self._elements()
+        while True:
+            prev = set_active_options(options)
+            try:
+                elem = next(it, _END)
+            finally:
+                set_active_options(prev)
+            if elem is _END:
+                return
             yield structure._map(leaf, elem)
 
     def cardinality(self):
@@ -449,6 +459,7 @@ class Iterator:
         self._shuffles = _rng_datasets(dataset)
         self._rng_start = [d._rng_state() for d in self._shuffles]  # before any epoch draw
         self._it = dataset._elements()
+        self._options = dataset.options()  # apply to every transformation while producing
         self._position = 0  # elements produced, saved by tf.train.Checkpoint
 
     @property
@@ -459,7 +470,11 @@ class Iterator:
         return self
 
     def __next__(self):
-        elem = next(self._it)
+        prev = set_active_options(self._options)
+        try:
+            elem = next(self._it)
+        finally:
+            set_active_options(prev)
         self._position += 1
         return structure.to_tensors(elem)
 

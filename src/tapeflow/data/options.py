@@ -6,9 +6,25 @@ False
 __all__ = ["Options", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "ThreadingOptions", "OptimizationOptions", "DistributeOptions", "AutoShardPolicy"]
 
+import threading
+
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
+
+_ACTIVE = threading.local()  # the iterated pipeline's options (set while producing elements)
+
+
+def active_options():
+    """The Options of the pipeline being iterated on this thread, or None."""
+    return getattr(_ACTIVE, "options", None)
+
+
+def set_active_options(options):
+    """Sets this thread's pipeline Options; returns the previous ones."""
+    prev = getattr(_ACTIVE, "options", None)
+    _ACTIVE.options = options
+    return prev
 
 
 class _OptionGroup:

@@ -10,6 +10,7 @@ import queue
 import threading
 
 from .dataset import Dataset  # noqa: F401 - Dataset for the doctests
+from .options import active_options, set_active_options
 from .transforms import _Unary
 
 __all__ = ["PrefetchDataset", "CacheDataset"]
@@ -22,8 +23,9 @@ class _Failure:
         self.exc = exc
 
 
-def _producer(it, q, tokens, stop):
+def _producer(it, q, tokens, stop, options):
     """Moves elements of `it` into `q`, taking one token (a free buffer slot) per element."""
+    set_active_options(options)  # the pipeline's Options apply on this thread too
     try:
         for elem in it:
             while True:
@@ -59,7 +61,8 @@ class PrefetchDataset(_Unary):
         for _ in range(self._size):
             tokens.put(None)
         stop = threading.Event()
-        t = threading.Thread(target=_producer, args=(self._input._elements(), q, tokens, stop),
+        t = threading.Thread(target=_producer,
+                             args=(self._input._elements(), q, tokens, stop, active_options()),
                              daemon=True, name="tapeflow.data.prefetch")
         t.start()
         try:

@@ -74,18 +74,34 @@ class MapDataset(_Unary):
     def _in_order(self):
         if self._deterministic is not None:
             return bool(self._deterministic)
-        return self.options().deterministic is not False
+        return self._pipeline_options().deterministic is not False
 
-    def _elements(self):
-        return self._map_stream(self._input._elements())
+    def _elements(self):  # a generator: options are read when iteration starts
+        yield from self._map_stream(self._input._elements())
 
     def _map_stream(self, elements):
         if self._parallel is None or self._parallel == 1 or _debug():
             return map(self._apply, elements)
-        return _pool_map(self._apply, elements, _threads(self._parallel), self._in_order())
+        return _pool_map(self._apply, elements, self._pool_size(), self._in_order())
+
+    def _pipeline_options(self):
+        """This dataset's Options merged with those of the pipeline being iterated (TF
+        applies `with_options` anywhere in a pipeline to all of it)."""
+        from .options import active_options
+        opts, outer = self.options(), active_options()
+        return opts if outer is None else opts.merge(outer)
+
+    def _pool_size(self):
+        """Threads for num_parallel_calls (AUTOTUNE: Options().threading's
+        private_threadpool_size when set, else the CPU count)."""
+        if self._parallel in (None, AUTOTUNE):
+            private = self._pipeline_options().threading.private_threadpool_size
+            if private:
+                return int(private)
+        return _threads(self._parallel)
 
     def _vectorize(self):
-        opt = self.options().experimental_optimization
+        opt = self._pipeline_options().experimental_optimization
         return not _debug() and opt.map_and_batch_fusion is not False and (
             opt.apply_default_optimizations is not False or opt.map_and_batch_fusion)
 
@@ -142,7 +158,7 @@ class MapDataset(_Unary):
         if self._parallel is None or self._parallel == 1:
             done = map(apply, blocks)
         else:
-            done = _pool_map(apply, blocks, _threads(self._parallel), self._in_order())
+            done = _pool_map(apply, blocks, self._pool_size(), self._in_order())
         return itertools.chain.from_iterable(done)
 
 
