@@ -5,6 +5,8 @@ weights), checks reduce/gather/all_reduce values and dataset splitting; prints
 one JSON dict of results for tests/distribute/test_multi_device.py.
 """
 import json
+import os
+import tempfile
 
 import numpy as np
 
@@ -51,6 +53,11 @@ out["kernel_sharding"] = list(m4.weights[0]._value.sharding.spec)
 out["eval_diff"] = float(np.abs(np.subtract(m1.evaluate(X, Y, verbose=0),
                                             m4.evaluate(X, Y, verbose=0))).max())
 out["predict_diff"] = float(np.abs(m1.predict(X, verbose=0) - m4.predict(X, verbose=0)).max())
+
+ckpt_path = tf.train.Checkpoint(model=m4).save(os.path.join(tempfile.mkdtemp(), "ckpt"))
+plain = make()  # no strategy
+tf.train.Checkpoint(model=plain).restore(ckpt_path)
+out["ckpt_restore_diff"] = diff(m4.get_weights(), plain.get_weights())
 
 loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
 

@@ -73,3 +73,7 @@ def test_mixed_float16_fit_under_strategy(result):
     assert result["mixed_optimizer"] == "LossScaleOptimizer"  # compile wraps it, as tf.keras
     assert result["mixed_kernel_dtype"] == "float32"
     assert result["mixed_weight_diff"] < 1e-3  # float16 compute: rounding differs by layout
+
+
+def test_checkpoint_of_a_four_replica_model_restores_without_strategy(result):
+    assert result["ckpt_restore_diff"] == 0.0

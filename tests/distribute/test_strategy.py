@@ -108,3 +108,27 @@ def test_cluster_resolver_reads_tf_config(monkeypatch):
 def test_mirrored_strategy_rejects_unknown_devices():
     with pytest.raises(ValueError, match="Unknown device"):
         D.MirroredStrategy(["/cpu:99"])
+
+
+def test_compile_under_a_strategy_rejects_variables_created_outside_it():
+    m = keras.Sequential([keras.layers.Dense(1)])
+    m.build((None, 2))  # outside any scope
+    with D.OneDeviceStrategy("/cpu:0").scope():
+        with pytest.raises(ValueError, match="not created in the distribution strategy scope"):
+            m.compile("sgd", "mse")
+
+
+def test_checkpoint_written_under_a_strategy_restores_without_it(tmp_path):
+    s = D.MirroredStrategy(["/cpu:0"])
+    with s.scope():
+        v = tf.Variable([1.0, 2.0, 3.0])
+    path = tf.train.Checkpoint(v=v).save(str(tmp_path / "ckpt"))
+    plain = tf.Variable([0.0, 0.0, 0.0])
+    tf.train.Checkpoint(v=plain).restore(path)
+    np.testing.assert_array_equal(plain.numpy(), [1.0, 2.0, 3.0])
+    with s.scope():
+        back = tf.Variable([0.0, 0.0, 0.0])
+    path2 = tf.train.Checkpoint(v=tf.Variable([4.0, 5.0, 6.0])).save(str(tmp_path / "plain"))
+    tf.train.Checkpoint(v=back).restore(path2)
+    np.testing.assert_array_equal(back.numpy(), [4.0, 5.0, 6.0])
+    assert back._distribute_strategy is s

@@ -58,15 +58,23 @@ def _run_groups(fn, data, k, cbs, mode, batch_hooks):
 
 def _distribution_of(model):
     """The tf.distribute strategy (or keras.distribution) compile runs under, else None."""
-    if tf.distribute.has_strategy():
-        return tf.distribute.get_strategy()
-    from ..distribution import distribution
-    if distribution() is not None:
-        return distribution()
     try:
         weights = model.weights
     except ValueError:  # not built yet
         weights = []
+    if tf.distribute.has_strategy():
+        strategy = tf.distribute.get_strategy()
+        for v in weights:
+            if getattr(v, "_distribute_strategy", None) is not strategy:
+                raise ValueError(
+                    f"Variable ({v.name}) was not created in the distribution strategy scope "
+                    f"of ({type(strategy).__name__}). It is most likely because the model or "
+                    "some layers were created outside the strategy's scope: create the model "
+                    "and call compile() inside the same `with strategy.scope():` block.")
+        return strategy
+    from ..distribution import distribution
+    if distribution() is not None:
+        return distribution()
     for v in weights:
         strategy = getattr(v, "_distribute_strategy", None)
         if strategy is not None:
