@@ -22,7 +22,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from . import structure
 from .dataset import Dataset
-from .readers import _open
+from .readers import _open_file
 
 __all__ = ["CsvDataset", "make_csv_dataset"]
 
@@ -37,11 +37,7 @@ def _names(filenames):
 
 def _rows(path, compression, delim, quote, header):
     """(line number, list of fields) for each record of one file."""
-    try:
-        f = _open(path, compression)
-    except FileNotFoundError:
-        raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
-    with f:
+    with _open_file(path, compression) as f:
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
         reader = csv.reader(text, delimiter=delim, quoting=csv.QUOTE_MINIMAL if quote
                             else csv.QUOTE_NONE)

@@ -19,6 +19,14 @@ from .dataset import Dataset
 __all__ = ["TextLineDataset", "FixedLengthRecordDataset"]
 
 
+def _open_file(path, compression):
+    """`_open`, raising TF's NotFoundError for a missing file."""
+    try:
+        return _open(path, compression)
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
+
+
 def _open(path, compression):
     if compression == "GZIP":
         return gzip.open(path, "rb")
@@ -55,12 +63,7 @@ class TextLineDataset(Dataset):
 
     def _elements(self):
         for path in self._filenames():
-            try:
-                f = _open(path, self._compression)
-            except FileNotFoundError:
-                raise errors.NotFoundError(None, None, f"{path}; No such file or directory") \
-                    from None
-            with f:
+            with _open_file(path, self._compression) as f:
                 for line in f:
                     yield np.array(line.rstrip(b"\n").rstrip(b"\r"), dtype=object)
 
@@ -87,12 +90,7 @@ class FixedLengthRecordDataset(TextLineDataset):
 
     def _elements(self):
         for path in self._filenames():
-            try:
-                f = _open(path, self._compression)
-            except FileNotFoundError:
-                raise errors.NotFoundError(None, None, f"{path}; No such file or directory") \
-                    from None
-            with f:
+            with _open_file(path, self._compression) as f:
                 data = f.read()
             body = data[self._header:len(data) - self._footer]
             if len(data) < self._header + self._footer or len(body) % self._record:
