@@ -1,13 +1,13 @@
 """Every `>>>` example in tapeflow's docstrings runs, one test per module.
 
-Examples are written to be self-contained (they import what they use, e.g.
-`import tapeflow as tf`); the module's own names are visible too, as with
-`python -m doctest`. NumPy output is compared with whitespace normalized.
+Examples see the module's own names (as with `python -m doctest`) and `tf`
+(tapeflow), as TF's doctests do; anything else they import themselves. NumPy output is compared with whitespace normalized.
 """
 import doctest
 import importlib
 import pathlib
 
+import numpy as np
 import pytest
 
 import tapeflow
@@ -30,8 +30,11 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     failures = []
-    for test in _examples(module):
-        runner.run(test, out=failures.append)
+    # NumPy 1.x scalar reprs (`10.0`, not `np.float32(10.0)`), as the TF docs print them
+    with np.printoptions(legacy="1.25"):
+        for test in _examples(module):
+            test.globs.setdefault("tf", tapeflow)  # as TF's doctests: `tf` is always there
+            runner.run(test, out=failures.append)
     assert runner.failures == 0, "".join(failures)
 
 

@@ -319,7 +319,8 @@ def _matrix_norm(x, p, axes, keepdims):
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
     """Vector (one axis) or matrix (two axes) norm; axis=None flattens everything.
 
-    >>> tf.linalg.norm([3., 4.]).numpy()  # 5.0
+    >>> tf.linalg.norm([3., 4.]).numpy()
+    5.0
     """
     x = check_float(unary(tensor), "Norm")
     keep = bool(keepdims)

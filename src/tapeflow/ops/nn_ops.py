@@ -98,7 +98,8 @@ def erf(x, name=None):
 def gelu(features, approximate=False, name=None):
     """x * Phi(x); `approximate=True` uses the tanh formula.
 
-    >>> tf.nn.gelu(tf.constant([-1., 0., 1.])).numpy()  # [-0.1587, 0., 0.8413]
+    >>> tf.nn.gelu(tf.constant([-1., 0., 1.])).numpy()
+    array([-0.15865526,  0.        ,  0.8413447 ], dtype=float32)
     """
     x = _float_unary(features, "Gelu")
     if approximate:
@@ -127,7 +128,8 @@ def _softmax_axis(x, axis, op_type):
 def softmax(logits, axis=None, name=None):
     """exp(x) / sum(exp(x)) along `axis` (default -1).
 
-    >>> tf.nn.softmax([0., 0.]).numpy()  # [0.5, 0.5]
+    >>> tf.nn.softmax([0., 0.]).numpy()
+    array([0.5, 0.5], dtype=float32)
     """
     x = _float_unary(logits, "Softmax")
     ax = _softmax_axis(x, -1 if axis is None else axis, "Softmax")
@@ -175,7 +177,8 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x**2, axis), epsilon)).
 
-    >>> tf.nn.l2_normalize([3., 4.]).numpy()  # [0.6, 0.8]
+    >>> tf.nn.l2_normalize([3., 4.]).numpy()
+    array([0.6, 0.8], dtype=float32)
     """
     x = _float_unary(x, "L2Normalize")
     axis = dim if axis is None and dim is not None else axis
@@ -214,7 +217,8 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 def bias_add(value, bias, data_format=None, name=None):
     """value + bias along the channel dim (last for NHWC, 1 for NC...).
 
-    >>> tf.nn.bias_add(tf.zeros([2, 3]), [1., 2., 3.]).numpy()[0]  # [1., 2., 3.]
+    >>> tf.nn.bias_add(tf.zeros([2, 3]), [1., 2., 3.]).numpy()[0]
+    array([1., 2., 3.], dtype=float32)
     """
     x = unary(value)
     b = to_tensor(bias, dtype=x.dtype)
@@ -268,7 +272,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """Softmax cross-entropy with integer class `labels` of shape logits.shape[:-1].
 
-    >>> tf.nn.sparse_softmax_cross_entropy_with_logits([0], [[0., 0.]]).numpy()  # [0.693]
+    >>> tf.nn.sparse_softmax_cross_entropy_with_logits([0], [[0., 0.]]).numpy()
+    array([0.6931472], dtype=float32)
     """
     x = _float_unary(logits, "SparseSoftmaxCrossEntropyWithLogits")
     z = unary(labels)
@@ -346,7 +351,9 @@ def scatter_rows(updates, ids, num_rows):
 def embedding_lookup(params, ids, max_norm=None, name=None):
     """Rows of `params` selected by integer `ids` (output: ids.shape + row shape).
 
-    >>> tf.nn.embedding_lookup(tf.constant([[1.], [2.], [3.]]), [2, 0]).numpy()  # [[3.], [1.]]
+    >>> tf.nn.embedding_lookup(tf.constant([[1.], [2.], [3.]]), [2, 0]).numpy()
+    array([[3.],
+           [1.]], dtype=float32)
     """
     if isinstance(params, (list, tuple)):
         params = params[0] if len(params) == 1 else A.concat(list(params), axis=0)
@@ -361,7 +368,8 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
     """sum(per_example_loss * sample_weight) / global_batch_size (default: batch size).
 
-    >>> tf.nn.compute_average_loss([1., 2., 3., 4.]).numpy()  # 2.5
+    >>> tf.nn.compute_average_loss([1., 2., 3., 4.]).numpy()
+    2.5
     """
     loss = unary(per_example_loss)
     if not loss.dtype.is_floating:
