@@ -113,16 +113,8 @@ class DistributedDataset:
         return state
 
 
-class DistributedDatasetFromFunction:
+class DistributedDatasetFromFunction(DistributedDataset):
     """Iterates a per-replica dataset: each step takes one element per replica."""
-
-    def __init__(self, strategy, dataset):
-        self._strategy = strategy
-        self._dataset = dataset
-
-    @property
-    def element_spec(self):
-        return self._dataset.element_spec
 
     def __iter__(self):
         n = self._strategy.num_replicas_in_sync

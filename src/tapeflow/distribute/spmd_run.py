@@ -94,14 +94,14 @@ def run_spmd(strategy, fn, args, kwargs):
         largs, lkwargs = nest.pack_sequence_as((args, kwargs), local)
         for v, val in zip(variables, var_vals):
             v._swap_value(val)
-        saved = STACK.replica, STACK.strategies, PLACEMENT.place
+        saved = STACK.replica, STACK.strategies
         STACK.replica, STACK.strategies = SpmdReplicaContext(strategy, 0), [strategy]
-        PLACEMENT.place = strategy._place_variable  # e.g. optimizer slots built on first use
         known = set(map(id, variables))
         try:
-            result = fn(*largs, **lkwargs)
+            with PLACEMENT.using(strategy._place_variable):  # e.g. optimizer slots
+                result = fn(*largs, **lkwargs)
         finally:
-            STACK.replica, STACK.strategies, PLACEMENT.place = saved
+            STACK.replica, STACK.strategies = saved
         created.extend(v for v in strategy._live_variables() if id(v) not in known)
         outs = [jnp.expand_dims(convert_to_tensor(r)._value, 0) for r in nest.flatten(result)]
         changed.extend(i for i, (v, val) in enumerate(zip(variables, var_vals))

@@ -106,12 +106,10 @@ class Strategy:
     def scope(self):
         """Context manager: the strategy becomes current; new variables are replicated."""
         STACK.strategies.append(self)
-        saved = PLACEMENT.place
-        PLACEMENT.place = self._place_variable
         try:
-            yield self
+            with PLACEMENT.using(self._place_variable):
+                yield self
         finally:
-            PLACEMENT.place = saved
             STACK.strategies.pop()
 
     def _place_variable(self, var):
@@ -166,14 +164,14 @@ class Strategy:
         return regroup(results)
 
     def _run_replica(self, fn, i, group, args, kwargs):
-        saved = STACK.replica, STACK.strategies, PLACEMENT.place
+        saved = STACK.replica, STACK.strategies
         STACK.replica = ReplicaContext(self, i, group)
         STACK.strategies = list(saved[1]) if group is None else [self]
-        PLACEMENT.place = self._place_variable  # e.g. optimizer slots built on first use
         try:
-            return fn(*args, **kwargs)
+            with PLACEMENT.using(self._place_variable):  # e.g. optimizer slots built on first use
+                return fn(*args, **kwargs)
         finally:
-            STACK.replica, STACK.strategies, PLACEMENT.place = saved
+            STACK.replica, STACK.strategies = saved
 
     # -- cross-replica reductions ------------------------------------------------------------
     def experimental_local_results(self, value):

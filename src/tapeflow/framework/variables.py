@@ -13,6 +13,7 @@ flow to the variable, not to whatever value it held earlier.
 >>> v.assign_add([1.0, 1.0]).numpy()
 array([2., 3.], dtype=float32)
 """
+import contextlib
 import itertools
 import threading
 
@@ -38,6 +39,15 @@ class _Hooks(threading.local):
 class _Placement:
     """Where new variables live: tf.distribute / keras.distribution set `place`."""
     place = None  # callable(var): lays a new variable's array out over devices
+
+    @contextlib.contextmanager
+    def using(self, place):
+        """Within the block, new variables are laid out by `place(var)`."""
+        saved, self.place = self.place, place
+        try:
+            yield
+        finally:
+            self.place = saved
 
 
 PLACEMENT = _Placement()

@@ -126,12 +126,9 @@ class Distribution:
 
     @contextlib.contextmanager
     def scope(self):
-        saved = PLACEMENT.place
-        PLACEMENT.place = self._place_variable
-        try:
+        """Within the block, new variables are laid out by this distribution."""
+        with PLACEMENT.using(self._place_variable):
             yield self
-        finally:
-            PLACEMENT.place = saved
 
 
 class DataParallel(Distribution):
