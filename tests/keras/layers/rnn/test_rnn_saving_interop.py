@@ -18,7 +18,7 @@ from tapeflow import keras  # noqa: E402
 from tapeflow.keras import saving  # noqa: E402
 
 needs_k3 = pytest.mark.skipif(not HAVE_KERAS3, reason="keras>=3 is not installed")
-TF_PYTHON = "/work/peers/tf/bin/python"
+TF_PYTHON = os.environ.get("TAPEFLOW_TF_PYTHON", "/work/peers/tf/bin/python")
 IDS = np.array([[3, 1, 4, 1, 5, 0, 0], [2, 7, 1, 8, 2, 8, 1]])
 SEQ = np.random.default_rng(5).normal(size=(2, 5, 8)).astype("float32")
 
