@@ -43,4 +43,8 @@ if __name__ == "__main__":
     s = tf.distribute.MultiWorkerMirroredStrategy()
     out = train(s)
     out["replicas"] = s.num_replicas_in_sync
+    try:
+        s.run(lambda: 1.0)
+    except NotImplementedError as e:
+        out["run_error"] = str(e)
     print("RESULT " + json.dumps(out))

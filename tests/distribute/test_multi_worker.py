@@ -46,6 +46,7 @@ def test_two_workers_train_like_one_device():
     ref = multi_worker_checks.train()
     for r in results:
         assert r["replicas"] == 4  # 2 processes x 2 devices
+        assert "spans 2 processes" in r.get("run_error", "")
         np.testing.assert_allclose(r["loss"], ref["loss"], atol=1e-5)
         for w, w_ref in zip(r["weights"], ref["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)

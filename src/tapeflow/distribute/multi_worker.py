@@ -121,8 +121,9 @@ class MultiWorkerMirroredStrategy(Strategy):
 
     With more than one worker in `TF_CONFIG`, `jax.distributed.initialize` is
     called (once) with the first worker as coordinator. Each worker feeds
-    its share of every global batch; `fit` runs one SPMD program spanning
-    the processes.
+    its share of every global batch; `fit`/`evaluate`/`predict` run one SPMD
+    program spanning the processes. `run` and the distributed datasets work
+    within one process only (a clear error otherwise).
     """
 
     def __init__(self, communication_options=None, cluster_resolver=None):
@@ -152,6 +153,25 @@ class MultiWorkerMirroredStrategy(Strategy):
                                                                local.shape))
         var._distribute_strategy = self
         self._variables[var._uid] = var
+
+    def _single_process(self, what):
+        if self._num_workers > 1:
+            raise NotImplementedError(
+                f"MultiWorkerMirroredStrategy.{what} spans {self._num_workers} processes, which "
+                "tapeflow supports only through Keras fit/evaluate/predict (one SPMD program "
+                "over every worker's devices). Use model.fit, or MirroredStrategy per process.")
+
+    def run(self, fn, args=(), kwargs=None, options=None):
+        self._single_process("run")
+        return super().run(fn, args, kwargs, options)
+
+    def experimental_distribute_dataset(self, dataset, options=None):
+        self._single_process("experimental_distribute_dataset")
+        return super().experimental_distribute_dataset(dataset, options)
+
+    def distribute_datasets_from_function(self, dataset_fn, options=None):
+        self._single_process("distribute_datasets_from_function")
+        return super().distribute_datasets_from_function(dataset_fn, options)
 
     def shard_batch(self, array, axis=0):
         """This worker's slice of a global batch, assembled into the global array."""
