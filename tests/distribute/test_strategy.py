@@ -132,3 +132,11 @@ def test_checkpoint_written_under_a_strategy_restores_without_it(tmp_path):
     tf.train.Checkpoint(v=back).restore(path2)
     np.testing.assert_array_equal(back.numpy(), [4.0, 5.0, 6.0])
     assert back._distribute_strategy is s
+
+
+def test_namespace_lists_tf_names_and_accepts_cross_device_ops():
+    names = set(dir(D))
+    assert {"MirroredStrategy", "ReduceOp", "get_strategy", "cluster_resolver"} <= names
+    assert not names & {"strategy", "context", "input_lib", "spmd_run", "values"}
+    s = D.MirroredStrategy(["/cpu:0"], cross_device_ops=D.HierarchicalCopyAllReduce())
+    assert s.num_replicas_in_sync == 1

@@ -32,6 +32,25 @@ class TPUStrategy(MirroredStrategy):
         super().__init__(tpus)
 
 
+class CrossDeviceOps:
+    """How MirroredStrategy combines values across devices (accepted: XLA picks the collectives)."""
+
+    def __init__(self, *args, **kwargs):
+        self._config = (args, kwargs)
+
+
+class NcclAllReduce(CrossDeviceOps):
+    """`tf.distribute.NcclAllReduce(num_packs=1)`: accepted; XLA's all-reduce is used."""
+
+
+class HierarchicalCopyAllReduce(CrossDeviceOps):
+    """`tf.distribute.HierarchicalCopyAllReduce(num_packs=1)`: accepted; XLA's all-reduce is used."""
+
+
+class ReductionToOneDevice(CrossDeviceOps):
+    """`tf.distribute.ReductionToOneDevice()`: accepted; XLA's all-reduce is used."""
+
+
 cluster_resolver = _types.SimpleNamespace(TFConfigClusterResolver=TFConfigClusterResolver)
 experimental = _types.SimpleNamespace(
     CommunicationImplementation=CommunicationImplementation,
@@ -42,4 +61,10 @@ __all__ = ["ReplicaContext", "get_cross_replica_context", "get_replica_context",
            "has_strategy", "in_cross_replica_context", "InputContext", "InputOptions",
            "InputReplicationMode", "MultiWorkerMirroredStrategy", "OneDeviceStrategy",
            "ReduceOp", "MirroredStrategy", "Strategy", "StrategyExtended", "DistributedValues",
-           "TPUStrategy", "cluster_resolver", "experimental"]
+           "TPUStrategy", "cluster_resolver", "experimental", "CrossDeviceOps", "NcclAllReduce",
+           "HierarchicalCopyAllReduce", "ReductionToOneDevice"]
+
+
+def __dir__():
+    """TF's names only (the implementation modules stay importable, unlisted)."""
+    return sorted(__all__)

@@ -7,3 +7,12 @@ True
 from .distribution_lib import (DataParallel, DeviceMesh, Distribution,  # noqa: F401
                                LayoutMap, ModelParallel, TensorLayout, distribute_tensor,
                                distribution, list_devices, set_distribution)
+
+__all__ = ["DataParallel", "DeviceMesh", "Distribution", "LayoutMap", "ModelParallel",
+           "TensorLayout", "distribute_tensor", "distribution", "list_devices",
+           "set_distribution"]
+
+
+def __dir__():
+    """Keras 3's names only."""
+    return sorted(__all__)
