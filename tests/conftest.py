@@ -1,5 +1,7 @@
+import contextlib
 import os
 
+import jax.monitoring
 import numpy as np
 import pytest
 
@@ -38,3 +40,25 @@ def tf_peer():
             raise AssertionError(f"the TensorFlow script failed:\n{proc.stderr[-2000:]}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
     return run
+
+
+_COMPILES = [0]
+
+
+def _count_compiles(name, secs, **kwargs):
+    if name.endswith("backend_compile_duration"):
+        _COMPILES[0] += 1
+
+
+@pytest.fixture()
+def compiles():
+    """`with compiles() as n:` ... `n[0]` is the number of XLA programs compiled inside."""
+    jax.monitoring.register_event_duration_secs_listener(_count_compiles)
+
+    @contextlib.contextmanager
+    def counting():
+        start, box = _COMPILES[0], [0]
+        yield box
+        box[0] = _COMPILES[0] - start
+    yield counting
+    jax.monitoring.unregister_event_duration_listener(_count_compiles)

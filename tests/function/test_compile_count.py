@@ -4,36 +4,11 @@ XLA keeps every compiled program (~1.4 MiB each on CPU), so ops evaluated while
 tracing (variables met for the first time, gradient seeds, zeros of a traced
 shape) are staged into the one program instead of compiled on their own.
 """
-import contextlib
-
-import jax.monitoring
 import numpy as np
 import pytest
 
 import tapeflow as tf
 from tapeflow import keras
-
-_COMPILES = [0]
-
-
-def _listener(name, secs, **kwargs):
-    if name.endswith("backend_compile_duration"):
-        _COMPILES[0] += 1
-
-
-@pytest.fixture()
-def compiles():
-    """`with compiles() as n:` ... `n[0]` is the number of XLA programs compiled inside."""
-    jax.monitoring.register_event_duration_secs_listener(_listener)
-
-    @contextlib.contextmanager
-    def counting():
-        start, box = _COMPILES[0], [0]
-        yield box
-        box[0] = _COMPILES[0] - start
-    yield counting
-    jax.monitoring.unregister_event_duration_listener(_listener)
-
 
 def test_first_call_compiles_only_the_program(compiles):
     v = tf.Variable(np.arange(35, dtype=np.float32).reshape(5, 7))

@@ -1,32 +1,12 @@
 """predict: every input length runs through the full batch's program (no compile per length)."""
-import contextlib
 import logging
 
-import jax.monitoring
 import numpy as np
 import pytest
 
 import tapeflow as tf
 from tapeflow import keras
 from tapeflow.keras.trainers import padding
-
-_COMPILES = [0]
-
-
-def _listener(name, secs, **kwargs):
-    if name.endswith("backend_compile_duration"):
-        _COMPILES[0] += 1
-
-
-@contextlib.contextmanager
-def _counting():
-    jax.monitoring.register_event_duration_secs_listener(_listener)
-    start, box = _COMPILES[0], [0]
-    try:
-        yield box
-    finally:
-        box[0] = _COMPILES[0] - start
-        jax.monitoring.unregister_event_duration_listener(_listener)
 
 
 def _model():
@@ -35,11 +15,11 @@ def _model():
                              keras.layers.LayerNormalization(), keras.layers.Dense(3)])
 
 
-def test_new_lengths_compile_nothing_and_match_the_eager_forward(caplog):
+def test_new_lengths_compile_nothing_and_match_the_eager_forward(caplog, compiles):
     model = _model()
     x = np.random.default_rng(0).normal(size=(120, 6)).astype(np.float32)
     model.predict(x[:40], batch_size=16, verbose=0)  # compiles the 16-row program
-    with caplog.at_level(logging.WARNING), _counting() as n:
+    with caplog.at_level(logging.WARNING), compiles() as n:
         outs = [model.predict(x[:k], batch_size=16, verbose=0) for k in range(41, 61)]
     assert n[0] == 0
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
