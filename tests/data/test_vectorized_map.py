@@ -72,6 +72,17 @@ def test_non_vectorizable_functions_run_per_element():
     assert const[1][1].tolist() == [7] and const[1][1].dtype == np.int32
 
 
+def test_layer_built_inside_map_gets_real_weights():
+    from tapeflow import keras
+    layer = keras.layers.Dense(2, kernel_initializer="ones")
+    x = np.arange(15, dtype=np.float32).reshape(5, 3)
+    ds = Dataset.from_tensor_slices(x).map(lambda v: layer(v[None])[0]).batch(2)
+    got = np.concatenate(_batches(ds))
+    w, b = (v.numpy() for v in layer.weights)
+    np.testing.assert_allclose(got, x @ w + b, rtol=1e-6)
+    np.testing.assert_array_equal(w, np.ones([3, 2], np.float32))
+
+
 def test_element_spec_relaxes_unknown_dims():
     ds = Dataset.from_generator(lambda: iter([[1, 2], [3, 4, 5]]),
                                 output_signature=tf.TensorSpec([None], tf.int32))

@@ -1,12 +1,13 @@
 """Vectorized map: a `map` function traced once and applied to whole batches.
 
-`map(fn).batch(n)` (TF's map-and-batch fusion) gathers `n` input elements,
-then runs `fn` on all of them in one compiled program (`jax.vmap` of the
-traced function, `jax.jit`-compiled), instead of `n` eager Python calls. The
-elements are identical, in identical order. A function is not vectorized —
-it runs element by element — when tracing it fails or would change its
-meaning: it reads or writes a Variable (random ops, layers with weights,
-counters), converts a tensor to a Python/NumPy value (`py_function`,
+`map(fn).batch(n)` (TF's map-and-batch fusion) gathers input elements (2048
+rows over in-memory sources, else `n`), then runs `fn` on all of them in one
+compiled program (`jax.vmap` of the traced function, `jax.jit`-compiled),
+instead of one eager Python call per element. The elements are identical, in
+identical order. A function is not vectorized — it runs element by element —
+when tracing it fails or would change its meaning: it reads or writes a
+Variable (random ops, layers with weights, counters) or creates one (an
+unbuilt layer), converts a tensor to a Python/NumPy value (`py_function`,
 `.numpy()`, Python `if` on a tensor, data-dependent shapes), or handles
 strings or composite tensors. As in TF, plain Python side effects in the
 function run when it is traced, not once per element.
@@ -41,6 +42,15 @@ def _refuse(var, kind):
     raise _Stateful(f"map function {kind}s Variable {getattr(var, 'name', var)}")
 
 
+class _NoCreation:
+    """Variable-creation hook of a map trace: creating state (building a layer) means
+    the function is stateful, so the trace stops before any Variable exists."""
+
+    @staticmethod
+    def lift_initial_value(value):
+        raise _Stateful("map function creates a Variable")
+
+
 def _plain(elem):
     """True for an element whose leaves are all numeric NumPy arrays."""
     return all(type(a) is np.ndarray and a.dtype != object for a in structure.leaves(elem))
@@ -63,13 +73,13 @@ def _traceable(fn, template):
 
     def run(*leaves):
         elem = structure.pack(template, [Tensor._from_host(v) for v in leaves])
-        access = HOOKS.access
-        HOOKS.access = _refuse
+        access, creator = HOOKS.access, HOOKS.creator
+        HOOKS.access, HOOKS.creator = _refuse, _NoCreation
         try:
             with stop_recording():
                 out = fn(*elem) if type(elem) is tuple else fn(elem)
         finally:
-            HOOKS.access = access
+            HOOKS.access, HOOKS.creator = access, creator
         if isinstance(out, list):
             out = tuple(out)
         box["struct"] = out
