@@ -58,6 +58,12 @@ ckpt_path = tf.train.Checkpoint(model=m4).save(os.path.join(tempfile.mkdtemp(), 
 plain = make()  # no strategy
 tf.train.Checkpoint(model=plain).restore(ckpt_path)
 out["ckpt_restore_diff"] = diff(m4.get_weights(), plain.get_weights())
+with s4.scope():
+    back = make()
+tf.train.Checkpoint(model=back).restore(
+    tf.train.Checkpoint(model=m1).save(os.path.join(tempfile.mkdtemp(), "ckpt")))
+out["ckpt_back_diff"] = diff(m1.get_weights(), back.get_weights())
+out["ckpt_back_devices"] = len(back.weights[0]._value.sharding.device_set)
 
 loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
 

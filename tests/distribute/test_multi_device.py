@@ -77,3 +77,5 @@ def test_mixed_float16_fit_under_strategy(result):
 
 def test_checkpoint_of_a_four_replica_model_restores_without_strategy(result):
     assert result["ckpt_restore_diff"] == 0.0
+    assert result["ckpt_back_diff"] == 0.0  # one-device checkpoint into a 4-replica model
+    assert result["ckpt_back_devices"] == 4  # restored values stay replicated

@@ -129,8 +129,10 @@ def test_checkpoint_written_under_a_strategy_restores_without_it(tmp_path):
     with s.scope():
         back = tf.Variable([0.0, 0.0, 0.0])
     path2 = tf.train.Checkpoint(v=tf.Variable([4.0, 5.0, 6.0])).save(str(tmp_path / "plain"))
+    layout = back._value.sharding
     tf.train.Checkpoint(v=back).restore(path2)
     np.testing.assert_array_equal(back.numpy(), [4.0, 5.0, 6.0])
+    assert back._value.sharding == layout  # restored in place: still the strategy's layout
     assert back._distribute_strategy is s
 
 

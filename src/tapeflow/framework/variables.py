@@ -71,6 +71,16 @@ class VariableSynchronization:
     ON_READ = 3
 
 
+def _keep_layout(old, new):
+    """`new` laid out like `old` when both are concrete arrays with different shardings."""
+    if isinstance(old, jax.core.Tracer) or isinstance(new, jax.core.Tracer) or \
+            not isinstance(old, jax.Array):
+        return new
+    if getattr(new, "sharding", None) != old.sharding:
+        return jax.device_put(new, old.sharding)
+    return new
+
+
 class Variable:
     """A mutable tensor-valued variable (`tf.Variable`).
 
@@ -210,7 +220,10 @@ class Variable:
         >>> Variable([1.0]).assign([2.0]).numpy()
         array([2.], dtype=float32)
         """
-        self._set(self._coerce(value, "assign"))
+        new = self._coerce(value, "assign")
+        if getattr(self, "_distribute_strategy", None) is not None:
+            new = _keep_layout(self._value, new)  # e.g. a restored checkpoint stays replicated
+        self._set(new)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
