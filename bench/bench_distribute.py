@@ -1,4 +1,4 @@
-"""Data-parallel fit of an MNIST MLP under tf.distribute.MirroredStrategy on 1, 2, 4, 8 logical CPU devices.
+"""Data-parallel MNIST MLP fit under tf.distribute.MirroredStrategy on 1, 2, 4, 8 CPU devices.
 
 Model: Flatten -> Dense(512, relu) -> Dense(512, relu) -> Dense(10); sparse categorical
 cross-entropy (from logits), Adam(1e-3), global batch 256, one epoch over the 10k shipped

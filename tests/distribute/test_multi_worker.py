@@ -34,7 +34,8 @@ def test_two_workers_train_like_one_device():
     for i in range(2):
         config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}}
         env = dict(os.environ, TF_CONFIG=json.dumps(config), JAX_PLATFORMS="cpu")
-        procs.append(subprocess.Popen([sys.executable, os.path.join(HERE, "multi_worker_checks.py")],
+        script = os.path.join(HERE, "multi_worker_checks.py")
+        procs.append(subprocess.Popen([sys.executable, script],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                       env=env))
     results = []

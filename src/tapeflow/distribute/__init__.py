@@ -44,7 +44,7 @@ class NcclAllReduce(CrossDeviceOps):
 
 
 class HierarchicalCopyAllReduce(CrossDeviceOps):
-    """`tf.distribute.HierarchicalCopyAllReduce(num_packs=1)`: accepted; XLA's all-reduce is used."""
+    """`tf.distribute.HierarchicalCopyAllReduce(num_packs=1)`: accepted; XLA all-reduces."""
 
 
 class ReductionToOneDevice(CrossDeviceOps):

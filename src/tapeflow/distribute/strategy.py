@@ -35,7 +35,7 @@ from ..framework.variables import PLACEMENT
 from . import input_lib
 from .context import STACK, ReplicaContext, ReplicaGroup
 from .reduce_op import ReduceOp, as_reduce_op, reduce_values
-from .values import DistributedValues, PerReplica, regroup, select_replica
+from .values import DistributedValues, regroup, select_replica
 
 __all__ = ["Strategy", "StrategyExtended", "MirroredStrategy", "resolve_devices"]
 
@@ -122,7 +122,7 @@ class Strategy:
         return [self._variables[k] for k in sorted(self._variables.keys())]
 
     def shard_batch(self, array, axis=0):
-        """A global batch laid out over the replicas along `axis` (as is when it does not divide)."""
+        """A global batch laid out over the replicas along `axis` (as is if it does not divide)."""
         n = self.num_replicas_in_sync
         if n > 1 and getattr(array, "ndim", 0) > axis and array.shape[axis] % n == 0:
             spec = P(*([None] * axis + ["batch"]))
