@@ -29,6 +29,37 @@ def train(strategy=None):
     return {"loss": h.history["loss"], "weights": [w.tolist() for w in weights]}
 
 
+def custom_loop(strategy=None):
+    """A compiled strategy.run loop (one device and plain tf.function without a strategy)."""
+    x, y = data()
+    loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
+    with strategy.scope() if strategy is not None else _null():
+        keras.utils.set_random_seed(1)
+        m = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
+        m.build((None, 8))
+        opt = keras.optimizers.SGD(0.1)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+
+    def step(inputs):
+        xb, yb = inputs
+        with tf.GradientTape() as tape:
+            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)))
+        opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
+                                m.trainable_variables))
+        return loss
+
+    if strategy is None:
+        dstep = tf.function(step)
+    else:
+        ds = strategy.experimental_distribute_dataset(ds)
+        dstep = tf.function(lambda b: strategy.reduce("SUM", strategy.run(step, args=(b,)),
+                                                      axis=None))
+    losses = [float(dstep(b)) for b in ds]
+    weights = [np.asarray(v._value.addressable_data(0)) if hasattr(v._value, "addressable_data")
+               else v.numpy() for v in m.weights]
+    return {"loss": losses, "weights": [w.tolist() for w in weights]}
+
+
 class _null:
     def __enter__(self):
         return None
@@ -43,6 +74,7 @@ if __name__ == "__main__":
     s = tf.distribute.MultiWorkerMirroredStrategy()
     out = train(s)
     out["replicas"] = s.num_replicas_in_sync
+    out["custom"] = custom_loop(s)
     try:
         s.run(lambda: 1.0)
     except NotImplementedError as e:

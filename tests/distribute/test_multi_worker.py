@@ -1,6 +1,7 @@
 """MultiWorkerMirroredStrategy: 2 worker processes on localhost (TF_CONFIG -> jax.distributed).
 
-Reference: the same fit on one device in this process (same seed, same global batch).
+References: the same fit, and the same custom training loop (tf.function over
+strategy.run), on one device in this process (same seed, same global batch).
 """
 import json
 import os
@@ -28,7 +29,7 @@ def _free_ports(n):
     return ports
 
 
-def test_two_workers_train_like_one_device():
+def test_two_workers_fit_and_run_like_one_device():
     workers = [f"localhost:{p}" for p in _free_ports(2)]
     procs = []
     for i in range(2):
@@ -45,7 +46,11 @@ def test_two_workers_train_like_one_device():
         assert lines, err[-4000:]
         results.append(json.loads(lines[-1][7:]))
     ref = multi_worker_checks.train()
+    ref_custom = multi_worker_checks.custom_loop()
     for r in results:
+        np.testing.assert_allclose(r["custom"]["loss"], ref_custom["loss"], atol=1e-5)
+        for w, w_ref in zip(r["custom"]["weights"], ref_custom["weights"]):
+            np.testing.assert_allclose(w, w_ref, atol=1e-5)
         assert r["replicas"] == 4  # 2 processes x 2 devices
         assert "spans 2 processes" in r.get("run_error", "")
         np.testing.assert_allclose(r["loss"], ref["loss"], atol=1e-5)

@@ -17,7 +17,11 @@ import os
 import jax
 import numpy as np
 
+from .. import nest
+from ..framework.context import current_trace
+from ..framework.tensor import Tensor
 from .strategy import Strategy
+from .values import PerReplica
 
 __all__ = ["TFConfigClusterResolver", "ClusterSpec", "MultiWorkerMirroredStrategy",
            "CommunicationOptions", "CommunicationImplementation"]
@@ -121,8 +125,10 @@ class MultiWorkerMirroredStrategy(Strategy):
 
     With more than one worker in `TF_CONFIG`, `jax.distributed.initialize` is
     called (once) with the first worker as coordinator. Each worker feeds
-    its share of every global batch; `fit`/`evaluate`/`predict` run one SPMD
-    program spanning the processes. `run` and the distributed datasets work
+    its share of every global batch; `fit`/`evaluate`/`predict` and
+    `strategy.run` inside a tf.function run one SPMD program spanning the
+    processes (`experimental_distribute_dataset` yields global arrays sharded
+    over 'batch'). Eager `run` and `distribute_datasets_from_function` work
     within one process only (a clear error otherwise).
     """
 
@@ -158,16 +164,20 @@ class MultiWorkerMirroredStrategy(Strategy):
         if self._num_workers > 1:
             raise NotImplementedError(
                 f"MultiWorkerMirroredStrategy.{what} spans {self._num_workers} processes, which "
-                "tapeflow supports only through Keras fit/evaluate/predict (one SPMD program "
-                "over every worker's devices). Use model.fit, or MirroredStrategy per process.")
+                "tapeflow supports inside a tf.function (one SPMD program over every worker's "
+                "devices) and in Keras fit/evaluate/predict. Wrap the step in tf.function.")
 
     def run(self, fn, args=(), kwargs=None, options=None):
-        self._single_process("run")
+        if current_trace() is None:
+            self._single_process("run")
         return super().run(fn, args, kwargs, options)
 
     def experimental_distribute_dataset(self, dataset, options=None):
-        self._single_process("experimental_distribute_dataset")
-        return super().experimental_distribute_dataset(dataset, options)
+        """Each worker keeps its rows of every global batch (TF's AutoShardPolicy.DATA);
+        across processes the elements are global arrays sharded over 'batch'."""
+        if self._num_workers == 1:
+            return super().experimental_distribute_dataset(dataset, options)
+        return GlobalBatches(self, dataset)
 
     def distribute_datasets_from_function(self, dataset_fn, options=None):
         self._single_process("distribute_datasets_from_function")
@@ -185,3 +195,42 @@ class MultiWorkerMirroredStrategy(Strategy):
         rows = a.shape[0] // self._num_workers
         mine = a[self._worker_index * rows:(self._worker_index + 1) * rows]
         return jax.make_array_from_process_local_data(self._batch_sharding, mine, a.shape)
+
+
+class ShardedBatch(PerReplica):
+    """One global array split over the replicas of every process (a PerReplica).
+
+    `values` are this process's replicas' shards; in a tf.function the global
+    array itself is the traced input (strategy.run hands it to shard_map).
+    """
+
+    def __init__(self, global_value):
+        self._global = global_value
+        super().__init__([Tensor._from_host(s.data) for s in
+                          sorted(global_value._value.addressable_shards,
+                                 key=lambda s: s.index[0].start or 0)])
+
+    def _to_components(self):
+        return (self._global,)
+
+    def _with_components(self, components):
+        obj = object.__new__(ShardedBatch)
+        obj._global, obj._values = components[0], ()
+        return obj
+
+
+class GlobalBatches:
+    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process)."""
+
+    def __init__(self, strategy, dataset):
+        self._strategy, self._dataset = strategy, dataset
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def __iter__(self):
+        for element in self._dataset:
+            yield nest.map_structure(
+                lambda v: ShardedBatch(Tensor._from_host(self._strategy.shard_batch(
+                    np.asarray(v)))), element)

@@ -61,6 +61,8 @@ class SpmdReplicaContext(ReplicaContext):
 
 def _global(leaf):
     """A PerReplica -> its components concatenated on axis 0 (P('batch')); else replicated."""
+    if hasattr(leaf, "_global"):  # multi-process: already one global array
+        return leaf._global._value, P("batch")
     if isinstance(leaf, DistributedValues):
         parts = [convert_to_tensor(v)._value for v in leaf.values]
         shapes = {tuple(p.shape) for p in parts}
