@@ -15,6 +15,7 @@ import logging
 
 import tapeflow as tf
 
+from ...framework.replica_state import replicas_in_sync
 from ...train.checkpoint import notify_variables_created
 from .schedules.learning_rate_schedule import LearningRateSchedule
 from .schedules import learning_rate_schedule as _sched
@@ -212,8 +213,8 @@ class Optimizer:
             return self.iterations
         grads = [g if isinstance(g, tf.Tensor) else tf.convert_to_tensor(g) for g, _ in kept]
         variables = [v for _, v in kept]
-        replica = tf.distribute.get_replica_context()
-        if replica is not None and replica.num_replicas_in_sync > 1:  # inside strategy.run
+        if replicas_in_sync() > 1:  # inside strategy.run: all-reduce, then one update
+            replica = tf.distribute.get_replica_context()
             if not skip_gradients_aggregation:
                 grads = replica.all_reduce(tf.distribute.ReduceOp.SUM, grads)
             return replica.merge_call(  # one update of the shared variables
