@@ -118,3 +118,13 @@ def test_autotune_uses_the_private_threadpool_size():
     opts.threading.private_threadpool_size = 1
     ds = Dataset.range(30).map(f, num_parallel_calls=tf.data.AUTOTUNE).with_options(opts)
     assert [int(v) for v in ds] == list(range(30)) and len(threads) == 1
+
+
+def test_print_and_assert_run_per_element(capsys):
+    ds = Dataset.range(3).map(lambda x: (tf.print("el", x), x * 2)[1]).batch(2)
+    assert [b.tolist() for b in _batches(ds)] == [[0, 2], [4]]
+    assert capsys.readouterr().err.splitlines() == ["el 0", "el 1", "el 2"]  # tf.print: stderr
+    bad = Dataset.range(3).map(
+        lambda x: tf.debugging.assert_less(x, tf.constant(2, tf.int64)) or x).batch(3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="x < y"):
+        _batches(bad)

@@ -8,8 +8,9 @@ identical order. A function is not vectorized — it runs element by element —
 when tracing it fails or would change its meaning: it reads or writes a
 Variable (random ops, layers with weights, counters) or creates one (an
 unbuilt layer), converts a tensor to a Python/NumPy value (`py_function`,
-`.numpy()`, Python `if` on a tensor, data-dependent shapes), or handles
-strings or composite tensors. As in TF, plain Python side effects in the
+`.numpy()`, Python `if` on a tensor, data-dependent shapes), calls back into
+Python (`tf.print`, `tf.debugging` assertions), or handles strings or
+composite tensors. As in TF, plain Python side effects in the
 function run when it is traced, not once per element.
 
 The same tracing gives `map`'s `element_spec`: the function is traced
@@ -23,6 +24,7 @@ dimensions that follow them are unknown (None), as in TF's traced specs.
 """
 import jax
 import numpy as np
+from jax.extend.core import jaxprs_in_params
 
 from .. import nest
 from ..framework import dtypes
@@ -150,10 +152,24 @@ class BatchedMap:
     def _compile(self, block, leaves):
         template = structure._map(lambda a: a[0], block)
         run, box = _traceable(self._fn, template)
-        compiled = jax.jit(jax.vmap(run))
         try:
+            if _has_callback(jax.make_jaxpr(jax.vmap(run))(*leaves).jaxpr):
+                return None  # tf.print / assertions / host callbacks: once per element
+            compiled = jax.jit(jax.vmap(run))
             compiled.lower(*leaves)
         except Exception:  # noqa: BLE001 - not vectorizable: per-element calls
             return None
         box["struct"] = nest.map_structure(lambda v: 0, box["struct"])  # drop the tracers
         return compiled, box
+
+
+def _has_callback(jaxpr):
+    """True when the program calls back into Python (tf.print, tf.debugging asserts,
+    py_function): those must run per element, with each element's values."""
+    for eqn in jaxpr.eqns:
+        if "callback" in eqn.primitive.name:
+            return True
+        for sub in jaxprs_in_params(eqn.params):
+            if _has_callback(sub):
+                return True
+    return False
