@@ -54,6 +54,20 @@ out["eval_diff"] = float(np.abs(np.subtract(m1.evaluate(X, Y, verbose=0),
                                             m4.evaluate(X, Y, verbose=0))).max())
 out["predict_diff"] = float(np.abs(m1.predict(X, verbose=0) - m4.predict(X, verbose=0)).max())
 
+
+
+def fit_dataset_k3(strategy):  # tf.data input, 3 steps per compiled loop (+ a short group)
+    with strategy.scope():
+        m = make()
+        m.compile(keras.optimizers.Adam(0.01),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  steps_per_execution=3)
+    m.fit(tf.data.Dataset.from_tensor_slices((X, Y)).batch(16), epochs=2, verbose=0)
+    return m.get_weights()
+
+
+out["fit_k3_weight_diff"] = diff(fit_dataset_k3(tf.distribute.OneDeviceStrategy("/cpu:0")),
+                                 fit_dataset_k3(s4))
 ckpt_path = tf.train.Checkpoint(model=m4).save(os.path.join(tempfile.mkdtemp(), "ckpt"))
 plain = make()  # no strategy
 tf.train.Checkpoint(model=plain).restore(ckpt_path)

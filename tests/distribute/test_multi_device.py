@@ -34,6 +34,7 @@ def test_fit_evaluate_predict_match_one_device(result):
     assert result["fit_loss_diff"] < 1e-5
     assert result["eval_diff"] < 1e-5
     assert result["predict_diff"] < 1e-5
+    assert result["fit_k3_weight_diff"] < 1e-5  # steps_per_execution loop, dataset input
 
 
 def test_custom_run_loop_matches_one_device(result):
