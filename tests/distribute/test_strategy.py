@@ -18,6 +18,8 @@ def test_default_strategy_contexts():
     assert D.get_strategy().num_replicas_in_sync == 1
     ctx = D.get_replica_context()
     assert ctx is not None and int(ctx.replica_id_in_sync_group) == 0
+    with D.get_strategy().scope():
+        assert not D.has_strategy()  # as TF: the default strategy's scope is no strategy
 
 
 def test_scope_enters_cross_replica_context_and_run_the_replica_context():

@@ -5,6 +5,8 @@
 >>> float(s.reduce("SUM", s.run(lambda: tf.constant(2.0)), axis=None))
 2.0
 """
+import contextlib
+
 import jax
 
 from .strategy import Strategy, resolve_devices
@@ -27,3 +29,8 @@ class DefaultStrategy(Strategy):
 
     def _place_variable(self, var):
         """Variables stay where JAX puts them."""
+
+    @contextlib.contextmanager
+    def scope(self):
+        """The default strategy's scope changes nothing (`has_strategy()` stays False)."""
+        yield self
