@@ -125,11 +125,15 @@ rows = s4.run(lambda: tf.fill([2, 3], tf.cast(ctx().replica_id_in_sync_group, tf
 out["reduce_sum_none"] = s4.reduce("SUM", rows, axis=None).numpy().tolist()
 out["reduce_mean_axis0"] = s4.reduce("MEAN", rows, axis=0).numpy().tolist()
 out["gather"] = s4.gather(rows, axis=0).numpy()[:, 0].tolist()
+out["avg_loss_in_run"] = [float(v) for v in s4.experimental_local_results(
+    s4.run(lambda: tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0])))]
 seen = []
 for xb in s4.experimental_distribute_dataset(tf.data.Dataset.range(10).batch(5)):
     seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])
 out["split"] = seen
-fn_seen = []
+fn_out["avg_loss_in_run"] = [float(v) for v in s4.experimental_local_results(
+    s4.run(lambda: tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0])))]
+seen = []
 for xb in s4.distribute_datasets_from_function(
         lambda c: tf.data.Dataset.range(8).batch(c.get_per_replica_batch_size(8))):
     fn_seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])

@@ -1,8 +1,9 @@
 """Distributed input: global batches split across replicas, and `InputContext`.
 
 `experimental_distribute_dataset` re-batches each global batch into one
-slice per replica (as even as possible, like TF's rebatching: the first
-replicas get one more element when the batch does not divide).
+slice per replica: like TF, each replica takes ceil(batch / replicas)
+elements in order, so with a short batch the last replicas get fewer (or
+none: 5 over 4 replicas is 2, 2, 1, 0).
 
 >>> ctx = InputContext(num_replicas_in_sync=4)
 >>> ctx.get_per_replica_batch_size(64)
@@ -82,7 +83,9 @@ def _split(leaf, n):
     if a.ndim == 0:
         raise ValueError("experimental_distribute_dataset needs batched elements: "
                          f"Received a scalar element of dtype {t.dtype.name}")
-    return [Tensor._from_host(p) for p in np.array_split(a, n)]
+    k = -(-a.shape[0] // n)  # TF: ceil(batch / replicas) each; the last ones get the rest
+    return [Tensor._from_host(a[min(i * k, a.shape[0]):min((i + 1) * k, a.shape[0])])
+            for i in range(n)]
 
 
 class DistributedDataset:
