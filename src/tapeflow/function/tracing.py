@@ -18,9 +18,9 @@ from ..framework import recording
 from ..framework.tensor import SymbolicTensorError, Tensor, convert_to_tensor
 from ..framework.variables import HOOKS, Variable
 from ..framework.context import STACK, TraceContext, init_scope, staged
-from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import donatable_buffers as _donatable
 from .memory import fresh_copy as _copy
+from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import release_freed_memory
 from .signatures import is_host_value
 from .single_trace import STAGED, trace_once

@@ -7,6 +7,7 @@ from . import models  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 from . import callbacks, datasets, losses, metrics, optimizers, utils  # noqa: F401,E402
 from . import preprocessing  # noqa: F401,E402 - keras.preprocessing.image/timeseries
+from . import mixed_precision  # noqa: F401,E402
 from . import distribution  # noqa: F401,E402 - keras.distribution (Keras 3)
 from . import saving  # noqa: E402
 from .saving import (  # noqa: E402

@@ -1,6 +1,9 @@
 """keras.layers: the Layer base class and the built-in layers (one per module)."""
 from .input_spec import InputSpec  # noqa: F401
 from .layer import Layer  # noqa: F401
+from .attention.additive_attention import AdditiveAttention  # noqa: F401
+from .attention.attention import Attention  # noqa: F401
+from .attention.multi_head_attention import MultiHeadAttention  # noqa: F401
 from .core.activation import Activation  # noqa: F401
 from .core.dense import Dense  # noqa: F401
 from .core.embedding import Embedding  # noqa: F401
@@ -80,6 +83,10 @@ from .regularization.gaussian_noise import GaussianNoise  # noqa: F401
 from .regularization.spatial_dropout import (  # noqa: F401
     SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from .rnn.abstract_rnn_cell import AbstractRNNCell  # noqa: F401
+from .rnn.bidirectional import Bidirectional  # noqa: F401
+from .rnn.conv_lstm1d import ConvLSTM1D  # noqa: F401
+from .rnn.conv_lstm2d import ConvLSTM2D  # noqa: F401
+from .rnn.conv_lstm3d import ConvLSTM3D  # noqa: F401
 from .rnn.gru import GRU  # noqa: F401
 from .rnn.gru_cell import GRUCell  # noqa: F401
 from .rnn.lstm import LSTM  # noqa: F401
@@ -88,14 +95,7 @@ from .rnn.rnn import RNN  # noqa: F401
 from .rnn.simple_rnn import SimpleRNN  # noqa: F401
 from .rnn.simple_rnn_cell import SimpleRNNCell  # noqa: F401
 from .rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
-from .rnn.bidirectional import Bidirectional  # noqa: F401
 from .rnn.time_distributed import TimeDistributed  # noqa: F401
-from .attention.additive_attention import AdditiveAttention  # noqa: F401
-from .attention.attention import Attention  # noqa: F401
-from .attention.multi_head_attention import MultiHeadAttention  # noqa: F401
-from .rnn.conv_lstm1d import ConvLSTM1D  # noqa: F401
-from .rnn.conv_lstm2d import ConvLSTM2D  # noqa: F401
-from .rnn.conv_lstm3d import ConvLSTM3D  # noqa: F401
 from .reshaping.flatten import Flatten  # noqa: F401
 from .reshaping.permute import Permute  # noqa: F401
 from .reshaping.repeat_vector import RepeatVector  # noqa: F401

@@ -150,6 +150,16 @@ def _sharded(batch, shard, axis=0):
     return nest.map_structure(place, batch)
 
 
+def _has_strings(batch):
+    """True when a leaf holds strings (the step then runs eagerly, preprocessing on host)."""
+    for v in nest.flatten(batch):
+        if isinstance(v, np.ndarray) and v.dtype.kind in "OSU":
+            return True
+        if isinstance(v, tf.Tensor) and v.dtype == tf.string:
+            return True
+    return False
+
+
 def make_step_function(step, eager, k=1, shard=None):
     """`fn(batches)`: runs `step` on each batch in order; returns the last logs.
 
@@ -179,6 +189,8 @@ def make_step_function(step, eager, k=1, shard=None):
         return out
 
     def call(batches):
+        if any(_has_strings(b) for b in batches):  # strings can't enter an XLA program
+            return run(tuple(_tensorize(b) for b in batches))
         host = _host_batches(batches) if k > 1 else None
         if host is None:
             out = None
