@@ -131,9 +131,7 @@ seen = []
 for xb in s4.experimental_distribute_dataset(tf.data.Dataset.range(10).batch(5)):
     seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])
 out["split"] = seen
-fn_out["avg_loss_in_run"] = [float(v) for v in s4.experimental_local_results(
-    s4.run(lambda: tf.nn.compute_average_loss([1.0, 2.0, 3.0, 4.0])))]
-seen = []
+fn_seen = []
 for xb in s4.distribute_datasets_from_function(
         lambda c: tf.data.Dataset.range(8).batch(c.get_per_replica_batch_size(8))):
     fn_seen.append([v.numpy().tolist() for v in s4.experimental_local_results(xb)])
