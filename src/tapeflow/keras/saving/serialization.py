@@ -167,6 +167,11 @@ def resolve_class(config, custom_objects=None):
         obj = table.get(name)
         if isinstance(obj, type):
             return obj
+    from . import keras3_ops
+    if keras3_ops.is_keras3_op(config):  # a keras.ops node of a Keras 3 functional graph
+        cls = keras3_ops.op_layer_class(name)
+        if cls is not None:
+            return cls
     raise ValueError(f"Could not locate class '{name}'. Make sure custom classes are "
                      "decorated with `@keras.saving.register_keras_serializable()` or passed "
                      f"in `custom_objects`. Full object config: {config}")
