@@ -11,18 +11,20 @@ A RaggedTensor refuses conversion to a dense Tensor by raising
 from ..ops.symbolic_dispatch import add_composite_dispatcher
 from . import array_ops as RA
 from .elementwise import BINARY, UNARY, binary, unary
+from .dynamic_ragged_shape import DynamicRaggedShape
 from .ragged_tensor import RaggedTensor
 from .reductions import REDUCTIONS, reduce
+from .shape_ops import SHAPE_OPS
 
 __all__ = ["dispatch", "install"]
 
 _ARRAY = {"concat": RA.concat, "stack": RA.stack, "gather": RA.gather, "where": RA.where,
           "where_v2": RA.where, "boolean_mask": RA.boolean_mask,
-          "expand_dims": RA.expand_dims, "size": RA.size, "rank": RA.rank}
+          "expand_dims": RA.expand_dims, "size": RA.size, "rank": RA.rank, **SHAPE_OPS}
 
 
 def _has_ragged(v):
-    if isinstance(v, RaggedTensor):
+    if isinstance(v, (RaggedTensor, DynamicRaggedShape)):
         return True
     if isinstance(v, (list, tuple)):
         return any(_has_ragged(x) for x in v)

@@ -126,10 +126,11 @@ class RowPartition:
     array([0, 2, 2, 3])
     """
 
-    def __init__(self, row_splits, internal=False):
+    def __init__(self, row_splits, internal=False, uniform_row_length=None):
         if not internal:
             raise ValueError("RowPartition constructor is private; use a from_* factory.")
         self._splits = row_splits
+        self._uniform = uniform_row_length  # a Python int when the rows are uniform
 
     @classmethod
     def from_row_splits(cls, row_splits, validate=True, dtype=None):
@@ -155,10 +156,75 @@ class RowPartition:
         w, n = int(uniform_row_length), int(nvals)
         rows = (n // w if w else 0) if nrows is None else int(nrows)
         dt = dtypes.as_dtype(dtype or dtypes.int64)._np
-        return cls(Tensor(np.arange(rows + 1, dtype=dt) * w), internal=True)
+        return cls(Tensor(np.arange(rows + 1, dtype=dt) * w), internal=True,
+                   uniform_row_length=w)
+
+    @classmethod
+    def from_row_starts(cls, row_starts, nvals, validate=True, dtype=None):
+        """Rows starting at `row_starts` (sorted), the last one ending at `nvals`.
+
+        >>> RowPartition.from_row_starts([0, 1], 3).row_splits().numpy()
+        array([0, 1, 3])
+        """
+        t = convert_to_tensor(row_starts, dtype=dtype, dtype_hint=dtypes.int64)
+        _int_check(t, "row_starts", "RowPartition.from_row_starts")
+        end = jnp.asarray([int(concrete(convert_to_tensor(nvals), "nvals"))], t._value.dtype)
+        return cls.from_row_splits(Tensor(jnp.concatenate([t._value, end])), validate)
+
+    @classmethod
+    def from_row_limits(cls, row_limits, validate=True, dtype=None):
+        """Rows ending at `row_limits` (sorted); the first one starts at 0.
+
+        >>> RowPartition.from_row_limits([1, 3]).row_splits().numpy()
+        array([0, 1, 3])
+        """
+        t = convert_to_tensor(row_limits, dtype=dtype, dtype_hint=dtypes.int64)
+        _int_check(t, "row_limits", "RowPartition.from_row_limits")
+        zero = jnp.zeros((1,), t._value.dtype)
+        return cls.from_row_splits(Tensor(jnp.concatenate([zero, t._value])), validate)
 
     def row_splits(self):
         return self._splits
+
+    def row_starts(self):
+        return Tensor(self._splits._value[:-1])
+
+    def row_limits(self):
+        return Tensor(self._splits._value[1:])
+
+    def uniform_row_length(self):
+        """The common row length as a scalar Tensor, or None for ragged rows."""
+        if self._uniform is None:
+            return None
+        return Tensor(np.asarray(self._uniform, self._splits._value.dtype))
+
+    def is_uniform(self):
+        return self._uniform is not None
+
+    @property
+    def static_nrows(self):
+        n = self._splits.shape[0]
+        return None if n is None else n - 1
+
+    @property
+    def static_nvals(self):
+        return int(self._splits._value[-1]) if is_concrete(self._splits) else None
+
+    @property
+    def static_uniform_row_length(self):
+        return self._uniform
+
+    def offsets_in_rows(self):
+        """The position of every value inside its row: `[0, 0, 1]` for splits `[0, 1, 3]`."""
+        s = concrete(self._splits, "offsets_in_rows")
+        ids = np.repeat(np.arange(len(s) - 1), np.diff(s))
+        return Tensor(np.arange(s[-1], dtype=s.dtype) - s[ids])
+
+    def with_dtype(self, dtype):
+        """The same partition with int32 or int64 row splits."""
+        dt = dtypes.as_dtype(dtype)
+        return RowPartition(Tensor(self._splits._value.astype(dt._np)), internal=True,
+                            uniform_row_length=self._uniform)
 
     def row_lengths(self):
         s = self._splits._value
@@ -178,4 +244,8 @@ class RowPartition:
         return self._splits.dtype
 
     def __repr__(self):
-        return f"tf.RowPartition(row_splits={self._splits!r})"
+        if self._uniform is not None:
+            return f"tf.RowPartition(nrows={self.static_nrows}, uniform_row_length={self._uniform})"
+        if not is_concrete(self._splits):
+            return f"tf.RowPartition(row_splits={self._splits!r})"
+        return f"tf.RowPartition(row_splits={np.asarray(self._splits._value)})"
