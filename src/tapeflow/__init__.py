@@ -19,41 +19,14 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)  # TF has float64/int64 tensors
 
-from .framework.gradient_registry import NotDifferentiable, RegisterGradient  # noqa: E402
-from .autodiff.tape import GradientTape, UnconnectedGradients  # noqa: E402
-from .autodiff.custom_gradient import custom_gradient  # noqa: E402
-from .framework import errors  # noqa: E402
-from .framework.dtypes import (  # noqa: E402
-    DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32,
-    float64, half, int8, int16, int32, int64, string, uint8, uint16, uint32, uint64)
-from .framework.tensor import Tensor, constant, convert_to_tensor  # noqa: E402
-from .framework.tensor_shape import TensorShape  # noqa: E402
-from .framework.variables import (  # noqa: E402
-    Variable, VariableAggregation, VariableSynchronization, is_tensor)
-from .ops import _operators as _ops_install  # noqa: E402
-from .ops import gradients as _gradients  # noqa: E402,F401 - registers every gradient rule
-from .ops.array_ops import *  # noqa: E402,F401,F403
-from .ops.gather_ops import *  # noqa: E402,F401,F403
-from .ops.layout_ops import *  # noqa: E402,F401,F403
-from .ops.shape_ops import *  # noqa: E402,F401,F403
-from .ops.math_ops import *  # noqa: E402,F401,F403
-from .ops.logic_ops import *  # noqa: E402,F401,F403
-from .ops.elementwise_ops import *  # noqa: E402,F401,F403
-from .ops.reduction_ops import *  # noqa: E402,F401,F403
-from .ops.sort_ops import *  # noqa: E402,F401,F403
-from .ops.segment_ops import *  # noqa: E402,F401,F403
-from .ops.einsum_ops import *  # noqa: E402,F401,F403
-from .ops.slicing import slice, strided_slice  # noqa: E402
-from . import dtypes, linalg, math, nest, nn, random  # noqa: E402
+from ._core import *  # noqa: E402,F401,F403 - Tensor, Variable, ops, tf.function, ...
+from ._core import dtypes, linalg, math, nest, nn, random  # noqa: E402,F401
 from . import data  # noqa: E402
 from . import strings  # noqa: E402 - tf.strings
-from .function import *  # noqa: E402,F401,F403 - tf.function, control flow, TensorSpec, ...
 from . import config  # noqa: E402 - tf.config
 from .config import device  # noqa: E402
 from . import autograph  # noqa: E402 - tf.autograph
 from . import types  # noqa: E402 - tf.types.experimental.TraceType
-
-_ops_install.install()
 
 from .ops.symbolic_dispatch import wrap_namespace as _wrap_namespace  # noqa: E402
 

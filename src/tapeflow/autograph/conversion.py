@@ -256,8 +256,8 @@ def converted_call(f, args, kwargs):
 
 
 def _convertible_target(f):
-    from ..function.polymorphic import Function
-    if isinstance(f, Function) or getattr(f, _DO_NOT_CONVERT, False):
+    # A tf.function (function.Function) matches none of the cases below: it runs as itself.
+    if getattr(f, _DO_NOT_CONVERT, False):
         return None
     if isinstance(f, types.FunctionType):
         conv = convert(f)

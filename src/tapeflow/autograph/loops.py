@@ -213,8 +213,7 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, carrie
     if isinstance(iter_, (Tensor, Variable)) and current_trace() is not None:
         return _tensor_loop(convert_to_tensor(iter_), extra_test, body, get_state, set_state,
                             symbol_names, carried, opts)
-    from ..data.dataset import Dataset
-    if isinstance(iter_, Dataset) and current_trace() is not None:
+    if _is_dataset(iter_) and current_trace() is not None:
         stacked = _stack_dataset(iter_)
         if stacked is not None:
             elems, struct = stacked
@@ -279,6 +278,11 @@ def _range_loop(r, extra_test, body, get_state, set_state, names, carried, opts)
                                   logic_ops.logical_and(d < 0, i > lim))
         return ok if extra_test is None else _and(ok, extra_test)
     _tf_while(test, body, get_state, set_state, names, set(carried), opts, counter)
+
+
+def _is_dataset(x):
+    """A tf.data.Dataset, told by its protocol (autograph sits below data/: no import)."""
+    return hasattr(type(x), "element_spec") and callable(getattr(x, "_elements", None))
 
 
 def _stack_dataset(ds):

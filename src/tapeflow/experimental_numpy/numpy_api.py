@@ -12,7 +12,7 @@ import builtins
 
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor

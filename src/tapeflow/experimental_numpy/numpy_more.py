@@ -7,7 +7,7 @@ array([3, 5])
 """
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor

@@ -6,7 +6,7 @@ TensorShape([2])
 """
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from .promotion import default_float
 

@@ -8,7 +8,7 @@ ops work on the batched form and drop the batch dim again on the way out.
 >>> x.shape, unbatched
 (TensorShape([1, 2, 3, 1]), True)
 """
-import tapeflow as tf
+from .. import _core as tf
 
 __all__ = ["as_batched", "restore", "image_tensor", "static_hw", "check_channels"]
 

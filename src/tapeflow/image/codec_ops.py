@@ -15,7 +15,8 @@ import io
 
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
+from .color_ops import convert_image_dtype
 
 __all__ = ["decode_png", "decode_jpeg", "decode_gif", "decode_image", "encode_png",
            "encode_jpeg", "is_jpeg"]
@@ -70,7 +71,7 @@ def _open(contents, op):
 
 def _finish(a, dtype):
     t = tf.constant(a)
-    return t if tf.as_dtype(dtype) == tf.uint8 else tf.image.convert_image_dtype(t, dtype)
+    return t if tf.as_dtype(dtype) == tf.uint8 else convert_image_dtype(t, dtype)
 
 
 def decode_png(contents, channels=0, dtype=tf.uint8, name=None):

@@ -14,7 +14,7 @@ Adjustments work in float32 for integer images and convert back, saturating.
 """
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 __all__ = ["rgb_to_grayscale", "grayscale_to_rgb", "rgb_to_hsv", "hsv_to_rgb", "rgb_to_yuv",
            "yuv_to_rgb", "rgb_to_yiq", "yiq_to_rgb", "convert_image_dtype",

@@ -8,7 +8,7 @@ they differentiate through those ops' rules and keep the image dtype.
 >>> flip_left_right(tf.reshape(tf.range(4), [1, 4, 1])).numpy().ravel().tolist()
 [3, 2, 1, 0]
 """
-import tapeflow as tf
+from .. import _core as tf
 
 from ._checks import as_batched, restore, static_hw
 

@@ -14,7 +14,7 @@ from tapeflow ops, so they differentiate.
 """
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from .color_ops import convert_image_dtype
 

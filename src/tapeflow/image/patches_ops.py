@@ -11,7 +11,7 @@ TensorShape([1, 2, 2, 4])
 """
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 __all__ = ["extract_patches"]
 

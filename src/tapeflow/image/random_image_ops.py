@@ -10,7 +10,7 @@ contrast, saturation and hue draw one factor for the whole tensor, as TF does.
 >>> stateless_random_brightness(tf.zeros([2, 2, 1]), 0.1, seed=[1, 2]).shape
 TensorShape([2, 2, 1])
 """
-import tapeflow as tf
+from .. import _core as tf
 
 from . import color_ops
 from ._checks import as_batched, restore

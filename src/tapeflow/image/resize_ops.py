@@ -19,7 +19,7 @@ import functools
 
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from ._checks import as_batched, restore, static_hw
 

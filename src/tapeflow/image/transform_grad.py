@@ -5,7 +5,7 @@ most four input pixels. The gradient w.r.t. the image sums the output
 gradient, times those weights, into the sampled pixels (a segment sum, i.e.
 the transpose of the gather); the transforms and fill value get none, as in TF.
 """
-import tapeflow as tf
+from .. import _core as tf
 
 from ..ops.dispatch import wrap
 from .transform_ops import sampling_plan

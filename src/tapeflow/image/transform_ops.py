@@ -24,7 +24,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
-import tapeflow as tf
+from .. import _core as tf
 
 from ..ops.dispatch import out
 from ._checks import as_batched, restore

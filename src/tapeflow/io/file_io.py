@@ -13,7 +13,7 @@ import shutil
 
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from ..framework import errors
 from ..lib.io import wire

@@ -17,10 +17,12 @@ import collections
 
 import numpy as np
 
-import tapeflow as tf
+from .. import _core as tf
 
 from .. import train
 from ..framework import errors
+from ..ragged import RaggedTensor
+from ..sparse import SparseTensor
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "RaggedFeature",
            "parse_example", "parse_single_example", "parse_sequence_example",
@@ -179,7 +181,7 @@ def _var_len(rows, dtype, batch):
     else:
         idx = np.arange(lengths[0], dtype=np.int64).reshape(-1, 1)
         shape = [lengths[0]]
-    return tf.SparseTensor(idx, _tensor(values, dtype), shape)
+    return SparseTensor(idx, _tensor(values, dtype), shape)
 
 
 def _ragged(rows, dtype, spec, batch):
@@ -190,7 +192,7 @@ def _ragged(rows, dtype, spec, batch):
     splits = np.concatenate([[0], np.cumsum([len(v) for v in vals])]).astype(
         spec.row_splits_dtype)
     flat = np.concatenate(vals) if vals else np.zeros((0,), np_type)
-    return tf.RaggedTensor.from_row_splits(_tensor(flat, dtype), splits)
+    return RaggedTensor.from_row_splits(_tensor(flat, dtype), splits)
 
 
 def _parse_features(maps, features, batch_shape):
@@ -290,8 +292,8 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
 
 def unbatch(t):
     """Drops the leading batch axis of one example's parsed value."""
-    if isinstance(t, tf.SparseTensor):
-        return tf.SparseTensor(t.indices[:, 1:], t.values, t.dense_shape[1:])
-    if isinstance(t, tf.RaggedTensor):
+    if isinstance(t, SparseTensor):
+        return SparseTensor(t.indices[:, 1:], t.values, t.dense_shape[1:])
+    if isinstance(t, RaggedTensor):
         return t[0]
     return t[0]

@@ -95,9 +95,11 @@ def _layer_children(layer):
     for var in own:
         add(_short_name(var, layer.name) or attr_of.get(id(var)) or "variable", var)
     done = {id(v) for v in own} | {id(l) for l in layers or ()}
-    from ..keras.layers.tracking import UNTRACKED
+    # A Layer names its bookkeeping attributes (keras.layers.tracking.UNTRACKED) in
+    # tf.Module's ignored-properties set: the protocol, so train/ needs no keras import.
+    untracked = getattr(layer, "_TF_MODULE_IGNORED_PROPERTIES", frozenset())
     for key, value in layer.__dict__.items():
-        if key in UNTRACKED or key in _LAYER_SKIP or id(value) in done:
+        if key in untracked or key in _LAYER_SKIP or id(value) in done:
             continue
         if isinstance(value, Variable):
             continue  # own variables are listed above
