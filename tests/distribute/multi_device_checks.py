@@ -166,4 +166,88 @@ mixed1, mixed4 = mixed_fit(tf.distribute.OneDeviceStrategy("/cpu:0")), mixed_fit
 out["mixed_optimizer"] = type(mixed4.optimizer).__name__
 out["mixed_kernel_dtype"] = mixed4.weights[0].dtype.name
 out["mixed_weight_diff"] = diff(mixed1.get_weights(), mixed4.get_weights())
+# -- cross_device_ops: values, destinations, and the strategy using its ops object ----------
+from tapeflow.distribute.values import PerReplica  # noqa: E402
+
+devs = s4.extended.worker_devices
+parts = [tf.constant(np.arange(6, dtype="float32").reshape(2, 3) * (i + 1)) for i in range(4)]
+spread = PerReplica([tf.identity(p) for p in parts])
+ref_sum = sum(p.numpy() for p in parts)
+xops = {}
+for name, ops in [("one_device", tf.distribute.ReductionToOneDevice()),
+                  ("nccl", tf.distribute.NcclAllReduce(num_packs=2)),
+                  ("hierarchical", tf.distribute.HierarchicalCopyAllReduce())]:
+    r_sum = ops.reduce(tf.distribute.ReduceOp.SUM, spread, destinations="/cpu:1")
+    r_mean = ops.reduce("MEAN", spread, destinations=spread)  # mirrored on each replica
+    small = PerReplica([tf.constant([float(i)]) for i in range(4)])
+    b = ops.batch_reduce("SUM", [(spread, "/cpu:0"), (small, "/cpu:0")])
+    xops[name] = {
+        "sum_err": float(np.abs(r_sum.numpy() - ref_sum).max()),
+        "sum_device": str(next(iter(r_sum._value.devices()))),
+        "mean_err": float(max(np.abs(v.numpy() - ref_sum / 4).max() for v in r_mean.values)),
+        "mean_type": type(r_mean).__name__, "mean_parts": len(r_mean.values),
+        "batch": [float(np.abs(b[0].numpy() - ref_sum).max()), b[1].numpy().tolist()]}
+out["cross_device_ops"] = xops
+calls = []
+
+
+def largest(values):  # an accumulation_fn whose effect is visible: max instead of add_n
+    calls.append(len(values))
+    return tf.reduce_max(tf.stack(values), axis=0)
+
+
+s_max = tf.distribute.MirroredStrategy(
+    cross_device_ops=tf.distribute.ReductionToOneDevice(accumulation_fn=largest))
+rid = lambda: tf.cast(ctx().replica_id_in_sync_group, tf.float32)  # noqa: E731
+per = s_max.run(lambda: rid() + 1.0)
+out["ops_reduce"] = float(s_max.reduce("SUM", per, axis=None))
+out["ops_reduce_calls"] = list(calls)
+calls.clear()
+eager_ar = s_max.run(lambda: ctx().all_reduce("SUM", rid() + 1.0))
+out["ops_all_reduce"] = [float(v) for v in s_max.experimental_local_results(eager_ar)]
+out["ops_all_reduce_calls"] = list(calls)
+compiled_ar = tf.function(lambda: s_max.run(lambda: ctx().all_reduce("SUM", rid() + 1.0)))()
+out["ops_compiled_all_reduce"] = [float(v) for v in
+                                  s_max.experimental_local_results(compiled_ar)]
+
+# -- merge_call: once, in cross-replica context, with PerReplica arguments ---------------
+merges = []
+
+
+def merge_sum(strategy, x):
+    merges.append((tf.distribute.in_cross_replica_context(), type(x).__name__))
+    return strategy.reduce("SUM", x, axis=None)
+
+
+out["merge_eager"] = [float(v) for v in s4.experimental_local_results(
+    s4.run(lambda: ctx().merge_call(merge_sum, args=(rid() * 2.0,))))]
+out["merge_compiled"] = [float(v) for v in s4.experimental_local_results(
+    tf.function(lambda: s4.run(lambda: ctx().merge_call(merge_sum, args=(rid() * 2.0,))))())]
+out["merges"] = [list(m) for m in merges]
+
+# -- LossScaleOptimizer: finiteness checked after the all-reduce -------------------------
+def lso_steps(compiled):
+    with s4.scope():
+        v = tf.Variable([1.0, 1.0])
+        opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.SGD(1.0),
+                                                       initial_scale=8.0)
+
+    def step(bad):
+        g = tf.ones([2]) * tf.where(tf.logical_and(bad, tf.equal(rid(), 1.0)),
+                                    float("inf"), 1.0)
+        opt.apply_gradients([(g, v)])
+        return tf.identity(v)
+    run = (tf.function(lambda bad: s4.run(step, args=(bad,))) if compiled else
+           (lambda bad: s4.run(step, args=(bad,))))
+    after_bad = [r.numpy().tolist() for r in s4.experimental_local_results(
+        run(tf.constant(True)))]
+    scale_bad = float(opt.loss_scale)
+    run(tf.constant(False))
+    return {"after_bad": after_bad, "scale_bad": scale_bad, "v_good": v.numpy().tolist(),
+            "scale_good": float(opt.loss_scale), "iterations": int(opt.iterations)}
+
+
+out["lso_eager"] = lso_steps(False)
+out["lso_compiled"] = lso_steps(True)
+
 print("RESULT " + json.dumps(out))

@@ -84,3 +84,35 @@ def test_checkpoint_of_a_four_replica_model_restores_without_strategy(result):
     assert result["ckpt_restore_diff"] == 0.0
     assert result["ckpt_back_diff"] == 0.0  # one-device checkpoint into a 4-replica model
     assert result["ckpt_back_devices"] == 4  # restored values stay replicated
+
+
+@pytest.mark.parametrize("name", ["one_device", "nccl", "hierarchical"])
+def test_cross_device_ops_reduce_and_batch_reduce(result, name):
+    r = result["cross_device_ops"][name]
+    assert r["sum_err"] == 0.0 and r["sum_device"] == "cpu:1"  # on the destination device
+    assert r["mean_err"] == 0.0  # sum / 4
+    assert r["mean_type"] == "Mirrored" and r["mean_parts"] == 4  # one copy per destination
+    assert r["batch"] == [0.0, [6.0]]  # 0+1+2+3, packed with a (2, 3) tensor
+
+
+def test_strategy_reduces_through_its_cross_device_ops(result):
+    # ReductionToOneDevice(accumulation_fn=max) makes SUM the max of the replicas' 1..4
+    assert result["ops_reduce"] == 4.0 and result["ops_reduce_calls"] == [4]
+    assert result["ops_all_reduce"] == [4.0] * 4
+    assert result["ops_all_reduce_calls"] == [4]  # once for all replicas, not per replica
+    assert result["ops_compiled_all_reduce"] == [4.0] * 4
+
+
+def test_merge_call_runs_once_in_cross_replica_context(result):
+    assert result["merge_eager"] == [12.0] * 4  # SUM of 2 * replica id
+    assert result["merge_compiled"] == [12.0] * 4
+    assert result["merges"] == [[True, "PerReplica"]] * 2  # once eagerly, one trace compiled
+
+
+@pytest.mark.parametrize("mode", ["lso_eager", "lso_compiled"])
+def test_loss_scale_optimizer_skips_on_every_replica_together(result, mode):
+    r = result[mode]  # replica 1's gradient is inf: the all-reduced gradient is inf
+    assert r["after_bad"] == [[1.0, 1.0]] * 4  # every replica skipped the update
+    assert r["scale_bad"] == 4.0  # halved once (8 -> 4), not once per replica
+    assert r["v_good"] == [-3.0, -3.0]  # next step: 1 - SGD(1.0) * (4 replicas x 1.0)
+    assert r["scale_good"] == 4.0 and r["iterations"] == 2

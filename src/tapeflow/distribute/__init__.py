@@ -9,6 +9,8 @@ import types as _types
 
 from .context import (ReplicaContext, get_cross_replica_context, get_replica_context,  # noqa: F401
                       get_strategy, has_strategy, in_cross_replica_context)
+from .cross_device_ops import (CrossDeviceOps, HierarchicalCopyAllReduce,  # noqa: F401
+                               NcclAllReduce, ReductionToOneDevice)
 from .input_lib import (InputContext, InputOptions, InputReplicationMode,  # noqa: F401
                         ValueContext)
 from .multi_worker import (ClusterSpec, CommunicationImplementation,  # noqa: F401
@@ -30,25 +32,6 @@ class TPUStrategy(MirroredStrategy):
         if not tpus:
             raise ValueError(f"TPUStrategy needs TPUs; JAX sees {jax.devices()}")
         super().__init__(tpus)
-
-
-class CrossDeviceOps:
-    """How MirroredStrategy combines values across devices (accepted: XLA picks the collectives)."""
-
-    def __init__(self, *args, **kwargs):
-        self._config = (args, kwargs)
-
-
-class NcclAllReduce(CrossDeviceOps):
-    """`tf.distribute.NcclAllReduce(num_packs=1)`: accepted; XLA's all-reduce is used."""
-
-
-class HierarchicalCopyAllReduce(CrossDeviceOps):
-    """`tf.distribute.HierarchicalCopyAllReduce(num_packs=1)`: accepted; XLA all-reduces."""
-
-
-class ReductionToOneDevice(CrossDeviceOps):
-    """`tf.distribute.ReductionToOneDevice()`: accepted; XLA's all-reduce is used."""
 
 
 cluster_resolver = _types.SimpleNamespace(TFConfigClusterResolver=TFConfigClusterResolver)

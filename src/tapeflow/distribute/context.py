@@ -97,11 +97,13 @@ class ReplicaContext:
 
     def all_reduce(self, reduce_op, value, options=None):
         """`value` (a nest of tensors) reduced over all replicas; every replica gets it."""
-        as_reduce_op(reduce_op)
+        op = as_reduce_op(reduce_op)
         if self._group is None:
-            return nest.map_structure(lambda v: reduce_values(reduce_op, [v]), value)
-        values = self._group.exchange(self._replica_id, value)
-        return reduce_values(reduce_op, values)
+            return nest.map_structure(lambda v: reduce_values(op, [v]), value)
+        # one batch_reduce through the strategy's cross_device_ops, for all replicas
+        results = self._group.collective(
+            self._replica_id, value, lambda slots: self._strategy._batch_all_reduce(op, slots))
+        return results[self._replica_id]
 
     def all_gather(self, value, axis, options=None):
         """Every replica's `value` concatenated along `axis`."""
@@ -160,6 +162,15 @@ class ReplicaGroup:
         values = list(self.slots)
         self._sync()  # nobody overwrites a slot before everyone has read them
         return values
+
+    def collective(self, i, value, compute):
+        """Every replica hands in `value`; `compute(values)` runs once; all get its result."""
+        self.slots[i] = value
+        self._sync()
+        if i == 0:
+            self.result = compute(list(self.slots))
+        self._sync()
+        return self.result
 
     def merge(self, i, merge_fn, args, kwargs):
         self.slots[i] = (args, kwargs)

@@ -5,8 +5,10 @@ along axis 0 and handed to `jax.shard_map` with `P('batch')`, so each
 replica sees its own component; the strategy's variables enter replicated
 (`P()`). Inside, `ReplicaContext.all_reduce` is `jax.lax.psum`/`pmean`,
 `replica_id_in_sync_group` is `jax.lax.axis_index('batch')`, and
-`merge_call` runs its function on every replica (with replica-invariant
-values, e.g. the all-reduced gradients a Keras optimizer applies). Variable
+`merge_call` traces its function once in cross-replica context, with
+per-replica tensor arguments all-gathered into a PerReplica (so the merged
+computation is the same on every device, e.g. the all-reduced gradients a
+Keras optimizer applies). Variable
 writes leave the program as outputs (replicated) and are written back to the
 variables of the enclosing trace.
 
@@ -38,25 +40,60 @@ class SpmdReplicaContext(ReplicaContext):
         with eager_constant_folding(False):
             return Tensor._from_host(jax.lax.axis_index("batch"))
 
+    def __init__(self, strategy, replica_id_in_sync_group, group=None):
+        super().__init__(strategy, replica_id_in_sync_group, group)
+        self._invariant = {}  # id -> Tensor: results of collectives (same on every replica)
+
+    def _mark(self, t):
+        self._invariant[id(t)] = t
+        return t
+
     def all_reduce(self, reduce_op, value, options=None):
         from .reduce_op import ReduceOp, as_reduce_op
-        op = jax.lax.pmean if as_reduce_op(reduce_op) is ReduceOp.MEAN else jax.lax.psum
+        mean = as_reduce_op(reduce_op) is ReduceOp.MEAN
+        op = jax.lax.pmean if mean else jax.lax.psum
+        accumulate = getattr(self._strategy._reduce_ops(), "accumulation_fn", None)
 
         def one(v):
+            x = convert_to_tensor(v)._value
             with eager_constant_folding(False):
-                return Tensor._from_host(op(convert_to_tensor(v)._value, "batch"))
+                if accumulate is None:
+                    return self._mark(Tensor._from_host(op(x, "batch")))
+                # ReductionToOneDevice(accumulation_fn=f): f over every replica's value
+                stacked = jax.lax.all_gather(x, "batch")
+            n = self.num_replicas_in_sync
+            total = convert_to_tensor(accumulate([Tensor._from_host(stacked[i])
+                                                  for i in range(n)]))._value
+            return self._mark(Tensor._from_host(total / n if mean else total))
         return nest.map_structure(one, value)
 
     def all_gather(self, value, axis, options=None):
         def one(v):
             with eager_constant_folding(False):
-                return Tensor._from_host(jax.lax.all_gather(
-                    convert_to_tensor(v)._value, "batch", axis=axis, tiled=True))
+                return self._mark(Tensor._from_host(jax.lax.all_gather(
+                    convert_to_tensor(v)._value, "batch", axis=axis, tiled=True)))
         return nest.map_structure(one, value)
 
     def merge_call(self, merge_fn, args=(), kwargs=None):
+        """`merge_fn(strategy, *args)` in cross-replica context, traced ONCE.
+
+        Tensor arguments that differ between replicas reach `merge_fn` as a PerReplica
+        of every replica's value (an all-gather), so what `merge_fn` computes is the
+        same on every replica; results of all_reduce/all_gather (already the same
+        everywhere) and non-tensors are passed as they are. In the one SPMD program
+        each device then evaluates `merge_fn`'s (replica-invariant) computation.
+        """
         from .context import _in_cross_replica
-        return _in_cross_replica(self._strategy, merge_fn, args, kwargs or {})
+        n = self.num_replicas_in_sync
+
+        def per_replica(v):
+            if not isinstance(v, Tensor) or id(v) in self._invariant or hasattr(v, "assign"):
+                return v
+            with eager_constant_folding(False):
+                stacked = jax.lax.all_gather(v._value, "batch")
+            return PerReplica([Tensor._from_host(stacked[i]) for i in range(n)])
+        args, kwargs = nest.map_structure(per_replica, (tuple(args), dict(kwargs or {})))
+        return _in_cross_replica(self._strategy, merge_fn, args, kwargs)
 
 
 def _global(leaf):

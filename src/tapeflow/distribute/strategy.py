@@ -34,8 +34,9 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import PLACEMENT
 from . import input_lib
 from .context import STACK, ReplicaContext, ReplicaGroup
+from .cross_device_ops import CrossDeviceOps, default_cross_device_ops
 from .reduce_op import ReduceOp, as_reduce_op, reduce_values
-from .values import DistributedValues, regroup, select_replica
+from .values import DistributedValues, PerReplica as PerReplicaView, regroup, select_replica
 
 __all__ = ["Strategy", "StrategyExtended", "MirroredStrategy", "resolve_devices"]
 
@@ -90,6 +91,7 @@ class Strategy:
         self._batch_sharding = NamedSharding(self._mesh, P("batch"))
         self.extended = StrategyExtended(self)
         self._variables = weakref.WeakValueDictionary()  # uid -> variable
+        self._cross_device_ops = None
 
     # -- properties ---------------------------------------------------------------
     @property
@@ -183,21 +185,50 @@ class Strategy:
             return tuple(select_replica(i, value) for i in range(self.num_replicas_in_sync))
         return (value,)
 
+    def _reduce_ops(self):
+        """The CrossDeviceOps of the strategy's reductions (TF's default when none given)."""
+        return self._cross_device_ops or default_cross_device_ops(self._devices)
+
+    def _combine(self, op, parts):
+        """One value from the replicas' components (`parts`), reduced by `op`.
+
+        Eagerly through the strategy's CrossDeviceOps (result on the first device);
+        inside a compiled program a plain sum of the traced components.
+        """
+        if len(parts) == 1 or current_trace() is not None:
+            return reduce_values(op, parts)
+        return self._reduce_ops().reduce(op, PerReplicaView(parts), destinations=self._devices[0])
+
+    def _batch_all_reduce(self, op, replica_values):
+        """[nest per replica] -> [reduced nest per replica] (eager all_reduce, run once)."""
+        flat = [nest.flatten(v) for v in replica_values]
+        n = len(flat)
+        pairs = [(PerReplicaView([f[k] for f in flat]),) * 2 for k in range(len(flat[0]))]
+        reduced = self._reduce_ops().batch_reduce(op, pairs) if pairs else []
+        return [nest.pack_sequence_as(replica_values[0], [
+            r.values[i] if isinstance(r, DistributedValues) else r for r in reduced])
+            for i in range(n)]
+
     def reduce(self, reduce_op, value, axis):
         """Reduces `value` over the replicas (and over `axis` of each component, if given).
 
         With `axis`, MEAN is the mean over all elements of that axis on all replicas.
+        The cross-replica step uses the strategy's `cross_device_ops`.
         """
         op = as_reduce_op(reduce_op)
         parts = [convert_to_tensor(v) for v in self.experimental_local_results(value)]
         if axis is None:
-            return reduce_values(op, parts)
+            return self._combine(op, parts)
         from ..ops.math_ops import reduce_sum
-        sums = reduce_values(ReduceOp.SUM, [reduce_sum(p, axis=axis) for p in parts])
+        sums = self._combine(ReduceOp.SUM, [reduce_sum(p, axis=axis) for p in parts])
         if op is ReduceOp.SUM:
             return sums
-        count = sum(int(p.shape[axis]) for p in parts)
+        count = self._element_count(parts, axis)
         return Tensor._from_host(sums._value / np.asarray(count, sums.dtype.as_numpy_dtype))
+
+    def _element_count(self, parts, axis):
+        """How many elements along `axis` the replicas hold together."""
+        return sum(int(p.shape[axis]) for p in parts)
 
     def gather(self, value, axis):
         """The replicas' components concatenated along `axis` (on the host device)."""
@@ -237,4 +268,7 @@ class MirroredStrategy(Strategy):
 
     def __init__(self, devices=None, cross_device_ops=None):
         super().__init__(resolve_devices(devices))
+        if cross_device_ops is not None and not isinstance(cross_device_ops, CrossDeviceOps):
+            raise ValueError("`cross_device_ops` must be a tf.distribute.CrossDeviceOps. "
+                             f"Received: cross_device_ops={cross_device_ops!r}")
         self._cross_device_ops = cross_device_ops

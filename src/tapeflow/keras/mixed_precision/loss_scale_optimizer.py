@@ -7,6 +7,9 @@ gradients contain inf/NaN — that step is skipped, though `iterations` still
 advances, as in tf.keras — and doubled after `dynamic_growth_steps` (2000)
 consecutive finite steps. The skip is a select between the updated and the previous
 values, so the same code runs eagerly and inside compiled `fit` steps.
+Inside `strategy.run` the gradients are all-reduced BEFORE the finiteness check
+(then checked and applied once, in `merge_call`), so all replicas skip or apply
+the step together and the scale changes once per step, as in TF.
 
 >>> import tapeflow as tf
 >>> from tapeflow import keras
@@ -18,6 +21,7 @@ values, so the same code runs eagerly and inside compiled `fit` steps.
 """
 import tapeflow as tf
 
+from ...framework.replica_state import replicas_in_sync
 from .. import optimizers
 from ..optimizers.optimizer import Optimizer
 
@@ -104,6 +108,8 @@ class LossScaleOptimizer:
         pairs = [(g, v) for g, v in grads_and_vars]
         kept = [(tf.convert_to_tensor(g), v) for g, v in pairs if g is not None]
         inner = self.inner_optimizer
+        if replicas_in_sync() > 1 and kept:  # inside strategy.run
+            return self._apply_across_replicas(kept, name, skip_gradients_aggregation)
         if not self.dynamic or not kept:
             return inner.apply_gradients(pairs)
         finite = tf.reduce_all(tf.stack([tf.reduce_all(tf.math.is_finite(g))
@@ -119,6 +125,18 @@ class LossScaleOptimizer:
                 v.assign(tf.where(finite, v.value(), old))
         self._update_scale(finite)
         return inner.iterations
+
+    def _apply_across_replicas(self, kept, name, skip_gradients_aggregation):
+        """All-reduces (SUM) the gradients first, then checks finiteness and applies ONCE
+        in cross-replica context (merge_call): every replica skips or applies together."""
+        replica = tf.distribute.get_replica_context()
+        grads = [g for g, _ in kept]
+        if not skip_gradients_aggregation:
+            grads = replica.all_reduce(tf.distribute.ReduceOp.SUM, grads)
+        variables = [v for _, v in kept]
+        return replica.merge_call(
+            lambda _: self.apply_gradients(zip(grads, variables), name,
+                                           skip_gradients_aggregation=True))
 
     def _update_scale(self, finite):
         grown = self._counter.value() + 1
