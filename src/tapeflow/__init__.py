@@ -42,6 +42,7 @@ from . import image  # noqa: E402 - tf.image
 from . import ragged, sparse  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec  # noqa: E402
+from .sparse.indexed_slices import IndexedSlices, IndexedSlicesSpec  # noqa: E402
 from .module import Module  # noqa: E402
 from .tensor_array import TensorArray, TensorArraySpec  # noqa: E402
 from . import debugging  # noqa: E402

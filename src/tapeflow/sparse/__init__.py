@@ -12,3 +12,6 @@ from .sparse_ops import (add, concat, expand_dims, fill_empty_rows, map_values, 
                          reset_shape, reshape, retain, slice, softmax, sparse_dense_matmul,
                          transpose)
 from .cross import cross, cross_hashed  # noqa: F401
+from .construction import bincount, eye, split  # noqa: F401
+from .indexed_slices import mask  # noqa: F401
+from .segment_ops import segment_mean, segment_sqrt_n, segment_sum  # noqa: F401
