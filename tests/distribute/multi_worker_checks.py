@@ -29,8 +29,11 @@ def train(strategy=None):
     return {"loss": h.history["loss"], "weights": [w.tolist() for w in weights]}
 
 
-def custom_loop(strategy=None):
-    """A compiled strategy.run loop (one device and plain tf.function without a strategy)."""
+def custom_loop(strategy=None, compiled=True, from_function=False):
+    """A strategy.run loop (compiled, or eager); without a strategy: plain tf.function.
+
+    from_function: each worker's dataset_fn takes every num_input_pipelines-th row, so a
+    step's 4 per-replica batches of 4 hold the same 16 rows as the one-device batch."""
     x, y = data()
     loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
     with strategy.scope() if strategy is not None else _null():
@@ -51,9 +54,19 @@ def custom_loop(strategy=None):
     if strategy is None:
         dstep = tf.function(step)
     else:
-        ds = strategy.experimental_distribute_dataset(ds)
-        dstep = tf.function(lambda b: strategy.reduce("SUM", strategy.run(step, args=(b,)),
-                                                      axis=None))
+        if from_function:
+            def dataset_fn(ctx):
+                return tf.data.Dataset.from_tensor_slices((x, y)).shard(
+                    ctx.num_input_pipelines, ctx.input_pipeline_id).batch(
+                    ctx.get_per_replica_batch_size(16))
+            ds = strategy.distribute_datasets_from_function(dataset_fn)
+        else:
+            ds = strategy.experimental_distribute_dataset(ds)
+
+        def dstep(b):
+            return strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None)
+        if compiled:
+            dstep = tf.function(dstep)
     losses = [float(dstep(b)) for b in ds]
     weights = [np.asarray(v._value.addressable_data(0)) if hasattr(v._value, "addressable_data")
                else v.numpy() for v in m.weights]
@@ -75,8 +88,16 @@ if __name__ == "__main__":
     out = train(s)
     out["replicas"] = s.num_replicas_in_sync
     out["custom"] = custom_loop(s)
-    try:
-        s.run(lambda: 1.0)
-    except NotImplementedError as e:
-        out["run_error"] = str(e)
+    out["eager"] = custom_loop(s, compiled=False)
+    out["eager_from_function"] = custom_loop(s, compiled=False, from_function=True)
+    ctx = tf.distribute.get_replica_context
+    ids = s.run(lambda: tf.cast(ctx().replica_id_in_sync_group, tf.float32))
+    out["local_ids"] = [float(v) for v in s.experimental_local_results(ids)]
+    out["all_reduce"] = [float(v) for v in s.experimental_local_results(
+        s.run(lambda: ctx().all_reduce("SUM", tf.cast(ctx().replica_id_in_sync_group,
+                                                      tf.float32))))]
+    out["all_gather"] = s.experimental_local_results(s.run(lambda: ctx().all_gather(
+        tf.reshape(tf.cast(ctx().replica_id_in_sync_group, tf.float32), [1]), axis=0)))[
+        0].numpy().tolist()
+    out["reduce_mean"] = float(s.reduce("MEAN", ids, axis=None))
     print("RESULT " + json.dumps(out))

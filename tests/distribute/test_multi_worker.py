@@ -45,14 +45,21 @@ def test_two_workers_fit_and_run_like_one_device():
         lines = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
         assert lines, err[-4000:]
         results.append(json.loads(lines[-1][7:]))
+    assert sorted(i for r in results for i in r["local_ids"]) == [0.0, 1.0, 2.0, 3.0]
     ref = multi_worker_checks.train()
     ref_custom = multi_worker_checks.custom_loop()
     for r in results:
         np.testing.assert_allclose(r["custom"]["loss"], ref_custom["loss"], atol=1e-5)
         for w, w_ref in zip(r["custom"]["weights"], ref_custom["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)
+        for key in ("eager", "eager_from_function"):  # eager strategy.run across processes
+            np.testing.assert_allclose(r[key]["loss"], ref_custom["loss"], atol=1e-5)
+            for w, w_ref in zip(r[key]["weights"], ref_custom["weights"]):
+                np.testing.assert_allclose(w, w_ref, atol=1e-5)
         assert r["replicas"] == 4  # 2 processes x 2 devices
-        assert "spans 2 processes" in r.get("run_error", "")
+        assert r["all_reduce"] == [6.0, 6.0]  # 0 + 1 + 2 + 3 over both processes
+        assert r["all_gather"] == [0.0, 1.0, 2.0, 3.0]
+        assert r["reduce_mean"] == 1.5
         np.testing.assert_allclose(r["loss"], ref["loss"], atol=1e-5)
         for w, w_ref in zip(r["weights"], ref["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)

@@ -74,10 +74,12 @@ class ReplicaContext:
     (0, 1)
     """
 
-    def __init__(self, strategy, replica_id_in_sync_group, group=None):
+    def __init__(self, strategy, replica_id_in_sync_group, group=None, slot=None):
         self._strategy = strategy
         self._replica_id = replica_id_in_sync_group
         self._group = group
+        # this replica's place among the replicas of this process (its thread's slot)
+        self._slot = replica_id_in_sync_group if slot is None else slot
 
     @property
     def strategy(self):
@@ -102,23 +104,22 @@ class ReplicaContext:
             return nest.map_structure(lambda v: reduce_values(op, [v]), value)
         # one batch_reduce through the strategy's cross_device_ops, for all replicas
         results = self._group.collective(
-            self._replica_id, value, lambda slots: self._strategy._batch_all_reduce(op, slots))
-        return results[self._replica_id]
+            self._slot, value, lambda slots: self._strategy._batch_all_reduce(op, slots))
+        return results[self._slot]
 
     def all_gather(self, value, axis, options=None):
         """Every replica's `value` concatenated along `axis`."""
-        from ..ops.array_ops import concat
         if self._group is None:
             return value
-        values = self._group.exchange(self._replica_id, value)
-        return nest.map_structure(lambda *vs: concat(list(vs), axis), *values)
+        return self._group.collective(
+            self._slot, value, lambda slots: self._strategy._all_gather_replicas(slots, axis))
 
     def merge_call(self, merge_fn, args=(), kwargs=None):
         """Runs `merge_fn(strategy, *args)` once in cross-replica context (args as PerReplica)."""
         kwargs = kwargs or {}
         if self._group is None:
             return _in_cross_replica(self._strategy, merge_fn, args, kwargs)
-        return self._group.merge(self._replica_id, merge_fn, args, kwargs)
+        return self._group.merge(self._slot, merge_fn, args, kwargs)
 
 
 def _in_cross_replica(strategy, fn, args, kwargs):
@@ -155,13 +156,6 @@ class ReplicaGroup:
             self.barrier.wait()
         finally:
             self.turn.acquire()
-
-    def exchange(self, i, value):
-        self.slots[i] = value
-        self._sync()
-        values = list(self.slots)
-        self._sync()  # nobody overwrites a slot before everyone has read them
-        return values
 
     def collective(self, i, value, compute):
         """Every replica hands in `value`; `compute(values)` runs once; all get its result."""

@@ -15,13 +15,17 @@ import json
 import os
 
 import jax
+import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 
 from .. import nest
 from ..framework.context import current_trace
 from ..framework.tensor import Tensor
+from .input_lib import InputContext
+from .reduce_op import ReduceOp, reduce_values
 from .strategy import Strategy
-from .values import PerReplica
+from .values import DistributedValues, PerReplica
 
 __all__ = ["TFConfigClusterResolver", "ClusterSpec", "MultiWorkerMirroredStrategy",
            "CommunicationOptions", "CommunicationImplementation"]
@@ -128,8 +132,10 @@ class MultiWorkerMirroredStrategy(Strategy):
     its share of every global batch; `fit`/`evaluate`/`predict` and
     `strategy.run` inside a tf.function run one SPMD program spanning the
     processes (`experimental_distribute_dataset` yields global arrays sharded
-    over 'batch'). Eager `run` and `distribute_datasets_from_function` work
-    within one process only (a clear error otherwise).
+    over 'batch'). Eager `run` runs each process's replicas in that process
+    and meets the other processes at every all_reduce (JAX's multi-process
+    collectives); `distribute_datasets_from_function` calls `dataset_fn` in
+    each worker with that worker's `InputContext`.
     """
 
     def __init__(self, communication_options=None, cluster_resolver=None):
@@ -151,26 +157,96 @@ class MultiWorkerMirroredStrategy(Strategy):
     def cluster_resolver(self):
         return self._resolver
 
+    @property
+    def _local_replica_ids(self):
+        """The global replica ids of this process's devices, in mesh order."""
+        me = jax.process_index()
+        return [i for i, d in enumerate(self._devices) if d.process_index == me]
+
     def _place_variable(self, var):
         if self._num_workers == 1:
             return super()._place_variable(var)
-        local = np.asarray(var._value)
-        var._swap_value(jax.make_array_from_process_local_data(self._replicated, local,
-                                                               local.shape))
         var._distribute_strategy = self
         self._variables[var._uid] = var
+        if self._eager_created is not None:  # inside an eager run: stays local until it ends
+            self._eager_created.append(var)
+            return
+        var._swap_value(self._globalize(var._value))
 
-    def _single_process(self, what):
-        if self._num_workers > 1:
-            raise NotImplementedError(
-                f"MultiWorkerMirroredStrategy.{what} spans {self._num_workers} processes, which "
-                "tapeflow supports inside a tf.function (one SPMD program over every worker's "
-                "devices) and in Keras fit/evaluate/predict. Wrap the step in tf.function.")
+    def _globalize(self, value):
+        """A process-local value (the same in every process) as a replicated global array."""
+        local = np.asarray(value)
+        return jax.make_array_from_process_local_data(self._replicated, local, local.shape)
+
+    # -- eager strategy.run across processes ---------------------------------------------------
+    _eager_created = None
 
     def run(self, fn, args=(), kwargs=None, options=None):
-        if current_trace() is None:
-            self._single_process("run")
-        return super().run(fn, args, kwargs, options)
+        """Runs `fn` on every replica. Across processes, eagerly: each process runs its own
+        replicas (one thread each) on host-local copies of the variables; all_reduce and
+        strategy.reduce meet the other processes through JAX (`multihost_utils`); the
+        variables become replicated global arrays again when `run` returns."""
+        if self._num_workers == 1 or current_trace() is not None:
+            return super().run(fn, args, kwargs, options)
+        variables = self._live_variables()
+        originals = [v._value for v in variables]
+        local = [_host_local(a) for a in originals]
+        for v, a in zip(variables, local):
+            v._swap_value(a)
+        self._eager_created = created = []
+        try:
+            return self._run_threads(fn, _to_host(args), _to_host(kwargs or {}),
+                                     self._local_replica_ids)
+        finally:
+            self._eager_created = None
+            for v, orig, mine in zip(variables, originals, local):
+                v._swap_value(orig if v._value is mine else self._globalize(v._value))
+            for v in created:
+                v._swap_value(self._globalize(v._value))
+
+    def _across_processes(self, arrays):
+        """Elementwise sums over the processes of each array (same shapes everywhere)."""
+        if self._num_workers == 1:
+            return arrays
+        gathered = multihost_utils.process_allgather([np.asarray(a) for a in arrays])
+        return [jnp.asarray(g.sum(axis=0)) for g in gathered]
+
+    def _batch_all_reduce(self, op, replica_values):
+        if self._num_workers == 1 or current_trace() is not None:
+            return super()._batch_all_reduce(op, replica_values)
+        flat = [nest.flatten(v) for v in replica_values]
+        sums = [reduce_values(ReduceOp.SUM, [f[k] for f in flat])._value
+                for k in range(len(flat[0]))]
+        totals = self._across_processes(sums)
+        if op is ReduceOp.MEAN:
+            totals = [t / jnp.asarray(self.num_replicas_in_sync, t.dtype) for t in totals]
+        packed = nest.pack_sequence_as(replica_values[0], [Tensor._from_host(t) for t in totals])
+        return [packed] * len(replica_values)
+
+    def _all_gather_replicas(self, replica_values, axis):
+        local = super()._all_gather_replicas(replica_values, axis)
+        if self._num_workers == 1 or current_trace() is not None:
+            return local
+
+        def gather(t):
+            moved = np.moveaxis(np.asarray(t), axis, 0)
+            full = multihost_utils.process_allgather(moved, tiled=True)
+            return Tensor._from_host(jnp.asarray(np.moveaxis(full, 0, axis)))
+        return nest.map_structure(gather, local)
+
+    def _combine(self, op, parts):
+        if self._num_workers == 1 or current_trace() is not None:
+            return super()._combine(op, parts)
+        total = self._across_processes([reduce_values(ReduceOp.SUM, parts)._value])[0]
+        if op is ReduceOp.MEAN:
+            total = total / jnp.asarray(len(parts) * self._num_workers, total.dtype)
+        return Tensor._from_host(total)
+
+    def _element_count(self, parts, axis):
+        count = super()._element_count(parts, axis)
+        if self._num_workers == 1 or current_trace() is not None:
+            return count
+        return int(self._across_processes([np.asarray(count)])[0])
 
     def experimental_distribute_dataset(self, dataset, options=None):
         """Each worker keeps its rows of every global batch (TF's AutoShardPolicy.DATA);
@@ -180,8 +256,14 @@ class MultiWorkerMirroredStrategy(Strategy):
         return GlobalBatches(self, dataset)
 
     def distribute_datasets_from_function(self, dataset_fn, options=None):
-        self._single_process("distribute_datasets_from_function")
-        return super().distribute_datasets_from_function(dataset_fn, options)
+        """`dataset_fn(InputContext)` runs in each worker (input_pipeline_id = its index);
+        each step takes one element per local replica."""
+        if self._num_workers == 1:
+            return super().distribute_datasets_from_function(dataset_fn, options)
+        ctx = InputContext(num_input_pipelines=self._num_workers,
+                           input_pipeline_id=self._worker_index,
+                           num_replicas_in_sync=self.num_replicas_in_sync)
+        return LocalReplicaBatches(self, dataset_fn(ctx))
 
     def shard_batch(self, array, axis=0):
         """This worker's slice of a global batch, assembled into the global array."""
@@ -234,3 +316,55 @@ class GlobalBatches:
             yield nest.map_structure(
                 lambda v: ShardedBatch(Tensor._from_host(self._strategy.shard_batch(
                     np.asarray(v)))), element)
+
+
+def _host_local(value):
+    """This process's copy of a replicated global array, as an uncommitted local array."""
+    if isinstance(value, jax.Array) and not value.is_fully_addressable:
+        return jnp.asarray(np.asarray(value.addressable_data(0)))
+    return value
+
+
+def _to_host(structure):
+    """DistributedValues components as uncommitted host arrays (one eager replica each)."""
+    def one(v):
+        if not isinstance(v, DistributedValues):
+            return v
+        return PerReplica([Tensor._from_host(jnp.asarray(np.asarray(c._value)))
+                           if isinstance(c, Tensor) else c for c in v.values])
+    return nest.map_structure(one, structure)
+
+
+class LocalReplicaBatches:
+    """A worker's per-replica dataset (distribute_datasets_from_function across processes):
+    each step is one element per local replica, as a global array when they have one shape."""
+
+    def __init__(self, strategy, dataset):
+        self._strategy, self._dataset = strategy, dataset
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def _leaf(self, parts):
+        arrays = [np.asarray(p._value if isinstance(p, Tensor) else p) for p in parts]
+        if len({a.shape for a in arrays}) != 1 or not arrays[0].ndim:
+            return PerReplica([Tensor._from_host(jnp.asarray(a)) for a in arrays])
+        mine = np.concatenate(arrays, axis=0)
+        shape = (mine.shape[0] * self._strategy._num_workers,) + mine.shape[1:]
+        return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
+            self._strategy._batch_sharding, mine, shape)))
+
+    def __iter__(self):
+        n = len(self._strategy._local_replica_ids)
+        it = iter(self._dataset)
+        while True:
+            group = []
+            for _ in range(n):
+                try:
+                    group.append(next(it))
+                except StopIteration:
+                    return
+            flat = [nest.flatten(g) for g in group]
+            yield nest.pack_sequence_as(group[0], [self._leaf([f[k] for f in flat])
+                                                   for k in range(len(flat[0]))])

@@ -144,18 +144,25 @@ class Strategy:
         if current_trace() is not None:  # compiled: the replicas as one SPMD program
             from .spmd_run import run_spmd
             return run_spmd(self, fn, args, kwargs)
+        return self._run_threads(fn, args, kwargs, list(range(n)))
+
+    def _run_threads(self, fn, args, kwargs, replica_ids):
+        """One thread per replica of this process (`replica_ids`: their global ids);
+        the k-th thread gets the k-th component of each DistributedValues argument."""
+        n = len(replica_ids)
         group = ReplicaGroup(self, n)
         results, errors = [None] * n, []
 
-        def replica(i):
+        def replica(k):
             with group.turn:
                 try:
-                    results[i] = self._run_replica(fn, i, group, select_replica(i, args),
-                                                   select_replica(i, kwargs))
+                    results[k] = self._run_replica(fn, replica_ids[k], group,
+                                                   select_replica(k, args),
+                                                   select_replica(k, kwargs), slot=k)
                 except BaseException as e:  # noqa: BLE001 - re-raised in the caller
                     errors.append(e)
                     group.barrier.abort()
-        threads = [threading.Thread(target=replica, args=(i,), daemon=True) for i in range(n)]
+        threads = [threading.Thread(target=replica, args=(k,), daemon=True) for k in range(n)]
         for t in threads:
             t.start()
         for t in threads:
@@ -165,9 +172,9 @@ class Strategy:
             raise (real or errors)[0]
         return regroup(results)
 
-    def _run_replica(self, fn, i, group, args, kwargs):
+    def _run_replica(self, fn, i, group, args, kwargs, slot=None):
         saved = STACK.replica, STACK.strategies
-        STACK.replica = ReplicaContext(self, i, group)
+        STACK.replica = ReplicaContext(self, i, group, slot=slot)
         STACK.strategies = list(saved[1]) if group is None else [self]
         try:
             with PLACEMENT.using(self._place_variable):  # e.g. optimizer slots built on first use
@@ -208,6 +215,11 @@ class Strategy:
         return [nest.pack_sequence_as(replica_values[0], [
             r.values[i] if isinstance(r, DistributedValues) else r for r in reduced])
             for i in range(n)]
+
+    def _all_gather_replicas(self, replica_values, axis):
+        """[nest per replica] -> one nest: the replicas' values concatenated along `axis`."""
+        from ..ops.array_ops import concat
+        return nest.map_structure(lambda *vs: concat(list(vs), axis), *replica_values)
 
     def reduce(self, reduce_op, value, axis):
         """Reduces `value` over the replicas (and over `axis` of each component, if given).
