@@ -9,7 +9,9 @@ words, with capitals and punctuation. Timed (median of the repeats): `adapt` wit
 `max_tokens=20000, output_sequence_length=16` (batch_size=4096), then one call on all
 sentences in "int" mode, and the same for a `tf_idf` layer (a dense 50 000 x 20 000
 float32 result in both libraries). The call is timed until its result exists (TF's eager
-tensor; tapeflow's array, waited for when jax holds it), without copying it out.
+tensor; tapeflow's array, waited for when jax holds it), without copying it out; "read"
+then times one NumPy pass over the whole tf_idf result (`np.asarray(out).sum()`), which
+also pays for any pages the call left unmapped.
 """
 import argparse
 import json
@@ -47,7 +49,7 @@ def run(layers, to_input, repeats):
     data = to_input(text)
     res = {}
     for mode, kw in (("int", dict(output_sequence_length=16)), ("tf_idf", {})):
-        adapt_t, call_t = [], []
+        adapt_t, call_t, read_t = [], [], []
         for _ in range(repeats):
             layer = layers.TextVectorization(max_tokens=20000, output_mode=mode, **kw)
             t = time.perf_counter()
@@ -59,8 +61,15 @@ def run(layers, to_input, repeats):
             if hasattr(value, "block_until_ready"):
                 value.block_until_ready()
             call_t.append(time.perf_counter() - t)
+            if mode == "tf_idf":
+                t = time.perf_counter()
+                np.asarray(out).sum()
+                read_t.append(time.perf_counter() - t)
+            del out
         res[mode] = {"adapt": statistics.median(adapt_t), "call": statistics.median(call_t),
                      "vocab": len(layer.get_vocabulary())}
+        if read_t:
+            res[mode]["read"] = statistics.median(read_t)
     return res
 
 
@@ -94,8 +103,10 @@ def main():
             continue
         results[name] = json.loads(out.stdout.strip().splitlines()[-1])
     for mode in ("int", "tf_idf"):
-        for step in ("adapt", "call"):
-            row = {k: v[mode][step] for k, v in results.items()}
+        for step in ("adapt", "call", "read"):
+            row = {k: v[mode][step] for k, v in results.items() if step in v[mode]}
+            if not row:
+                continue
             line = "  ".join(f"{k} {v * 1e3:8.1f} ms" for k, v in row.items())
             ratio = f"  (tapeflow/TF {row['tapeflow'] / row['tf']:.2f}x)" if len(row) == 2 \
                 else ""

@@ -8,6 +8,8 @@ array([[0., 0., 0., 1.],
        [0., 0., 1., 0.],
        [1., 0., 0., 0.]], dtype=float32)
 """
+import mmap
+
 import jax
 import numpy as np
 
@@ -15,7 +17,7 @@ import tapeflow as tf
 
 from .preprocessing_layer import PreprocessingLayer, check_output_mode
 
-__all__ = ["CategoryEncoding", "encode_categorical"]
+__all__ = ["CategoryEncoding", "encode_categorical", "host_zeros"]
 
 _MODES = ("one_hot", "multi_hot", "count")
 
@@ -64,6 +66,21 @@ def _bincount(rows, count_weights, depth, binary, dtype):
     out = tf.scatter_nd(index, tf.reshape(weights, [-1]),
                         tf.stack([n, tf.constant(depth, "int64")]))
     return tf.minimum(out, tf.ones_like(out)) if binary else out
+
+
+def host_zeros(shape, dtype=np.float32):
+    """A zero-filled host array whose pages the kernel maps lazily as they are written.
+
+    Large outputs (a dense `[batch, vocabulary]` encoding is gigabytes) come from an
+    anonymous `mmap`: `np.zeros` marks big buffers MADV_HUGEPAGE, and where the kernel
+    defragments for such buffers (`transparent_hugepage/defrag=madvise`, the common
+    default) a loaded machine stalls for seconds compacting memory before the first write.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if nbytes < 1 << 24:
+        return np.zeros(shape, dtype)
+    return np.frombuffer(mmap.mmap(-1, nbytes), dtype).reshape(shape)
 
 
 def check_range(x, depth, layer_name):

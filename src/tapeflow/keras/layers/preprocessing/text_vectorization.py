@@ -20,6 +20,7 @@ import numpy as np
 import tapeflow as tf
 
 from ....framework.tensor import Tensor
+from .category_encoding import host_zeros
 from .preprocessing_layer import PreprocessingLayer, check_output_mode, to_numpy
 from .string_lookup import StringLookup
 
@@ -256,12 +257,13 @@ class TextVectorization(PreprocessingLayer):
         keep = ids >= 0
         keys, counts = np.unique(np.repeat(np.arange(n), lengths)[keep] * depth + ids[keep],
                                  return_counts=True)
-        out = np.zeros((n, depth), np.float32)  # written only where a token occurs
-        values = counts.astype(np.float32)
+        out = host_zeros((n, depth))  # float32 as TF; written only where a token occurs
         if self.output_mode == "multi_hot":
-            values = np.ones_like(values)
-        elif self.output_mode == "tf_idf":
-            values = values * self._lookup_layer._idf_vector()[keys % depth]
+            values = np.float32(1)
+        else:
+            values = counts.astype(np.float32)
+            if self.output_mode == "tf_idf":  # count * idf in float32, as TF multiplies
+                values *= self._lookup_layer._idf_vector()[keys % depth]
         out.reshape(-1)[keys] = values
         out = Tensor(out[0] if scalar else out)  # wraps the host array, no device copy
         return tf.sparse.from_dense(out) if self.sparse else out
