@@ -3,7 +3,9 @@
 Started twice by tests/distribute/test_multi_worker.py with TF_CONFIG naming both
 workers on localhost; prints the trained weights as JSON.
 """
+import glob
 import json
+import os
 
 import numpy as np
 
@@ -73,6 +75,38 @@ def custom_loop(strategy=None, compiled=True, from_function=False):
     return {"loss": losses, "weights": [w.tolist() for w in weights]}
 
 
+def shard_checks(strategy, directory):
+    """Elements each worker sees of file-based pipelines under each AutoShardPolicy.
+
+    Files f0..f3.txt hold the lines 10*f + 0..3; the global batch is 4."""
+    policy = tf.data.experimental.AutoShardPolicy
+    files = sorted(glob.glob(os.path.join(directory, "*.txt")))
+
+    def lines(src):
+        return src.map(lambda s: tf.strings.to_number(s, tf.int64)).batch(4)
+
+    def seen(ds, shard_policy=None):
+        if shard_policy is not None:
+            options = tf.data.Options()
+            options.experimental_distribute.auto_shard_policy = shard_policy
+            ds = ds.with_options(options)
+        return sorted(int(v) for b in strategy.experimental_distribute_dataset(ds)
+                      for part in strategy.experimental_local_results(b)
+                      for v in np.asarray(part).reshape(-1))
+    out = {
+        "auto": seen(lines(tf.data.TextLineDataset(files))),
+        "file_interleave": seen(lines(tf.data.Dataset.list_files(
+            os.path.join(directory, "*.txt"), shuffle=False).interleave(
+            tf.data.TextLineDataset, cycle_length=1)), policy.FILE),
+        "auto_one_file": seen(lines(tf.data.TextLineDataset(files[:1]))),  # DATA fallback
+        "off": seen(lines(tf.data.TextLineDataset(files)), policy.OFF)}
+    try:
+        seen(lines(tf.data.TextLineDataset(files[:1])), policy.FILE)
+    except tf.errors.InvalidArgumentError as e:
+        out["file_error"] = str(e)
+    return out
+
+
 class _null:
     def __enter__(self):
         return None
@@ -100,4 +134,5 @@ if __name__ == "__main__":
         tf.reshape(tf.cast(ctx().replica_id_in_sync_group, tf.float32), [1]), axis=0)))[
         0].numpy().tolist()
     out["reduce_mean"] = float(s.reduce("MEAN", ids, axis=None))
+    out["shards"] = shard_checks(s, os.environ["SHARD_DIR"])
     print("RESULT " + json.dumps(out))

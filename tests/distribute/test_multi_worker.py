@@ -29,12 +29,18 @@ def _free_ports(n):
     return ports
 
 
-def test_two_workers_fit_and_run_like_one_device():
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Both workers' RESULT dicts (one 2-process run for all checks of this module)."""
+    shard_dir = tmp_path_factory.mktemp("shards")
+    for f in range(4):  # f<f>.txt holds the lines 10*f + 0..3
+        (shard_dir / f"f{f}.txt").write_text("".join(f"{10 * f + j}\n" for j in range(4)))
     workers = [f"localhost:{p}" for p in _free_ports(2)]
     procs = []
     for i in range(2):
         config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}}
-        env = dict(os.environ, TF_CONFIG=json.dumps(config), JAX_PLATFORMS="cpu")
+        env = dict(os.environ, TF_CONFIG=json.dumps(config), JAX_PLATFORMS="cpu",
+                   SHARD_DIR=str(shard_dir))
         script = os.path.join(HERE, "multi_worker_checks.py")
         procs.append(subprocess.Popen([sys.executable, script],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -45,6 +51,10 @@ def test_two_workers_fit_and_run_like_one_device():
         lines = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
         assert lines, err[-4000:]
         results.append(json.loads(lines[-1][7:]))
+    return results
+
+
+def test_two_workers_fit_and_run_like_one_device(results):
     assert sorted(i for r in results for i in r["local_ids"]) == [0.0, 1.0, 2.0, 3.0]
     ref = multi_worker_checks.train()
     ref_custom = multi_worker_checks.custom_loop()
@@ -78,3 +88,16 @@ def test_invalid_tf_config_is_named(config, match):
         tf.distribute.MultiWorkerMirroredStrategy(
             cluster_resolver=tf.distribute.cluster_resolver.TFConfigClusterResolver(
                 tf_config=config))
+
+
+def test_auto_shard_policies_across_two_workers(results):
+    everything = sorted(10 * f + j for f in range(4) for j in range(4))
+    w0, w1 = (r["shards"] for r in results)
+    for key in ("auto", "file_interleave"):  # FILE: worker i reads files i, i + 2
+        assert sorted(w0[key] + w1[key]) == everything  # each element once per epoch
+        assert {v // 10 for v in w0[key]} == {0, 2} and {v // 10 for v in w1[key]} == {1, 3}
+    # one file for two workers: AUTO falls back to DATA (rows of each global batch)
+    assert sorted(w0["auto_one_file"] + w1["auto_one_file"]) == [0, 1, 2, 3]
+    assert w0["auto_one_file"] and w1["auto_one_file"]
+    assert w0["off"] == everything and w1["off"] == everything  # OFF: no sharding
+    assert "fewer than the 2 workers" in w0["file_error"]

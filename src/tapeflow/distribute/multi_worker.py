@@ -22,6 +22,7 @@ from jax.experimental import multihost_utils
 from .. import nest
 from ..framework.context import current_trace
 from ..framework.tensor import Tensor
+from .auto_shard import shard_for_worker
 from .input_lib import InputContext
 from .reduce_op import ReduceOp, reduce_values
 from .strategy import Strategy
@@ -249,11 +250,15 @@ class MultiWorkerMirroredStrategy(Strategy):
         return int(self._across_processes([np.asarray(count)])[0])
 
     def experimental_distribute_dataset(self, dataset, options=None):
-        """Each worker keeps its rows of every global batch (TF's AutoShardPolicy.DATA);
-        across processes the elements are global arrays sharded over 'batch'."""
+        """Each worker reads its share of `dataset` per its AutoShardPolicy (auto_shard.py:
+        FILE: its files; DATA: its rows of every global batch; OFF: everything); across
+        processes the elements are global arrays sharded over 'batch'."""
         if self._num_workers == 1:
             return super().experimental_distribute_dataset(dataset, options)
-        return GlobalBatches(self, dataset)
+        local = shard_for_worker(dataset, self._num_workers, self._worker_index)
+        if local is None:  # DATA
+            return GlobalBatches(self, dataset)
+        return GlobalBatches(self, local, per_worker=True)
 
     def distribute_datasets_from_function(self, dataset_fn, options=None):
         """`dataset_fn(InputContext)` runs in each worker (input_pipeline_id = its index);
@@ -302,10 +307,25 @@ class ShardedBatch(PerReplica):
 
 
 class GlobalBatches:
-    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process)."""
+    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process).
 
-    def __init__(self, strategy, dataset):
+    per_worker: the dataset yields this worker's batches (already sharded), which
+    the workers' batches together make one global batch.
+    """
+
+    def __init__(self, strategy, dataset, per_worker=False):
         self._strategy, self._dataset = strategy, dataset
+        self._per_worker = per_worker
+
+    def _assemble(self, value):
+        a = np.asarray(value)
+        if not self._per_worker:
+            return self._strategy.shard_batch(a)
+        if not a.ndim:
+            raise ValueError("experimental_distribute_dataset needs batched elements: "
+                             f"Received a scalar element of dtype {a.dtype}")
+        shape = (a.shape[0] * self._strategy._num_workers,) + a.shape[1:]
+        return jax.make_array_from_process_local_data(self._strategy._batch_sharding, a, shape)
 
     @property
     def element_spec(self):
@@ -314,8 +334,7 @@ class GlobalBatches:
     def __iter__(self):
         for element in self._dataset:
             yield nest.map_structure(
-                lambda v: ShardedBatch(Tensor._from_host(self._strategy.shard_batch(
-                    np.asarray(v)))), element)
+                lambda v: ShardedBatch(Tensor._from_host(self._assemble(v))), element)
 
 
 def _host_local(value):
