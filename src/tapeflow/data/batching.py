@@ -15,7 +15,7 @@ from .dataset import INFINITE, UNKNOWN, Dataset
 from .transforms import _Unary
 
 __all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "WindowDataset",
-           "ListDataset", "stack"]
+           "ListDataset", "stack", "string_blocks", "cut_blocks"]
 
 
 class ListDataset(Dataset):
@@ -117,6 +117,10 @@ class BatchDataset(_Unary):
             for idx in _index_blocks(chunks, self._size, self._drop):
                 yield source._gather(idx)
             return
+        blocks = string_blocks(self._input)
+        if blocks is not None:
+            yield from cut_blocks(blocks, self._size, self._drop)
+            return
         batch = []
         for elem in self._input._elements():
             batch.append(elem)
@@ -125,6 +129,30 @@ class BatchDataset(_Unary):
                 batch = []
         if batch and not self._drop:
             yield stack(batch)
+
+
+def string_blocks(dataset):
+    """Blocks of a record reader's scalar string elements as 1-D object arrays
+    (TFRecordDataset), or None for other datasets."""
+    blocks = getattr(dataset, "_string_blocks", None)
+    return None if blocks is None else blocks()
+
+
+def cut_blocks(blocks, size, drop):
+    """Batches of `size` rows cut from a stream of 1-D arrays."""
+    pending, have = [], 0
+    for block in blocks:
+        pending.append(block)
+        have += len(block)
+        if have < size:
+            continue
+        arr = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        full = have - have % size
+        for s in range(0, full, size):
+            yield arr[s:s + size]
+        pending, have = ([arr[full:]], have - full) if full < have else ([], 0)
+    if have and not drop:
+        yield np.concatenate(pending)
 
 
 def _pad_value(value, dtype):

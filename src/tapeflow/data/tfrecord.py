@@ -49,13 +49,26 @@ class TFRecordDataset(Dataset):
         return structure.TensorSpec([], dtypes.string)
 
     def _records(self, path):
-        for rec in tfrecord.read_records(path, self._compression):
-            yield np.array(rec, dtype=object)
+        for block in tfrecord.read_record_blocks(path, self._compression):
+            for rec in block:
+                elem = np.empty((), dtype=object)
+                elem[()] = rec
+                yield elem
+
+    def _string_blocks(self):
+        """The records as 1-D object arrays, file after file (what `batch` cuts into
+        batches without building scalar elements), or None when reads interleave."""
+        files = self._filenames()
+        width = len(files) if self._parallel == -1 else self._parallel
+        if width > 1 and len(files) > 1:
+            return None
+        return (_object_array(block) for path in files
+                for block in tfrecord.read_record_blocks(path, self._compression))
 
     def _elements(self):
         files = self._filenames()
         width = len(files) if self._parallel == -1 else self._parallel
-        if width <= 1:
+        if width <= 1 or len(files) <= 1:
             for path in files:
                 yield from self._records(path)
             return
@@ -73,3 +86,9 @@ class TFRecordDataset(Dataset):
                     cycle.pop(i)
                 else:
                     cycle[i] = self._records(nxt)
+
+
+def _object_array(items):
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out

@@ -21,6 +21,8 @@ from .. import _core as tf
 
 from .. import train
 from ..framework import errors
+from ..framework.tensor import Tensor
+from . import fast_parse
 from ..ragged import RaggedTensor
 from ..sparse import SparseTensor
 
@@ -83,11 +85,14 @@ def _records(serialized):
     """The serialized records as a flat list of bytes, and the batch shape."""
     if isinstance(serialized, (bytes, str)):
         return [serialized.encode() if isinstance(serialized, str) else serialized], ()
-    arr = serialized.numpy() if hasattr(serialized, "numpy") else np.asarray(serialized,
-                                                                             dtype=object)
+    arr = getattr(serialized, "_value", None)  # a Tensor's host array, without a copy
+    if not isinstance(arr, np.ndarray):
+        arr = serialized.numpy() if hasattr(serialized, "numpy") else serialized
     arr = np.asarray(arr, dtype=object)
-    return [bytes(v) if not isinstance(v, str) else v.encode() for v in arr.reshape(-1)], \
-        arr.shape
+    items = arr.reshape(-1).tolist()
+    if not set(map(type, items)) <= {bytes}:
+        items = [bytes(v) if not isinstance(v, str) else v.encode() for v in items]
+    return items, arr.shape
 
 
 def _decode(cls, record, index):
@@ -121,6 +126,9 @@ def _values(feature_map, key, dtype, index):
 
 
 def _tensor(array, dtype):
+    if isinstance(array, np.ndarray) and array.dtype == _KINDS[dtype][1]:
+        # a host array, as tapeflow.data's elements: no copy
+        return Tensor._from_host(array)
     return tf.constant(array, dtype=dtype)
 
 
@@ -222,9 +230,15 @@ def parse_example(serialized, features, example_names=None, name=None):
     if len(shape) > 1:
         raise ValueError(f"parse_example expects a scalar or vector of records; received "
                          f"shape {list(shape)}")
+    features = dict(features)
+    if shape != () and all(type(s) is FixedLenFeature for s in features.values()):
+        dense = fast_parse.parse_fixed(records, {k: (s.shape, s.dtype, s.default_value)
+                                                 for k, s in features.items()})
+        if dense is not None:
+            return {k: _tensor(v, features[k].dtype) for k, v in dense.items()}
     example = train.example_protos().Example
     maps = [_decode(example, r, i).features.feature for i, r in enumerate(records)]
-    return _parse_features(maps, dict(features), shape)
+    return _parse_features(maps, features, shape)
 
 
 def parse_single_example(serialized, features, example_names=None, name=None):

@@ -20,9 +20,10 @@ import zlib
 
 from ..framework import errors
 from ..lib.io import crc32c
+from . import record_scan
 
 __all__ = ["TFRecordOptions", "TFRecordCompressionType", "TFRecordWriter", "read_records",
-           "frame"]
+           "read_record_blocks", "frame"]
 
 _HEADER = struct.Struct("<QI")
 _FOOTER = struct.Struct("<I")
@@ -139,29 +140,69 @@ def _open(path, compression):
     return raw
 
 
-def read_records(path, compression_type=None, buffer_size=None):
-    """Yields the records of one TFRecord file, checking lengths and CRCs."""
+_CHUNK = 1 << 22  # bytes read (after decompression) per scan of the framing
+
+
+def _offset(runs, index):
+    """File-relative offset (within the scanned buffer) of record `index` of `runs`."""
+    for off, length, count in runs:
+        if index < count:
+            return off + index * (length + record_scan.HEADER + record_scan.FOOTER)
+        index -= count
+    raise IndexError(index)
+
+
+def _damage(path, raw, at, base, eof):
+    """The DataLossError for the record starting at `raw[at:]` (file offset base + at)."""
+    offset, rest = base + at, len(raw) - at
+    if rest < _HEADER.size:
+        return errors.DataLossError(None, None, f"truncated record at {offset} in {path}: "
+                                    f"{rest} header bytes")
+    if not record_scan.header_ok(raw[at:at + _HEADER.size]):
+        return errors.DataLossError(None, None, f"corrupted record at {offset} in {path}: "
+                                    "length CRC mismatch")
+    length = _HEADER.unpack_from(raw, at)[0]
+    if eof and rest < _HEADER.size + length + _FOOTER.size:
+        return errors.DataLossError(None, None, f"truncated record at {offset} in {path}: "
+                                    f"expected {length} data bytes")
+    return errors.DataLossError(None, None, f"corrupted record at {offset} in {path}: "
+                                "data CRC mismatch")
+
+
+def read_record_blocks(path, compression_type=None, buffer_size=None):
+    """Yields the records of one TFRecord file as lists of bytes, a few MiB at a time.
+
+    Framing is found and both CRCs checked for a whole buffer at once
+    (record_scan.py). Records before a damaged one are yielded, then
+    `DataLossError` names the file and the damaged record's offset.
+    """
     compression = _compression(compression_type)
     with _open(str(path), compression) as f:
-        offset = 0
+        raw, base, size = b"", 0, _CHUNK
         while True:
-            header = f.read(_HEADER.size)
-            if not header:
+            chunk = f.read(size)
+            raw = raw + chunk if raw else chunk
+            runs, stop = record_scan.scan(raw, 0, len(raw))
+            records, bad = record_scan.cut(raw, runs)
+            if records:
+                yield records
+            if bad >= 0:
+                raise _damage(path, raw, _offset(runs, bad), base, False)
+            rest = len(raw) - stop
+            if not chunk:
+                if rest:
+                    raise _damage(path, raw, stop, base, True)
                 return
-            if len(header) < _HEADER.size:
-                raise errors.DataLossError(None, None, f"truncated record at {offset} in "
-                                           f"{path}: {len(header)} header bytes")
-            length, masked = _HEADER.unpack(header)
-            if crc32c.masked_value(header[:8]) != masked:
-                raise errors.DataLossError(None, None, f"corrupted record at {offset} in "
-                                           f"{path}: length CRC mismatch")
-            data = f.read(length)
-            footer = f.read(_FOOTER.size)
-            if len(data) < length or len(footer) < _FOOTER.size:
-                raise errors.DataLossError(None, None, f"truncated record at {offset} in "
-                                           f"{path}: expected {length} data bytes")
-            if crc32c.masked_value(data) != _FOOTER.unpack(footer)[0]:
-                raise errors.DataLossError(None, None, f"corrupted record at {offset} in "
-                                           f"{path}: data CRC mismatch")
-            offset += _HEADER.size + length + _FOOTER.size
-            yield data
+            need = _HEADER.size
+            if rest >= _HEADER.size:  # a record larger than the buffer: read all of it
+                if not record_scan.header_ok(raw[stop:stop + _HEADER.size]):
+                    raise _damage(path, raw, stop, base, False)
+                need += _HEADER.unpack_from(raw, stop)[0] + _FOOTER.size
+            raw, base = raw[stop:], base + stop
+            size = max(_CHUNK, need - rest)
+
+
+def read_records(path, compression_type=None, buffer_size=None):
+    """Yields the records of one TFRecord file, checking lengths and CRCs."""
+    for block in read_record_blocks(path, compression_type, buffer_size):
+        yield from block

@@ -1,0 +1,75 @@
+"""Vectorized TFRecord framing (io/record_scan.py) against the format definition."""
+import struct
+
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow.io import record_scan, tfrecord
+from tapeflow.lib.io import crc32c
+
+
+def _bitwise_crc(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def _frame(data):  # the format, from its definition
+    def masked(b):
+        c = _bitwise_crc(b)
+        return ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
+    head = struct.pack("<Q", len(data))
+    return head + struct.pack("<I", masked(head)) + data + struct.pack("<I", masked(data))
+
+
+def test_crc_lanes_match_the_bitwise_definition():
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 3, 4, 7, 33):
+        mat = rng.integers(0, 256, (5, n)).astype(np.uint8)
+        assert record_scan.crc32c_lanes(mat).tolist() == [_bitwise_crc(bytes(r)) for r in mat]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_scan_and_cut_runs_and_irregular_lengths(native, monkeypatch):
+    if not native:
+        monkeypatch.setattr(crc32c, "_native", None)
+    rng = np.random.default_rng(1)
+    lengths = [5] * 40 + list(rng.integers(0, 30, 50)) + [0] * 20 + [7, 7, 8]
+    data = [bytes(rng.integers(0, 256, n).astype(np.uint8)) for n in lengths]
+    raw = b"".join(_frame(d) for d in data)
+    runs, stop = record_scan.scan(raw, 0, len(raw))
+    assert stop == len(raw) and sum(c for _, _, c in runs) == len(data)
+    assert record_scan.cut(raw, runs) == (data, -1)
+    partial = raw[:-3]  # the last record does not fit
+    runs, stop = record_scan.scan(partial, 0, len(partial))
+    assert stop == len(raw) - len(_frame(data[-1]))
+    bad = bytearray(raw)
+    at = sum(len(_frame(d)) for d in data[:20])
+    bad[at + 12] ^= 1  # a data byte of record 20 (inside the first run)
+    runs, _ = record_scan.scan(bytes(bad), 0, len(bad))
+    assert record_scan.cut(bytes(bad), runs) == (data[:20], 20)
+
+
+def test_reader_across_buffer_boundaries_and_damage(tmp_path, monkeypatch):
+    monkeypatch.setattr(tfrecord, "_CHUNK", 64)  # records straddle every read
+    data = [bytes([i]) * (i % 50) for i in range(200)] + [b"z" * 500]
+    path = str(tmp_path / "r.tfrecord")
+    raw = b"".join(_frame(d) for d in data)
+    open(path, "wb").write(raw)
+    assert list(tfrecord.read_records(path)) == data
+    at = len(raw) - len(_frame(data[-1]))
+    bad = bytearray(raw)
+    bad[at + 9] ^= 1  # the length CRC of the last record
+    open(path, "wb").write(bytes(bad))
+    got = []
+    with pytest.raises(tf.errors.DataLossError, match=f"corrupted record at {at} .*length"):
+        for r in tfrecord.read_records(path):
+            got.append(r)
+    assert got == data[:-1]  # everything before the damage is read
+    open(path, "wb").write(raw[:at + 7])
+    with pytest.raises(tf.errors.DataLossError, match=f"truncated record at {at}"):
+        list(tfrecord.read_records(path))
