@@ -14,6 +14,11 @@ from .saving import (  # noqa: E402
     CustomObjectScope, custom_object_scope, deserialize_keras_object, get_custom_objects,
     get_registered_name, get_registered_object, load_model, register_keras_serializable,
     save_model, serialize_keras_object)
+from .saving.object_registry import register_builtins as _register_builtins  # noqa: E402
+
+# Saved configs name keras's classes and functions: saving resolves them in these namespaces.
+_register_builtins(classes=(models, layers, optimizers, losses, metrics),
+                   functions=(activations, losses))
 
 
 def __dir__():

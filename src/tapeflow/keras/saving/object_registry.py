@@ -87,8 +87,35 @@ def find(name, table=None, custom_objects=None):
     return obj
 
 
-def _table_names(table):
-    return sorted(table)
+class BuiltinTable:
+    """keras's own names, read from its namespace modules when looked up.
+
+    `keras/__init__.py` registers the namespaces (`register_builtins`) once
+    they are built, so saving, which sits below them, resolves their names
+    without importing them. The first namespace holding a name wins.
+    """
+
+    def __init__(self, kind):
+        self._kind = kind  # "class": classes only; "callable": any callable
+        self._namespaces = []
+
+    def get(self, name, default=None):
+        for namespace in self._namespaces:
+            obj = vars(namespace).get(name)
+            if obj is not None and (isinstance(obj, type) if self._kind == "class"
+                                    else callable(obj)):
+                return obj
+        return default
+
+
+BUILTIN_CLASSES = BuiltinTable("class")       # keras.models, layers, optimizers, losses, metrics
+BUILTIN_FUNCTIONS = BuiltinTable("callable")  # keras.activations, losses (saved functions)
+
+
+def register_builtins(classes=(), functions=()):
+    """Adds keras namespace modules to `BUILTIN_CLASSES` / `BUILTIN_FUNCTIONS`."""
+    BUILTIN_CLASSES._namespaces.extend(classes)
+    BUILTIN_FUNCTIONS._namespaces.extend(functions)
 
 
 class CustomObjectScope:

@@ -115,14 +115,8 @@ def _tf_globals():
 
 def _function_from(config, custom_objects):
     name = config.get("registered_name") or config["config"]
-    fn = reg.get_registered_object(name, custom_objects) or \
-        reg.get_registered_object(config["config"], custom_objects)
-    if fn is None:
-        from .. import activations, losses
-        for module in (activations, losses):
-            fn = getattr(module, config["config"], None)
-            if callable(fn):
-                break
+    fn = reg.find(name, custom_objects=custom_objects) or \
+        reg.find(config["config"], reg.BUILTIN_FUNCTIONS, custom_objects)
     if fn is None:
         raise ValueError(f"Unknown function: '{config['config']}'. Please ensure you are "
                          "using a `keras.utils.custom_object_scope` and that this object is "
@@ -144,29 +138,22 @@ def decode_value(value, custom_objects=None):
     return {k: decode_value(v, custom_objects) for k, v in value.items()}
 
 
-def _builtin_tables():
-    from .. import layers, losses, metrics, models, optimizers
-    tables = [vars(models), vars(layers)]
-    for mod in (optimizers, losses, metrics):
-        tables.append(vars(mod))
-    return tables
-
-
 _ALIASES = {"Functional": "Model"}
 
 
 def resolve_class(config, custom_objects=None):
-    """The class a `{"class_name", "registered_name"}` dict names, or a clear ValueError."""
+    """The class a `{"class_name", "registered_name"}` dict names, or a clear ValueError.
+
+    Resolved by `object_registry.find` (custom objects and scopes first, then
+    keras's own classes), the path every keras family resolves names with.
+    """
     name = _ALIASES.get(config["class_name"], config["class_name"])
-    for key in (config.get("registered_name"), name):
-        if key:
-            found = reg.get_registered_object(key, custom_objects)
-            if found is not None:
-                return found
-    for table in _builtin_tables():
-        obj = table.get(name)
-        if isinstance(obj, type):
-            return obj
+    registered = config.get("registered_name")
+    found = reg.find(registered, custom_objects=custom_objects) if registered else None
+    if found is None:
+        found = reg.find(name, reg.BUILTIN_CLASSES, custom_objects)
+    if found is not None:
+        return found
     from . import keras3_ops
     if keras3_ops.is_keras3_op(config):  # a keras.ops node of a Keras 3 functional graph
         cls = keras3_ops.op_layer_class(name)
