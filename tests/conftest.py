@@ -13,33 +13,14 @@ def rng():
     return np.random.default_rng(1234)
 
 
-def _tf_python():
-    path = os.environ.get("TAPEFLOW_TF_PYTHON", "/work/peers/tf/bin/python")
-    return path if path and os.path.exists(path) else None
-
-
 @pytest.fixture(scope="session")
 def tf_peer():
-    """Runs a script under a real TensorFlow interpreter (TAPEFLOW_TF_PYTHON, default the
-    peer venv) and returns its JSON output (the last stdout line); skips when absent."""
-    import json
-    import subprocess
-    import sys
-    python = _tf_python()
-    if python is None:
+    """Runs a script under a real TensorFlow interpreter (tests/tf_peer.py: TAPEFLOW_TF_PYTHON,
+    default the peer venv) and returns its JSON output (the last stdout line); skips when absent."""
+    from tf_peer import run_script, tf_python
+    if tf_python() is None:
         pytest.skip("no TensorFlow interpreter (set TAPEFLOW_TF_PYTHON)")
-
-    def run(script, *args, timeout=240):
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-        env.pop("PYTHONPATH", None)
-        env.pop("KERAS_BACKEND", None)
-        proc = subprocess.run([python, "-c", script, *map(str, args)], capture_output=True,
-                              text=True, timeout=timeout, env=env)
-        if proc.returncode != 0:
-            sys.stderr.write(proc.stderr[-4000:])
-            raise AssertionError(f"the TensorFlow script failed:\n{proc.stderr[-2000:]}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    return run
+    return run_script
 
 
 _COMPILES = [0]

@@ -1,11 +1,12 @@
 """Fixtures shared by the tf.image tests: the inputs and one TensorFlow run over them.
 
-`tf_ref` holds TF 2.15's outputs (see image_tf_peer.SCRIPT) and skips the
+`tf_ref` holds TF 2.15's outputs (see tf_reference.SCRIPT) and skips the
 requesting test when no TensorFlow interpreter is installed.
 """
 import pytest
 
-from image_tf_peer import SCRIPT, make_inputs, tf_arrays
+from tf_peer import tf_arrays
+from tf_reference import SCRIPT, make_inputs
 
 
 @pytest.fixture(scope="session")

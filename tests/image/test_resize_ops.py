@@ -4,7 +4,7 @@ import pytest
 import tapeflow as tf
 
 from image_grad_check import check_gradient
-from image_tf_peer import METHODS, SIZES
+from tf_reference import METHODS, SIZES
 
 
 @pytest.fixture(scope="module")

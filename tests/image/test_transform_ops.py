@@ -5,7 +5,7 @@ import tapeflow as tf
 from tapeflow.image.transform_ops import affine_transform, rotation_transforms
 
 from image_grad_check import check_gradient
-from image_tf_peer import FILL_MODES
+from tf_reference import FILL_MODES
 
 
 @pytest.mark.parametrize("fill_mode", FILL_MODES)

@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-import tf_peer_path  # noqa: F401
 
 import tapeflow as tf
 from tapeflow import keras

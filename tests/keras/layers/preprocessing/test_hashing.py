@@ -1,7 +1,6 @@
 """Hashing: TF's documented buckets, salt, mask value, integer inputs against TF."""
 import numpy as np
 import pytest
-import tf_peer_path  # noqa: F401
 
 from tapeflow import keras
 from tf_peer import tf_eval

@@ -1,7 +1,6 @@
 """StringLookup: TF's documented examples, hand-computed vocabularies and tf-idf, TF outputs."""
 import numpy as np
 import pytest
-import tf_peer_path  # noqa: F401
 
 import tapeflow as tf
 from tapeflow import keras

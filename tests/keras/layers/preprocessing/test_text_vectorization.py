@@ -1,7 +1,6 @@
 """TextVectorization: TF's documented examples, hand-computed vocabularies/tf-idf, TF outputs."""
 import numpy as np
 import pytest
-import tf_peer_path  # noqa: F401
 
 import tapeflow as tf
 from tapeflow import keras
@@ -143,3 +142,28 @@ def test_joined_batch_lookup_equals_token_lookup():
     flat, splits_ref, _ = layer._tokens(a)
     np.testing.assert_array_equal(splits, splits_ref)
     np.testing.assert_array_equal(ids, layer._lookup_layer._string_ids(flat))
+
+
+def test_large_encodings_equal_numpy_counts():
+    # > 16 MB outputs take the lazily mapped buffer; values against a NumPy reference
+    # (float32 counts times float32 idf weights, the product TF forms).
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(4200)]
+    idf = rng.uniform(0.5, 3.0, len(vocab))
+    rows = [rng.integers(0, len(vocab) + 50, rng.integers(0, 12)) for _ in range(1100)]
+    text = [" ".join(f"w{j}" for j in r) for r in rows]
+    for mode in ("tf_idf", "count", "multi_hot"):
+        layer = TV(output_mode=mode, vocabulary=vocab,
+                   idf_weights=idf if mode == "tf_idf" else None)
+        out = layer(text).numpy()
+        assert out.dtype == np.float32 and out.shape == (1100, len(vocab) + 1)
+        assert out.nbytes > 1 << 24
+        counts = np.zeros(out.shape, np.float32)
+        for i, r in enumerate(rows):
+            np.add.at(counts[i], np.where(r < len(vocab), r + 1, 0), 1)
+        if mode == "tf_idf":
+            weights = np.concatenate([[idf.mean()], idf]).astype(np.float32)
+            np.testing.assert_array_equal(out, counts * weights)
+        else:
+            np.testing.assert_array_equal(out, np.minimum(counts, 1) if mode == "multi_hot"
+                                          else counts)

@@ -1,42 +1,10 @@
-"""Runs a snippet under TensorFlow (peer venv, own process) on NumPy inputs.
+"""The tf.image tests' TensorFlow reference: inputs and one TF script over them.
 
-`tf_arrays(code, **inputs)`: the snippet sees `tf`, `np` and the dict `inp`
-of input arrays and fills the dict `out`; returns `out` as NumPy arrays.
-Skips when no TensorFlow interpreter is available. `SCRIPT` computes every
-reference the tf.image tests compare with, on `make_inputs()`.
+`SCRIPT` computes every reference the tf.image tests compare with, on
+`make_inputs()`; tests/image/conftest.py runs it once with
+`tf_peer.tf_arrays` (skips when no TensorFlow interpreter is available).
 """
-import os
-import subprocess
-import tempfile
-
 import numpy as np
-import pytest
-
-TF_PYTHON = os.environ.get("TAPEFLOW_TF_PYTHON", "/work/peers/tf/bin/python")
-
-_PRELUDE = """
-import sys
-import numpy as np
-import tensorflow as tf
-inp = dict(np.load(sys.argv[1]))
-out = {}
-"""
-
-
-def tf_arrays(code, timeout=180, **inputs):
-    if not os.path.exists(TF_PYTHON):
-        pytest.skip("TensorFlow peer interpreter not installed")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    with tempfile.TemporaryDirectory() as d:
-        src, dst = os.path.join(d, "in.npz"), os.path.join(d, "out.npz")
-        np.savez(src, **inputs)
-        script = _PRELUDE + code + f"\nnp.savez({dst!r}, **out)\n"
-        res = subprocess.run([TF_PYTHON, "-c", script, src], capture_output=True, text=True,
-                             timeout=timeout, env=env)
-        if res.returncode != 0:
-            raise RuntimeError(res.stderr[-2000:])
-        return dict(np.load(dst))
-
 
 METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
            "mitchellcubic"]
