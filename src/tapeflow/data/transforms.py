@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 
+from ..framework.dynamic_shape import DynamicShapeError
 from . import structure
 from .dataset import INFINITE, UNKNOWN, Dataset
 
@@ -69,7 +70,17 @@ class MapDataset(_Unary):
         return Dataset._compute_spec(self)
 
     def _apply(self, elem):
-        return structure.from_output(structure.call(self._fn, elem))
+        fn = self._fn
+        try:
+            return structure.from_output(structure.call(fn, elem))
+        except DynamicShapeError:
+            # a shape drawn per call (RandomHeight in a tf.function): TF's graph holds it,
+            # an XLA program cannot, so the function's Python runs eagerly from now on
+            eager = getattr(fn, "python_function", None)
+            if eager is None:
+                raise
+            self._fn = eager
+            return structure.from_output(structure.call(eager, elem))
 
     def _in_order(self):
         if self._deterministic is not None:

@@ -6,6 +6,7 @@ optimizer and metric Variables threaded through as state; `steps_per_execution`
 batches run per call; `run_eagerly=True` runs the same Python step eagerly.
 """
 import collections
+import warnings
 
 import numpy as np
 
@@ -54,6 +55,18 @@ def _run_groups(fn, data, k, cbs, mode, batch_hooks):
         if batch_hooks:
             end(step - 1, logs)
         yield logs
+
+
+def _draws_output_shapes(model):
+    """True (with one warning) when a layer draws its training output shape per call
+    (RandomHeight/RandomWidth): no XLA program holds that, so fit's steps run eagerly."""
+    names = [layer.name for layer in model._flatten_layers()
+             if getattr(layer, "_draws_output_shape", False)]
+    if names:
+        warnings.warn(f"Model {model.name}: layers {names} draw their output shape on every "
+                      "training call, which a compiled step cannot hold; fit runs its train "
+                      "steps eagerly (evaluate/predict stay compiled).", stacklevel=3)
+    return bool(names)
 
 
 def _distribution_of(model):
@@ -261,6 +274,8 @@ class Trainer:
     def make_train_function(self, force=False):
         if getattr(self, "train_function", None) is None or force:
             self.train_function = self._make_function(self.train_step)
+            if not self.run_eagerly and _draws_output_shapes(self):
+                self.train_function = make_step_function(self.train_step, True)
         return self.train_function
 
     def make_test_function(self, force=False):

@@ -12,8 +12,11 @@ TensorShape([2, 2, 3])
 """
 import numbers
 
+import numpy as np
+
 import tapeflow as tf
 
+from ....framework.dynamic_shape import DynamicShapeError
 from ....image.transform_ops import affine_transform, check_modes
 from ..layer import Layer
 
@@ -135,9 +138,16 @@ class AffineImageLayer(ImageLayer):
 
 
 class RandomResizeLayer(ImageLayer):
-    """Base of RandomHeight (`_axis` 0) and RandomWidth (`_axis` 1)."""
+    """Base of RandomHeight (`_axis` 0) and RandomWidth (`_axis` 1).
+
+    The new size is drawn per call, so the output shape is only known when the layer
+    runs: eagerly it resizes; in a trace (tf.function) it raises `DynamicShapeError`,
+    which `Dataset.map` and `fit` catch to run the Python eagerly instead (see the
+    package README). The scale is TF's: `int(float32(U(1+lower, 1+upper)) * size)`.
+    """
 
     _axis = 0
+    _draws_output_shape = True  # read by keras fit: its train step then runs eagerly
 
     def __init__(self, factor, interpolation="bilinear", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -159,15 +169,23 @@ class RandomResizeLayer(ImageLayer):
         x = self._float(inputs)
         if not training:
             return x
-        h, w = int(x.shape[-3]), int(x.shape[-2])
-        scale = tf.get_static_value(self._uniform([], 1.0 + self.lower, 1.0 + self.upper))
-        if scale is None:
-            raise ValueError(f"Layer {self.name} draws its output size at random, so it "
-                             f"cannot run inside a compiled function (tf.function, compiled "
-                             f"fit or Dataset.map); call it eagerly.")
-        size = [h, w]
-        size[self._axis] = max(int(float(scale) * size[self._axis]), 1)
+        size = [int(x.shape[-3]), int(x.shape[-2])]
+        size[self._axis] = self._draw_length(size[self._axis])
         return tf.cast(tf.image.resize(x, size, method=self.interpolation), self._dtype)
+
+    def _draw_length(self, length):
+        """The new height (or width): one seeded draw, computed in float32 like TF."""
+        scale = None
+        if tf.executing_eagerly():
+            scale = tf.get_static_value(self._uniform([], 1.0 + self.lower, 1.0 + self.upper))
+        if scale is None:
+            which = ("height", "width")[self._axis]
+            raise DynamicShapeError(
+                f"Layer {self.name} draws its output {which} on every call, so it cannot run "
+                f"inside a compiled function (tf.function, jit_compile): XLA programs have "
+                f"static shapes. Dataset.map and Model.fit run it eagerly by themselves; "
+                f"elsewhere call it outside tf.function.")
+        return max(int(np.float32(scale) * np.float32(length)), 1)
 
     def _symbolic_call(self, inputs, rest, kwargs, training, params):
         from ...keras_tensor import KerasTensor, Node

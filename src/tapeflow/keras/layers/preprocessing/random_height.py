@@ -1,9 +1,15 @@
 """RandomHeight: in training, resizes the batch to a random height
-(height * (1 + U(factor))); the width is kept.
+(height * (1 + U(factor)), truncated as TF does); the width is kept.
 
-The output height is drawn per call, so the layer runs eagerly (including
-eager `Dataset.map`) but not inside compiled functions, whose shapes XLA must
-know in advance; there it raises a ValueError saying so.
+The height is drawn per call (reproducibly after `tf.random.set_seed` for a seeded
+layer), so the output shape is only known when the layer runs, which an XLA program
+cannot hold:
+- eagerly (and in eager `Dataset.map`) it simply resizes;
+- `Dataset.map(tf.function(fn))` catches the layer's `DynamicShapeError` and runs the
+  function's Python per element instead, so the elements still come out randomly sized;
+- `Model.fit` of a model holding the layer runs its train steps eagerly (one warning);
+  `evaluate`/`predict` stay compiled, as the layer passes inputs through there;
+- a plain `tf.function` raises `DynamicShapeError` (a ValueError) naming the layer.
 
 >>> import tapeflow as tf
 >>> RandomHeight(0.5, seed=1)(tf.ones([1, 4, 4, 1])).shape[2]

@@ -1,7 +1,15 @@
 """RandomWidth: in training, resizes the batch to a random width
-(width * (1 + U(factor))); the height is kept.
+(width * (1 + U(factor)), truncated as TF does); the height is kept.
 
-Like RandomHeight, it runs eagerly but not inside compiled functions.
+The width is drawn per call (reproducibly after `tf.random.set_seed` for a seeded
+layer), so the output shape is only known when the layer runs, which an XLA program
+cannot hold:
+- eagerly (and in eager `Dataset.map`) it simply resizes;
+- `Dataset.map(tf.function(fn))` catches the layer's `DynamicShapeError` and runs the
+  function's Python per element instead, so the elements still come out randomly sized;
+- `Model.fit` of a model holding the layer runs its train steps eagerly (one warning);
+  `evaluate`/`predict` stay compiled, as the layer passes inputs through there;
+- a plain `tf.function` raises `DynamicShapeError` (a ValueError) naming the layer.
 
 >>> import tapeflow as tf
 >>> RandomWidth(0.5, seed=1)(tf.ones([1, 4, 4, 1])).shape[1]
