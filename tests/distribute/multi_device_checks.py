@@ -250,4 +250,48 @@ def lso_steps(compiled):
 out["lso_eager"] = lso_steps(False)
 out["lso_compiled"] = lso_steps(True)
 
+# -- uneven global batches: 70 rows in batches of 16, the last (6) split 2, 2, 2, 0 ----------
+X70, Y70 = rng.normal(size=(70, 8)).astype("float32"), rng.integers(0, 3, 70)
+
+
+def uneven_loop(strategy, compiled):
+    with strategy.scope():
+        m, opt = make(), keras.optimizers.SGD(0.1)
+    dds = strategy.experimental_distribute_dataset(
+        tf.data.Dataset.from_tensor_slices((X70, Y70)).batch(16))
+
+    def step(inputs):
+        xb, yb = inputs
+        with tf.GradientTape() as tape:
+            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)),
+                                              global_batch_size=16)
+        opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
+                                m.trainable_variables))
+        return loss
+
+    def dstep(b):
+        return strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None)
+    if compiled:
+        dstep = tf.function(dstep)
+    losses = [float(dstep(b)) for b in dds]
+    return m.get_weights(), losses, int(opt.iterations)
+
+
+wu1, lu1, _ = uneven_loop(tf.distribute.OneDeviceStrategy("/cpu:0"), False)
+wu4, lu4, it4 = uneven_loop(s4, True)
+out["uneven_weight_diff"] = diff(wu1, wu4)
+out["uneven_loss_diff"] = float(np.abs(np.subtract(lu1, lu4)).max())
+out["uneven_iterations"] = it4
+wu4e, lu4e, _ = uneven_loop(s4, False)
+out["uneven_eager_weight_diff"] = diff(wu1, wu4e)
+short = next(iter(s4.experimental_distribute_dataset(tf.data.Dataset.range(1, 7).batch(6))))
+merges.clear()
+uneven_sync = tf.function(lambda b: s4.run(lambda x: (
+    ctx().all_reduce("SUM", tf.reduce_sum(tf.cast(x, tf.float32))),
+    ctx().merge_call(merge_sum, args=(tf.cast(tf.size(x), tf.float32),))), args=(b,)))(short)
+out["uneven_all_reduce"] = [float(v) for v in s4.experimental_local_results(uneven_sync[0])]
+out["uneven_merge"] = [float(v) for v in s4.experimental_local_results(uneven_sync[1])]
+out["uneven_reduce_mean_axis0"] = float(s4.reduce("MEAN", short, axis=0))
+out["uneven_merges"] = [list(m) for m in merges]
+
 print("RESULT " + json.dumps(out))

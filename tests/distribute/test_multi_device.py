@@ -116,3 +116,19 @@ def test_loss_scale_optimizer_skips_on_every_replica_together(result, mode):
     assert r["scale_bad"] == 4.0  # halved once (8 -> 4), not once per replica
     assert r["v_good"] == [-3.0, -3.0]  # next step: 1 - SGD(1.0) * (4 replicas x 1.0)
     assert r["scale_good"] == 4.0 and r["iterations"] == 2
+
+
+def test_compiled_run_with_an_uneven_last_batch_matches_one_device(result):
+    # 70 rows in global batches of 16: the last batch of 6 is split 2, 2, 2, 0 (as TF)
+    assert result["uneven_weight_diff"] < 1e-5
+    assert result["uneven_loss_diff"] < 1e-5
+    assert result["uneven_iterations"] == 5  # one optimizer update per step
+    assert result["uneven_eager_weight_diff"] < 1e-5
+
+
+def test_uneven_split_reductions_count_the_real_elements(result):
+    # range(1, 7) as one global batch of 6: replicas hold [1, 2], [3, 4], [5, 6], []
+    assert result["uneven_all_reduce"] == [21.0] * 4
+    assert result["uneven_merge"] == [6.0] * 4  # SUM of the per-replica sizes 2, 2, 2, 0
+    assert result["uneven_merges"] == [[True, "PerReplica"]]  # merge_fn ran once
+    assert result["uneven_reduce_mean_axis0"] == 3.5  # 21 / 6 real elements

@@ -34,7 +34,9 @@ from ..data import structure
 from ..data.batching import BatchDataset
 from ..data.dataset import Dataset
 from ..data.options import AutoShardPolicy
+from ..data.pipeline import Node
 from ..data.streams import FlatMapDataset
+from ..data.transforms import ShardDataset
 from ..framework import errors
 
 __all__ = ["policy_of", "shard_for_worker"]
@@ -51,11 +53,11 @@ def _replace_inputs(node, mapping):
     clone = copy.copy(node)
     clone.__dict__.pop("_spec", None)
     for key, value in vars(node).items():
-        if isinstance(value, Dataset) and id(value) in mapping:
+        if isinstance(value, Node) and id(value) in mapping:
             setattr(clone, key, mapping[id(value)])
         elif isinstance(value, (list, tuple)) and any(
-                isinstance(v, Dataset) and id(v) in mapping for v in value):
-            setattr(clone, key, type(value)(mapping.get(id(v), v) if isinstance(v, Dataset)
+                isinstance(v, Node) and id(v) in mapping for v in value):
+            setattr(clone, key, type(value)(mapping.get(id(v), v) if isinstance(v, Node)
                                             else v for v in value))
     return clone
 
@@ -75,8 +77,9 @@ def _rewrite(node, fn, memo=None):
     return replaced
 
 
-def _names(dataset):
-    return [n.decode() if isinstance(n, bytes) else str(n) for n in dataset.as_numpy_iterator()]
+def _names(node):
+    return [n.decode() if isinstance(n, bytes) else str(n)
+            for n in Dataset(node).as_numpy_iterator()]
 
 
 def _is_reader(node):
@@ -124,7 +127,7 @@ def _shard_files(sources, num_workers, index):
         clone = copy.copy(node)
         clone.__dict__.pop("_spec", None)
         if isinstance(node, FlatMapDataset):
-            clone._input = node._input.shard(num_workers, index)
+            clone._input = ShardDataset(node._input, num_workers, index)
         elif node._files is not None:
             clone._files = list(node._files)[index::num_workers]
         else:

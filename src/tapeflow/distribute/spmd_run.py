@@ -1,6 +1,7 @@
 """`strategy.run` inside a tapeflow.function: the replicas as ONE SPMD program (jax.shard_map).
 
-Per-replica inputs (PerReplica components, equal shapes) are concatenated
+Per-replica inputs (PerReplica components, equal shapes; uneven ones, a short
+last batch, go to unrolled_run.py) are concatenated
 along axis 0 and handed to `jax.shard_map` with `P('batch')`, so each
 replica sees its own component; the strategy's variables enter replicated
 (`P()`). Inside, `ReplicaContext.all_reduce` is `jax.lax.psum`/`pmean`,
@@ -26,6 +27,7 @@ from ..framework.jax_compat import eager_constant_folding
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import PLACEMENT
 from .context import STACK, ReplicaContext
+from .unrolled_run import is_uneven, run_unrolled
 from .values import DistributedValues, PerReplica
 
 __all__ = ["run_spmd", "SpmdReplicaContext"]
@@ -117,6 +119,8 @@ def run_spmd(strategy, fn, args, kwargs):
     """Runs fn per replica as one shard_map over the strategy's mesh; PerReplica results."""
     n = strategy.num_replicas_in_sync
     leaves = nest.flatten((args, kwargs))
+    if is_uneven(leaves):  # a short last batch: the replicas traced one by one
+        return run_unrolled(strategy, fn, args, kwargs)
     placed = [_global(v) for v in leaves]
     arrays = [a for a, _ in placed if a is not None]
     specs = [s for a, s in placed if a is not None]
