@@ -27,11 +27,18 @@ class _IoUBase(Metric):
             y_pred = tf.argmax(y_pred, axis=self.axis)
         if not self.sparse_y_true:
             y_true = tf.argmax(y_true, axis=self.axis)
+        w = None
+        if sample_weight is not None:  # per-sample weights (one per row) cover its pixels
+            w = tf.cast(_tensor(sample_weight), tf.float64)
+            if 0 < nx.rank(w) < nx.rank(y_true):
+                while nx.rank(w) < nx.rank(y_true):
+                    w = tf.expand_dims(w, -1)
+                w = w + tf.zeros_like(tf.cast(y_true, tf.float64))
+            w = tf.reshape(w, [-1])
         y_true = tf.reshape(tf.cast(y_true, tf.int64), [-1])
         y_pred = tf.reshape(tf.cast(y_pred, tf.int64), [-1])
-        w = tf.ones_like(tf.cast(y_true, tf.float64))
-        if sample_weight is not None:
-            w = tf.reshape(tf.cast(_tensor(sample_weight), tf.float64), [-1]) + w * 0.0
+        ones = tf.ones_like(tf.cast(y_true, tf.float64))
+        w = ones if w is None else w + ones * 0.0
         if self.ignore_class is not None:
             keep = tf.not_equal(y_true, self.ignore_class)
             w = w * tf.cast(keep, tf.float64)

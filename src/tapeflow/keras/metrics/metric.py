@@ -215,14 +215,17 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(self._values(y_true, y_pred), sample_weight=sample_weight)
+
+    def _values(self, y_true, y_pred):
+        """`fn`'s values (one per sample) that the mean averages."""
         y_true, y_pred = _tensor(y_true), _tensor(y_pred)
         if y_pred.dtype.is_floating or y_pred.dtype.is_integer:
             y_pred = tf.cast(y_pred, self._dtype)
         if not getattr(self._fn, "_sparse", False):
             y_true = tf.cast(y_true, self._dtype)
             y_pred, y_true = nx.match_ranks(y_pred, y_true)
-        matches = self._fn(y_true, y_pred, **self._fn_kwargs)
-        super().update_state(matches, sample_weight=sample_weight)
+        return self._fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
         config = dict(self._fn_kwargs)

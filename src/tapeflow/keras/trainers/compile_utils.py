@@ -5,13 +5,19 @@ name) onto the model's outputs, adds regularization losses and tracks the
 running "loss" mean; MetricsContainer does the same for `metrics=` and
 `weighted_metrics=`, resolving "accuracy" from label and output shapes as
 tf.keras does.
+
+Both take `rows` (keras/_row_mask.py) in a padded fit/evaluate step: losses
+then sum over the real rows and divide by their count (SUM_OVER_BATCH_SIZE on
+the unpadded batch), and every metric update weighs padded rows 0.
 """
 import tapeflow as tf
 
 from ... import nest
+from .. import _row_mask
 from .. import losses as losses_mod
 from .. import metrics as metrics_mod
 from ..losses import numerics as nx
+from ..losses.loss import Loss, Reduction, compute_weighted_loss
 from ..metrics.metric import Mean, MeanMetricWrapper, Metric
 
 __all__ = ["LossesContainer", "MetricsContainer", "map_to_outputs"]
@@ -111,7 +117,8 @@ class LossesContainer:
             return loss
         return losses_mod.LossFunctionWrapper(loss, name=_loss_name(spec))
 
-    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None,
+                 rows=None):
         y_pred_flat = nest.flatten(y_pred)
         if not self._built:
             self.build(y_pred)
@@ -120,12 +127,16 @@ class LossesContainer:
         sws = _flat_outputs(sample_weight, self._output_names) if isinstance(
             sample_weight, (dict, list, tuple)) else [sample_weight] * len(y_pred_flat)
         batch = _batch_size(y_pred_flat[0]) if y_pred_flat else tf.constant(1.0)
+        if rows is not None:
+            batch = rows.n
         terms = []
         for i, (loss, yt, yp, sw, w) in enumerate(zip(self._losses, y_true_flat, y_pred_flat,
                                                       sws, self._weights)):
             if loss is None or yt is None:
                 continue
-            value = tf.cast(loss(yt, yp, sample_weight=sw), tf.float32)
+            value = loss(yt, yp, sample_weight=sw) if rows is None else \
+                _masked_loss(loss, yt, yp, sw, rows)
+            value = tf.cast(value, tf.float32)
             if self._per_output_metrics:
                 self._per_output_metrics[i].update_state(value, sample_weight=batch)
             terms.append(value * float(w) if w is not None else value)
@@ -140,6 +151,36 @@ class LossesContainer:
     def reset_state(self):
         for m in self.metrics:
             m.reset_state()
+
+
+def _masked_loss(loss, y_true, y_pred, sample_weight, rows):
+    """`loss(y_true, y_pred, sample_weight)` on the real rows of a padded batch."""
+    reduction = loss._get_reduction()
+    if type(loss).__call__ is not Loss.__call__ or reduction == Reduction.NONE:
+        raise _row_mask.CannotMask(f"loss {loss.name!r} (own __call__ or reduction 'none')")
+    values = nx.as_float(loss.call(y_true, y_pred))
+    _row_mask.require_rows(values, f"loss {loss.name!r}")
+    total = compute_weighted_loss(values, _row_mask.row_weights(rows, sample_weight),
+                                  Reduction.SUM)
+    if reduction == Reduction.SUM:
+        return total
+    per_row = 1
+    for d in values.shape[1:]:
+        per_row *= int(d)
+    return nx.div_no_nan(total, tf.cast(rows.n, total.dtype) * float(per_row))
+
+
+def _masked_update(metric, y_true, y_pred, weights):
+    """A compiled metric's update with padded rows weighted 0 (built-in metrics only)."""
+    if isinstance(metric, MeanMetricWrapper) and \
+            type(metric).update_state is MeanMetricWrapper.update_state:
+        values = metric._values(y_true, y_pred)
+        _row_mask.require_rows(values, f"metric {metric.name!r}")
+        Mean.update_state(metric, values, sample_weight=weights)
+    elif type(metric).__module__.startswith("tapeflow.keras.metrics."):
+        metric.update_state(y_true, y_pred, sample_weight=weights)
+    else:
+        raise _row_mask.CannotMask(f"metric {metric.name!r} ({type(metric).__name__})")
 
 
 def _resolve(metric, y_t, y_p, loss):
@@ -222,7 +263,7 @@ class MetricsContainer:
         self._weighted = self._build_group(self._user_weighted, y_true, y_pred, losses, multi)
         self._built = True
 
-    def update_state(self, y_true, y_pred, sample_weight=None, losses=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, losses=None, rows=None):
         if y_true is None:
             return
         if not self._built:
@@ -235,8 +276,14 @@ class MetricsContainer:
             for objs, t, p, sw in zip(group, yt, yp, sws):
                 if t is None:
                     continue
+                w = sw if weighted else None
+                if rows is not None:
+                    w = _row_mask.row_weights(rows, w)
                 for m in objs:
-                    m.update_state(t, p, sample_weight=sw if weighted else None)
+                    if rows is None:
+                        m.update_state(t, p, sample_weight=w)
+                    else:
+                        _masked_update(m, t, p, w)
 
     def reset_state(self):
         for m in self.metrics:

@@ -10,6 +10,12 @@ runs only its real steps, so one loop program serves every group of that batch
 shape. A batch of another shape (the short last one) runs as a single step. At
 most `_IN_FLIGHT` compiled calls are queued ahead of the device.
 
+With `masked_step(batch, n)` (fit/evaluate's default steps) a short batch is
+padded to the full batch size (padding.py) and the program gets its real row
+count `n`: one program serves every batch length. A step that raises
+`CannotMask` while traced (keras/_row_mask.py) switches the function to the
+per-shape programs above for good.
+
 >>> fn = make_step_function(lambda data: {"n": data[0]}, eager=True)
 >>> int(fn(((1,), (2,)))["n"])
 2
@@ -22,7 +28,9 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from .. import _row_mask
 from . import data_adapter as da
+from . import padding
 
 __all__ = ["make_step_function", "groups"]
 
@@ -107,12 +115,19 @@ def _stack(batches, k=None):
     return nest.map_structure(lambda *vs: _stack_leaf(*vs, k=k), *batches)
 
 
-def _loop_steps(step, stacked, n):
-    """Runs `step` on rows 0..n-1 of the leading axis with one compiled loop."""
-    logs = step(nest.map_structure(lambda a: a[0], stacked))
+def _loop_steps(step, stacked, n, rows=None):
+    """Runs `step` on rows 0..n-1 of the leading axis with one compiled loop.
+
+    With `rows` (the real row count of each stacked batch) the step is
+    `step(batch, rows[i])`.
+    """
+    def at(i):
+        batch = nest.map_structure(lambda a: tf.gather(a, i), stacked)
+        return step(batch) if rows is None else step(batch, tf.gather(rows, i))
+    logs = at(0)
 
     def body(i, logs):
-        return i + 1, step(nest.map_structure(lambda a: tf.gather(a, i), stacked))
+        return i + 1, at(i)
     _, logs = tf.while_loop(lambda i, logs: i < n, body, (tf.constant(1), logs))
     return logs
 
@@ -160,11 +175,13 @@ def _has_strings(batch):
     return False
 
 
-def make_step_function(step, eager, k=1, shard=None):
-    """`fn(batches)`: runs `step` on each batch in order; returns the last logs.
+def make_step_function(step, eager, k=1, shard=None, masked_step=None):
+    """`fn(batches, full=None)`: runs `step` on each batch in order; returns the last logs.
 
     `shard(array, axis)` (from a tf.distribute strategy) lays each compiled
     call's batch out over devices: jax.jit then runs the step as one SPMD program.
+    `masked_step(batch, n)` runs padded batches (see the module docstring); `full`
+    is the batch size short batches are padded to (default: the first batch's).
     """
     def run(batches):
         out = None
@@ -172,7 +189,7 @@ def make_step_function(step, eager, k=1, shard=None):
             out = step(b)
         return out
     if eager:
-        return lambda batches: run(tuple(_tensorize(b) for b in batches))
+        return lambda batches, full=None: run(tuple(_tensorize(b) for b in batches))
     # retraces on new batch shapes are expected: no warning, and a bounded set of programs
     internal = {"tapeflow_internal": True, "max_traces": _MAX_PROGRAMS}
     single = tf.function(lambda batch: step(batch), jit_compile=True,
@@ -188,7 +205,7 @@ def make_step_function(step, eager, k=1, shard=None):
             _wait(pending.popleft())
         return out
 
-    def call(batches):
+    def call(batches, full=None):
         if any(_has_strings(b) for b in batches):  # strings can't enter an XLA program
             return run(tuple(_tensorize(b) for b in batches))
         host = _host_batches(batches) if k > 1 else None
@@ -216,4 +233,76 @@ def make_step_function(step, eager, k=1, shard=None):
         single = lambda batch: single0(_sharded(batch, shard))  # noqa: E731
         looped = lambda stacked, n: looped0(_sharded(stacked, shard, 1), n)  # noqa: E731
     call.single, call.looped = single, looped  # for introspection (tracing counts)
+    if masked_step is None:
+        return call
+    return _padded(call, masked_step, k, queue)
+
+
+def _padded(plain, masked_step, k, queue):
+    """`fn(batches, full)` that pads short batches into one program (`plain`: fallback)."""
+    internal = {"tapeflow_internal": True, "max_traces": _MAX_PROGRAMS}
+    single = tf.function(lambda batch, n: masked_step(batch, n), jit_compile=True,
+                         experimental_attributes=internal)
+    looped = tf.function(lambda stacked, rows, n: _loop_steps(masked_step, stacked, n, rows),
+                         jit_compile=True, experimental_attributes=internal)
+    sizes = []  # the row counts of the padded programs, in the order they appeared
+    state = {"masked": True}
+
+    def target(rows, full):
+        fits = [s for s in sizes if s >= rows]
+        if fits:
+            return min(fits)
+        sizes.append(max(rows, full or 0))
+        return sizes[-1]
+
+    def pad(batches, full):
+        out = []
+        for b in batches:
+            rows = padding.rows(b)
+            if rows is None or rows == 0:
+                return None
+            size = target(rows, full)
+            if rows < size:
+                padded = padding.pad_rows(b, size)
+                if padded is None:
+                    return None
+                b = padded[0]
+            out.append((b, rows))
+        return out
+
+    def run(items, progress):
+        """Runs the padded batches; `progress[0]` counts those that ran."""
+        out, done = None, 0
+        host = _host_batches([b for b, _ in items]) if k > 1 else None
+        while done < len(items):
+            if host is None:
+                b, rows = items[done]
+                out = queue(single(_args(b), _as_arg(np.asarray(rows, np.int32))))
+                done = progress[0] = done + 1
+                continue
+            first, m = _shapes(host[done]), done
+            while m < len(items) and _shapes(host[m]) == first:
+                m += 1
+            counts = np.zeros(k, np.int32)
+            counts[:m - done] = [r for _, r in items[done:m]]
+            out = queue(looped(_stack(host[done:m], k=k), _as_arg(counts),
+                               _as_arg(np.asarray(m - done, np.int32))))
+            done = progress[0] = m
+        return out
+
+    def call(batches, full=None):
+        items = None
+        if state["masked"] and not any(_has_strings(b) for b in batches):
+            items = pad(batches, full)
+        if items is None:
+            return plain(batches)
+        progress = [0]
+        try:
+            return run(items, progress)
+        except _row_mask.CannotMask:  # raised while tracing: the failing batch never ran
+            state["masked"] = False
+            return plain(tuple(batches[progress[0]:]))
+    call.single, call.looped = plain.single, plain.looped
+    call.masked, call.masked_looped = single, looped
+    call.pads = True  # takes `full`
     return call

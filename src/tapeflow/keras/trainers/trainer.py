@@ -4,8 +4,16 @@ The default train step (forward, loss, gradients, optimizer update, metric
 updates) runs as ONE compiled program through `tapeflow.function`, with model,
 optimizer and metric Variables threaded through as state; `steps_per_execution`
 batches run per call; `run_eagerly=True` runs the same Python step eagerly.
+
+The default train/test steps also run padded (`_masked_step`): a short batch
+takes the full batch's program and the real rows count alone (see
+keras/_row_mask.py). Models whose steps can't: user `train_step`/`test_step`/
+`compute_loss`/`compute_metrics`, stateful layers, layers adding losses or
+metrics from their inputs, custom Metric classes, a loss without one value per
+sample — compile one program per batch length instead (at most 4 kept).
 """
 import collections
+import contextlib
 import warnings
 
 import numpy as np
@@ -13,6 +21,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from .. import _row_mask
 from .. import optimizers as optimizers_mod
 from ..callbacks.callback import CallbackList, to_python_logs
 from ..metrics.metric import RESULTS as _METRIC_RESULTS
@@ -47,10 +56,11 @@ def _run_groups(fn, data, k, cbs, mode, batch_hooks):
     """
     begin, end = getattr(cbs, f"on_{mode}_batch_begin"), getattr(cbs, f"on_{mode}_batch_end")
     step = 0
+    full = getattr(data, "batch_size", None) if getattr(fn, "pads", False) else None
     for group in _groups(_batches(data, k), k):
         if batch_hooks:
             begin(step)
-        logs = fn(group)
+        logs = fn(group, full) if full else fn(group)
         step += len(group)
         if batch_hooks:
             end(step - 1, logs)
@@ -257,12 +267,48 @@ class Trainer:
         x, _, _ = da.unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
+    def _masked_step(self, data, n, training):
+        """The default train/test step on a padded batch whose first `n` rows are real."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        with _row_mask.scope(n, padding.rows(data)) as rows:
+            with tf.GradientTape() if training else contextlib.nullcontext() as tape:
+                y_pred = self(x, training=training)
+                self._require_row_wise_losses()
+                loss = self.compiled_loss(y, y_pred, sample_weight, rows=rows,
+                                          regularization_losses=list(self.losses))
+            if training:
+                self._validate_target_and_loss(y, loss)
+                self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+            self.compiled_metrics.update_state(
+                y, y_pred, sample_weight, losses=getattr(self.compiled_loss, "_losses", None),
+                rows=rows)
+        return self.get_metrics_result()
+
+    def _require_row_wise_losses(self):
+        """CannotMask when the forward added losses/metrics from its inputs (they would
+        include the padded rows)."""
+        for layer in self._flatten_layers():
+            if layer._losses or layer._metric_values:
+                raise _row_mask.CannotMask(f"layer {layer.name!r} adds losses or metrics "
+                                           "from its inputs")
+
+    def _masked_step_function(self, training):
+        """`fn(batch, n)` for padded batches, or None when the steps must see real rows."""
+        cls = type(self)
+        names = ("train_step" if training else "test_step", "compute_loss", "compute_metrics")
+        if self.run_eagerly or getattr(self, "_distribution_strategy", None) is not None or \
+                any(getattr(cls, n) is not getattr(Trainer, n) for n in names):
+            return None
+        if any(getattr(layer, "stateful", False) for layer in self._flatten_layers()):
+            return None  # state rows carry from batch to batch
+        return lambda data, n: self._masked_step(data, n, training)
+
     # -- step functions --------------------------------------------------------
-    def _make_function(self, step):
+    def _make_function(self, step, masked_step=None):
         k = getattr(self, "_steps_per_execution", 1)
         strategy = getattr(self, "_distribution_strategy", None)
         if strategy is None:
-            return make_step_function(step, self.run_eagerly, k)
+            return make_step_function(step, self.run_eagerly, k, masked_step=masked_step)
         fn = make_step_function(step, self.run_eagerly, k, shard=strategy.shard_batch)
 
         def call(batches):  # new variables (slots, metrics) are the strategy's too
@@ -273,14 +319,16 @@ class Trainer:
 
     def make_train_function(self, force=False):
         if getattr(self, "train_function", None) is None or force:
-            self.train_function = self._make_function(self.train_step)
+            self.train_function = self._make_function(self.train_step,
+                                                      self._masked_step_function(True))
             if not self.run_eagerly and _draws_output_shapes(self):
                 self.train_function = make_step_function(self.train_step, True)
         return self.train_function
 
     def make_test_function(self, force=False):
         if getattr(self, "test_function", None) is None or force:
-            self.test_function = self._make_function(self.test_step)
+            self.test_function = self._make_function(self.test_step,
+                                                     self._masked_step_function(False))
         return self.test_function
 
     def make_predict_function(self, force=False):

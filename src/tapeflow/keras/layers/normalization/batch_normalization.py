@@ -1,11 +1,12 @@
 """BatchNormalization: normalizes with batch statistics in training, moving ones otherwise.
 
 The moving mean/variance are non-trainable weights, updated only by training
-calls: `moving = moving * momentum + batch_stat * (1 - momentum)`.
+calls: `moving = moving * momentum + batch_stat * (1 - momentum)`. In a padded
+fit/evaluate step (keras/_row_mask.py) the batch moments cover the real rows only.
 """
 import tapeflow as tf
 
-from ... import constraints, initializers, regularizers
+from ... import _row_mask, constraints, initializers, regularizers
 from ..input_spec import InputSpec
 from ..layer import Layer
 from .axes import normalized_axes
@@ -85,7 +86,11 @@ class BatchNormalization(Layer):
         reduce_axes = [i for i in range(rank) if i not in axes]
         training = bool(training) and self.trainable
         if training:
-            mean, var = tf.nn.moments(inputs, axes=reduce_axes)
+            rows = _row_mask.active() if 0 in reduce_axes else None
+            if rows is None:
+                mean, var = tf.nn.moments(inputs, axes=reduce_axes)
+            else:
+                mean, var = self._masked_moments(inputs, reduce_axes, rows)
             m = tf.cast(self.momentum, mean.dtype)
             self.moving_mean.assign(self.moving_mean * m + tf.stop_gradient(mean) * (1 - m))
             self.moving_variance.assign(self.moving_variance * m
@@ -100,6 +105,21 @@ class BatchNormalization(Layer):
         if self.beta is not None:
             out = out + b(self.beta)
         return out
+
+    def _masked_moments(self, inputs, reduce_axes, rows):
+        """Mean and variance over the real rows of a padded batch."""
+        _row_mask.require_rows(inputs, f"BatchNormalization {self.name!r} (inputs)")
+        rank = inputs.shape.rank
+        mask = tf.cast(tf.reshape(rows.mask, [rows.size] + [1] * (rank - 1)), inputs.dtype)
+        per_row = 1
+        for a in reduce_axes:
+            if a != 0:
+                per_row *= int(inputs.shape[a])
+        count = tf.cast(rows.n, inputs.dtype) * float(per_row)
+        mean = tf.reduce_sum(inputs * mask, axis=reduce_axes, keepdims=True) / count
+        var = tf.reduce_sum(tf.math.squared_difference(inputs, tf.stop_gradient(mean)) * mask,
+                            axis=reduce_axes, keepdims=True) / count
+        return tf.squeeze(mean, reduce_axes), tf.squeeze(var, reduce_axes)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
