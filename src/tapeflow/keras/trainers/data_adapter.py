@@ -51,6 +51,8 @@ def _is_array(x):
 def _to_numpy(x):
     if x is None:
         return None
+    if isinstance(x, tf.RaggedTensor):  # batched by row slicing, kept ragged (as tf.keras)
+        return x
     if isinstance(x, (tf.Tensor, tf.Variable)):
         return x.numpy()
     a = np.asarray(x)
@@ -66,7 +68,7 @@ def is_array_data(x):
 
 
 def _is_iterator_like(x):
-    if isinstance(x, (np.ndarray, tf.Tensor, list, tuple, dict)):
+    if isinstance(x, (np.ndarray, tf.Tensor, tf.RaggedTensor, list, tuple, dict)):
         return False
     return hasattr(x, "__iter__") or hasattr(x, "__next__")
 

@@ -58,6 +58,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        if isinstance(inputs, tf.RaggedTensor):  # applied to the flat values, as tf.keras
+            return tf.ragged.map_flat_values(self.call, inputs)
         kernel = tf.convert_to_tensor(self.kernel)
         if inputs.dtype != kernel.dtype:
             inputs = tf.cast(inputs, kernel.dtype)

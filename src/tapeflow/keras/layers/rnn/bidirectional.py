@@ -18,6 +18,7 @@ import tapeflow as tf
 
 from .... import nest
 from ..layer import Layer
+from .ragged_inputs import call_on_ragged
 
 __all__ = ["Bidirectional"]
 
@@ -81,6 +82,10 @@ class Bidirectional(Layer):
         self.built = True
 
     def call(self, inputs, training=None, mask=None, initial_state=None, constants=None):
+        if isinstance(inputs, tf.RaggedTensor):  # the backward outputs come back aligned
+            return call_on_ragged(self.call, inputs, self.return_sequences, False, mask=mask,
+                                  training=training, initial_state=initial_state,
+                                  constants=constants)
         if isinstance(inputs, list) and len(inputs) > 1 and initial_state is None:
             inputs, initial_state = inputs[0], inputs[1:]
         fw_kw, bw_kw = {"training": training}, {"training": training}

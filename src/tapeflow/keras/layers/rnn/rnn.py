@@ -30,6 +30,7 @@ from .. import call_context
 from ..layer import Layer
 from .cell_utils import zero_states
 from .eager_fusion import can_fuse, fused_call
+from .ragged_inputs import call_on_ragged
 from .rnn_state import StatefulMixin, check_initial_states, flat_state_sizes
 
 __all__ = ["RNN"]
@@ -189,6 +190,10 @@ class RNN(StatefulMixin, Layer):
 
     # -- calling ------------------------------------------------------------
     def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
+        if isinstance(inputs, tf.RaggedTensor):  # padded + masked, as tf.keras runs it
+            return call_on_ragged(self.call, inputs, self.return_sequences, self.go_backwards,
+                                  mask=mask, training=training, initial_state=initial_state,
+                                  constants=constants)
         inputs, initial_state, constants = self._split_inputs(inputs, initial_state, constants)
         if isinstance(mask, (list, tuple)):
             mask = mask[0]

@@ -1,0 +1,58 @@
+"""RaggedTensor inputs to RNN layers, as tf.keras takes them.
+
+A ragged batch `[batch, (time), features]` runs as its zero-padded dense tensor
+with the mask `t < row_length`: masked steps carry the states through, so the
+last output and the final states are those of each row's last real step.
+With `return_sequences=True` the output is ragged again, one output per real
+step, in the order the layer processed them (for `go_backwards=True` the
+reversed row).
+
+>>> import tapeflow as tf
+>>> from tapeflow import keras
+>>> x = tf.ragged.constant([[[1.], [2.]], [[3.]]], ragged_rank=1)
+>>> keras.layers.SimpleRNN(2, return_sequences=True)(x).shape.as_list()
+[2, None, 2]
+"""
+import numpy as np
+
+import tapeflow as tf
+
+__all__ = ["dense_with_mask", "ragged_sequences", "call_on_ragged"]
+
+
+def dense_with_mask(rt):
+    """(padded dense tensor, boolean mask [batch, time], row lengths as NumPy)."""
+    if rt.ragged_rank != 1:
+        raise ValueError(f"RNN layers take RaggedTensors with one ragged (time) dimension; "
+                         f"Received: ragged_rank={rt.ragged_rank}")
+    lengths = np.asarray(rt.row_lengths().numpy())
+    dense = rt.to_tensor()
+    steps = dense.shape[1]
+    mask = tf.constant(np.arange(steps)[None, :] < lengths[:, None])
+    return dense, mask, lengths
+
+
+def ragged_sequences(outputs, lengths, go_backwards):
+    """Per-step outputs [batch, time, ...] -> ragged rows of each row's real steps."""
+    steps = outputs.shape[1]
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    starts = (steps - lengths) if go_backwards else np.zeros_like(lengths)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    index = np.stack([rows, starts[rows] + offsets], axis=1).astype(np.int64)
+    values = tf.gather_nd(outputs, tf.constant(index))
+    return tf.RaggedTensor.from_row_lengths(values, tf.constant(lengths.astype(np.int64)),
+                                            validate=False)
+
+
+def call_on_ragged(call, inputs, return_sequences, go_backwards, mask=None, **kwargs):
+    """`call(dense, mask=..., **kwargs)` on a ragged batch; sequences come back ragged."""
+    dense, row_mask, lengths = dense_with_mask(inputs)
+    if mask is not None:
+        row_mask = tf.logical_and(row_mask, tf.cast(mask.to_tensor() if isinstance(
+            mask, tf.RaggedTensor) else mask, tf.bool))
+    out = call(dense, mask=row_mask, **kwargs)
+    if not return_sequences:
+        return out
+    if isinstance(out, (list, tuple)):
+        return [ragged_sequences(out[0], lengths, go_backwards)] + list(out[1:])
+    return ragged_sequences(out, lengths, go_backwards)
