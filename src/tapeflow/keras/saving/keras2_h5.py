@@ -119,9 +119,13 @@ def _write_layer_weights(group, layers):
         g = group.create_group(layer.name)
         weights = layer.weights
         names = [_weight_name(w) for w in weights]
+        values = [np.asarray(w.numpy()) for w in weights]
+        for name, value in getattr(layer, "_keras2_h5_extra", list)():  # tf.keras-only weights
+            names.append(name)
+            values.append(value)
         g.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
-        for name, w in zip(names, weights):
-            g.create_dataset(name, data=np.asarray(w.numpy()))
+        for name, value in zip(names, values):
+            g.create_dataset(name, data=value)
     group.create_group("top_level_model_weights").attrs["weight_names"] = np.array([])
 
 

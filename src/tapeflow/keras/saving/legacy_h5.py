@@ -55,6 +55,8 @@ def load_legacy_weights(f, model, skip_mismatch=False):
                          f"model with {len(layers)} layers with weights.")
     pending = []
     for layer, (name, values) in zip(layers, stored):
+        if hasattr(layer, "_from_keras2_h5"):  # tf.keras-only weights (Normalization's count)
+            values = layer._from_keras2_h5(values)
         weights = layer.weights
         shapes = [tuple(w.shape) for w in weights]
         if len(values) != len(weights) or any(s != v.shape for s, v in zip(shapes, values)):

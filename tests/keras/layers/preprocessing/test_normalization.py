@@ -68,3 +68,41 @@ def test_errors():
     with pytest.raises(ValueError, match="empty dataset"):
         keras.layers.Normalization().adapt(tf.data.Dataset.from_tensor_slices(
             np.zeros((0, 2), "float32")))
+
+
+def test_tf_keras_h5_files_with_count_load_both_ways(tmp_path):
+    # tf.keras 2.15 keeps [mean, variance, count]; this layer keeps Keras 3's two.
+    from tf_peer import tf_eval
+    x = np.arange(24, dtype="float32").reshape(8, 3) ** 1.5
+
+    def build(adapt):
+        inp = keras.Input((3,))
+        norm = keras.layers.Normalization()
+        if adapt:
+            norm.adapt(x)
+        return keras.Model(inp, keras.layers.Dense(2, kernel_initializer="ones")(norm(inp)))
+
+    ours = build(adapt=True)
+    ours.save(tmp_path / "ours.h5")
+    ref = tf_eval(f"""
+import numpy as np
+x = np.arange(24, dtype="float32").reshape(8, 3) ** 1.5
+inp = tf.keras.Input((3,))
+norm = tf.keras.layers.Normalization()
+norm.adapt(x)
+m = tf.keras.Model(inp, tf.keras.layers.Dense(2, kernel_initializer="ones")(norm(inp)))
+m.save({str(tmp_path / "tf.h5")!r})
+m.save_weights({str(tmp_path / "tf_weights.h5")!r})
+loaded = tf.keras.models.load_model({str(tmp_path / "ours.h5")!r})
+print(json.dumps({{"pred": m.predict(x, verbose=0).tolist(),
+                   "ours": loaded.predict(x, verbose=0).tolist(),
+                   "count": int(loaded.layers[1].count.numpy())}}))
+""")
+    np.testing.assert_allclose(ref["ours"], ours.predict(x, verbose=0), rtol=1e-5)
+    assert ref["count"] == 8  # values per feature adapted on
+    model = keras.models.load_model(tmp_path / "tf.h5")
+    np.testing.assert_allclose(model.predict(x, verbose=0), ref["pred"], rtol=1e-5)
+    fresh = build(adapt=False)
+    fresh.load_weights(tmp_path / "tf_weights.h5")
+    np.testing.assert_allclose(fresh.predict(x, verbose=0), ref["pred"], rtol=1e-5)
+    assert len(fresh.layers[1].weights) == 2

@@ -22,6 +22,12 @@ class Normalization(PreprocessingLayer):
     """Feature-wise normalization; `axis` lists the kept (per-feature) axes, None: scalar.
 
     With `invert=True` the layer maps normalized values back: `x * std + mean`.
+
+    Adapted statistics are two weights, `mean` and `variance`, as in Keras 3 (so `.keras`
+    archives match Keras 3's). tf.keras 2.15 keeps a third, `count` (int64, the number
+    of values each statistic was adapted on): tf.keras `.h5` files carry it, so the
+    layer writes it there and drops it when loading one (`_keras2_h5_extra` /
+    `_from_keras2_h5`).
     """
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
@@ -37,6 +43,7 @@ class Normalization(PreprocessingLayer):
             raise ValueError(f"Layer {self.name}: when setting `mean` or `variance`, both must "
                              f"be set. Received: mean={mean} and variance={variance}")
         self.input_mean, self.input_variance = mean, variance
+        self._adapted_count = 0
         self.invert = bool(invert)
         self._is_adapted = mean is not None
 
@@ -102,6 +109,23 @@ class Normalization(PreprocessingLayer):
         var = np.maximum(self._sumsq / self._count - np.square(mean), 0.0)
         self.adapt_mean.assign(mean.reshape(self._stat_shape).astype(self._dtype))
         self.adapt_variance.assign(var.reshape(self._stat_shape).astype(self._dtype))
+        self._adapted_count = self._count
+
+    # -- tf.keras 2.15 .h5 files: a third weight, `count` ----------------------------
+    def _keras2_h5_extra(self):
+        """[(weight name, value)] tf.keras writes after mean and variance."""
+        if not hasattr(self, "adapt_mean"):
+            return []
+        mean_name = self.adapt_mean.name
+        return [(mean_name[:mean_name.rfind("mean")] + "count:0",
+                 np.asarray(self._adapted_count, np.int64))]
+
+    def _from_keras2_h5(self, values):
+        """tf.keras's [mean, variance, count] -> this layer's [mean, variance]."""
+        if len(values) == 3 and np.ndim(values[2]) == 0 and hasattr(self, "adapt_mean"):
+            self._adapted_count = int(values[2])
+            return list(values[:2])
+        return values
 
     def _numeric(self, x):
         if x.dtype == object or x.dtype.kind in "SU":
