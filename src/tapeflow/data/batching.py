@@ -3,7 +3,7 @@
 Over in-memory sources `batch` gathers each batch with one fancy index
 (`x[idx]`) instead of stacking elements one at a time.
 
->>> [b.tolist() for b in Dataset.range(5).batch(2).as_numpy_iterator()]
+>>> [b.tolist() for b in tf.data.Dataset.range(5).batch(2).as_numpy_iterator()]
 [[0, 1], [2, 3], [4]]
 """
 import numpy as np
@@ -11,14 +11,15 @@ import numpy as np
 from ..framework import errors
 from ..framework.tensor_shape import TensorShape
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset
-from .transforms import _Unary
+from .pipeline import INFINITE, UNKNOWN, Node
+from .blocks import _index_blocks, cut_blocks, stack, string_blocks  # noqa: F401
+from .transforms import MapDataset, _Unary
 
 __all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "WindowDataset",
            "ListDataset", "stack", "string_blocks", "cut_blocks"]
 
 
-class ListDataset(Dataset):
+class ListDataset(Node):
     """A dataset over a Python list of NumPy-structure elements."""
 
     def __init__(self, elements, spec=None):
@@ -31,22 +32,6 @@ class ListDataset(Dataset):
 
     def _elements(self):
         return iter(self._list)
-
-
-def stack(elements):
-    """Stacks a list of same-structure elements into one batched element."""
-    template = elements[0]
-    flats = [structure.flat(e) for e in elements]
-    out = []
-    for c, first in enumerate(flats[0]):
-        parts = [f[c] for f in flats]
-        for k, p in enumerate(parts):
-            if p.shape != first.shape:
-                raise errors.invalid_argument(
-                    f"Cannot batch tensors with different shapes in component {c}. First element "
-                    f"had shape {list(first.shape)} and element {k} had shape {list(p.shape)}.")
-        out.append(np.stack(parts))
-    return structure.pack(template, out)
 
 
 def _check_size(batch_size):
@@ -69,29 +54,6 @@ def _batched_spec(spec, size, drop):
         if s.shape.rank is not None else s, spec)
 
 
-def _index_blocks(chunks, size, drop):
-    pending, have = [], 0
-    for c in chunks:
-        start = 0
-        if pending:
-            need = size - have
-            pending.append(c[:need])
-            have += len(pending[-1])
-            start = len(pending[-1])
-            if have < size:
-                continue
-            yield np.concatenate(pending)
-            pending, have = [], 0
-        n = len(c)
-        full_end = start + (n - start) // size * size
-        for s in range(start, full_end, size):
-            yield c[s:s + size]
-        if full_end < n:
-            pending, have = [c[full_end:]], n - full_end
-    if pending and not drop:
-        yield np.concatenate(pending)
-
-
 class BatchDataset(_Unary):
     """Consecutive elements stacked along a new first dimension."""
 
@@ -107,7 +69,6 @@ class BatchDataset(_Unary):
         return _batched_spec(self._input.element_spec, self._size, self._drop)
 
     def _elements(self):
-        from .transforms import MapDataset
         if type(self._input) is MapDataset and self._input._vectorize():
             yield from self._input._batched(self._size, self._drop, stack)
             return
@@ -129,30 +90,6 @@ class BatchDataset(_Unary):
                 batch = []
         if batch and not self._drop:
             yield stack(batch)
-
-
-def string_blocks(dataset):
-    """Blocks of a record reader's scalar string elements as 1-D object arrays
-    (TFRecordDataset), or None for other datasets."""
-    blocks = getattr(dataset, "_string_blocks", None)
-    return None if blocks is None else blocks()
-
-
-def cut_blocks(blocks, size, drop):
-    """Batches of `size` rows cut from a stream of 1-D arrays."""
-    pending, have = [], 0
-    for block in blocks:
-        pending.append(block)
-        have += len(block)
-        if have < size:
-            continue
-        arr = np.concatenate(pending) if len(pending) > 1 else pending[0]
-        full = have - have % size
-        for s in range(0, full, size):
-            yield arr[s:s + size]
-        pending, have = ([arr[full:]], have - full) if full < have else ([], 0)
-    if have and not drop:
-        yield np.concatenate(pending)
 
 
 def _pad_value(value, dtype):
@@ -255,8 +192,9 @@ class UnbatchDataset(_Unary):
 class WindowDataset(_Unary):
     """Windows of `size` elements, `shift` apart, every `stride`-th element, as datasets."""
 
-    def __init__(self, input_dataset, size, shift, stride, drop):
+    def __init__(self, input_dataset, size, shift, stride, drop, as_dataset):
         super().__init__(input_dataset)
+        self._as_dataset = as_dataset  # how a window reaches users: dataset.py's Dataset
         self._size = _check_size(size)
         self._shift = self._size if shift is None else int(shift)
         self._stride = int(stride)
@@ -280,7 +218,8 @@ class WindowDataset(_Unary):
         spec = self._input.element_spec
         flats = [structure.flat(e) for e in elems]
         sflat = structure.flat(spec)
-        parts = [ListDataset([f[c] for f in flats], sflat[c]) for c in range(len(sflat))]
+        parts = [self._as_dataset(ListDataset([f[c] for f in flats], sflat[c]))
+                 for c in range(len(sflat))]
         return structure.pack(spec, parts)
 
     def _elements(self):

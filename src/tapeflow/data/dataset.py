@@ -1,9 +1,9 @@
-"""`tf.data.Dataset`: the base class, iteration, element_spec and cardinality.
+"""`tf.data.Dataset`: the public class, iteration, element_spec and cardinality.
 
-A dataset yields elements: nested tuples/dicts of tensors. Subclasses
-implement `_elements()` (a generator of NumPy structures, see structure.py)
-and `_card()`; in-memory datasets also implement `_index_plan()` so that
-shuffle/batch work on whole index blocks instead of per element.
+A dataset yields elements: nested tuples/dicts of tensors. A Dataset presents
+a pipeline node (pipeline.py); its constructors and transformations build the
+nodes of the modules imported below and return `Dataset(node)`. Subclasses
+(TFRecordDataset, TextLineDataset, ...) implement the node protocol themselves.
 
 >>> ds = Dataset.range(3)
 >>> [int(v) for v in ds]
@@ -13,57 +13,66 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from . import structure
+from .batching import (BatchDataset, BucketDataset, PaddedBatchDataset, UnbatchDataset,
+                       WindowDataset)
 from .options import set_active_options
+from .pipeline import INFINITE, UNKNOWN, Node
+from .prefetch import CacheDataset, PrefetchDataset
+from .ragged_batching import RaggedBatchDataset
+from .resampling import RejectionResampleDataset, SparseBatchDataset
+from .sampling import ChooseDataset, SampleDataset
+from .saving import LoadDataset, SnapshotDataset, save
+from .shuffle import ShuffleDataset
+from .sources import (ConcatenateDataset, TensorDataset, TensorSliceDataset, ZipDataset,
+                      from_generator, list_file_names, range_node)
+from .streams import (FlatMapDataset, GroupByWindowDataset, InterleaveDataset, ScanDataset,
+                      TakeWhileDataset, UniqueDataset, _Counter)
+from .transforms import (FilterDataset, MapDataset, RepeatDataset, ShardDataset, SkipDataset,
+                         TakeDataset, _Identity)
 
 __all__ = ["Dataset", "Iterator", "INFINITE", "UNKNOWN"]
 
-INFINITE = -1
-UNKNOWN = -2
 _END = object()
 
 
-class Dataset:
-    """A sequence of elements with transformations, as `tf.data.Dataset`."""
+class Dataset(Node):
+    """A sequence of elements with transformations, as `tf.data.Dataset`.
 
-    _options = None
+    A Dataset presents a pipeline node (pipeline.py): the static constructors
+    and the transformations build nodes over `self` and return a Dataset of
+    them. Subclasses (TFRecordDataset, TextLineDataset, ...) implement the
+    node protocol themselves.
+    """
 
-    # -- to implement ------------------------------------------------------------
+    _node = None  # the pipeline node presented; None: the subclass is the node itself
+
+    def __init__(self, node):
+        self._node = node
+
+    def _pipeline(self):
+        """The node a transformation of this dataset reads."""
+        return self if self._node is None else self._node
+
+    # -- the node protocol: the presented node's ----------------------------------
     def _elements(self):
-        """Generator of elements as NumPy structures."""
-        plan = self._index_plan()
-        if plan is None:
-            raise TypeError(f"{type(self).__name__} has no elements")
-        source, chunks = plan
-        for chunk in chunks:
-            for i in chunk:
-                yield source._element(i)
+        return Node._elements(self) if self._node is None else self._node._elements()
 
     def _card(self):
-        return UNKNOWN
+        return Node._card(self) if self._node is None else self._node._card()
 
     def _index_plan(self):
-        """(source, iterator of int index arrays) for in-memory datasets, else None."""
-        return None
+        return Node._index_plan(self) if self._node is None else self._node._index_plan()
 
     def _inputs(self):
-        return []
+        return Node._inputs(self) if self._node is None else [self._node]
 
     def _compute_spec(self):
-        """Default: the spec of the first element (datasets that know better override)."""
-        for elem in self._elements():
-            return structure.spec_of(elem)
-        raise ValueError(f"Cannot infer the element_spec of an empty {type(self).__name__}")
+        return Node._compute_spec(self) if self._node is None else self._node.element_spec
+
+    def __repr__(self):
+        return Node.__repr__(self) if self._node is None else repr(self._node)
 
     # -- public --------------------------------------------------------------------
-    @property
-    def element_spec(self):
-        """The structure of TensorSpecs describing one element."""
-        spec = self.__dict__.get("_spec")
-        if spec is None:
-            spec = self._compute_spec()
-            self.__dict__["_spec"] = spec
-        return spec
-
     def __iter__(self):
         return Iterator(self)
 
@@ -103,25 +112,11 @@ class Dataset:
     def __bool__(self):
         return True
 
-    def __repr__(self):
-        return f"<_{type(self).__name__} element_spec={self.element_spec}>"
-
-    def options(self):
-        """The `tf.data.Options` in effect (merged from this dataset's inputs)."""
-        from .options import Options
-        opts = Options()
-        for d in self._inputs():
-            opts = opts.merge(d.options())
-        if self._options is not None:
-            opts = opts.merge(self._options)
-        return opts
-
     def with_options(self, options, name=None):
         """A dataset identical to this one with `options` set."""
-        from .transforms import _Identity
-        ds = _Identity(self)
-        ds._options = options
-        return ds
+        node = _Identity(self._pipeline())
+        node._options = options
+        return Dataset(node)
 
     def get_single_element(self, name=None):
         """The only element of the dataset; InvalidArgumentError otherwise."""
@@ -146,8 +141,7 @@ class Dataset:
         """`transformation_func(self)`, for chaining custom transformations."""
         return transformation_func(self)
 
-    # -- sources (static constructors). Each implementation module subclasses Dataset,
-    # so it is imported when its method is first called (as TF's dataset_ops does) --
+    # -- sources (static constructors) ----------------------------------------------
     @staticmethod
     def from_tensor_slices(tensors, name=None):
         """Slices `tensors` along the first dimension (tuples/dicts give structured elements).
@@ -155,8 +149,7 @@ class Dataset:
         >>> [int(x) for x in Dataset.from_tensor_slices([1, 2, 3])]
         [1, 2, 3]
         """
-        from .sources import TensorSliceDataset, structure
-        return TensorSliceDataset(structure.normalize(tensors))
+        return Dataset(TensorSliceDataset(structure.normalize(tensors)))
 
     @staticmethod
     def from_tensors(tensors, name=None):
@@ -165,8 +158,7 @@ class Dataset:
         >>> [x.shape.as_list() for x in Dataset.from_tensors([1, 2, 3])]
         [[3]]
         """
-        from .sources import TensorDataset, structure
-        return TensorDataset(structure.normalize(tensors))
+        return Dataset(TensorDataset(structure.normalize(tensors)))
 
     @staticmethod
     def range(*args, **kwargs):
@@ -175,8 +167,7 @@ class Dataset:
         >>> [int(v) for v in Dataset.range(2, 5).as_numpy_iterator()]
         [2, 3, 4]
         """
-        from .sources import _range
-        return _range(*args, **kwargs)
+        return Dataset(range_node(*args, **kwargs))
 
     @staticmethod
     def from_generator(generator, output_types=None, output_shapes=None, args=None,
@@ -190,35 +181,35 @@ class Dataset:
         >>> [int(v) for v in ds]
         [1, 2]
         """
-        from .sources import _from_generator
-        return _from_generator(generator, output_types, output_shapes, args, output_signature, name)
+        return Dataset(from_generator(generator, output_types, output_shapes, args,
+                                      output_signature))
 
     @staticmethod
     def zip(*args, datasets=None, name=None):
         """Zips datasets: `Dataset.zip((a, b))` or `Dataset.zip(a, b)`; nested structures kept."""
-        from .sources import ZipDataset
         if datasets is None:
             datasets = args[0] if len(args) == 1 else tuple(args)
-        return ZipDataset(datasets)
+        return Dataset(ZipDataset(datasets))
 
     @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         """File names matching glob pattern(s), shuffled unless `shuffle=False`."""
-        from .sources import _list_files
-        return _list_files(file_pattern, shuffle, seed, name)
+        names = list_file_names(file_pattern)
+        ds = Dataset.from_tensor_slices(np.array([n.encode() for n in names], dtype=object))
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(len(names), seed=seed)
+        return ds
 
     @staticmethod
     def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
                              rerandomize_each_iteration=None):
         """Interleaves `datasets` at random, picking each with probability `weights[i]`."""
-        from .sampling import SampleDataset
-        return SampleDataset(datasets, weights, seed, stop_on_empty_dataset)
+        return Dataset(SampleDataset(datasets, weights, seed, stop_on_empty_dataset))
 
     @staticmethod
     def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
         """Takes element i from `datasets[choice_dataset[i]]`."""
-        from .sampling import ChooseDataset
-        return ChooseDataset(datasets, choice_dataset, stop_on_empty_dataset)
+        return Dataset(ChooseDataset(datasets, choice_dataset, stop_on_empty_dataset))
 
     # -- transformations -------------------------------------------------------------
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):  # noqa: A001
@@ -227,43 +218,35 @@ class Dataset:
         >>> [int(v) for v in Dataset.from_tensor_slices([1, 2]).map(lambda x: x + 1)]
         [2, 3]
         """
-        from .transforms import MapDataset
-        return MapDataset(self, map_func, num_parallel_calls, deterministic)
+        return Dataset(MapDataset(self._pipeline(), map_func, num_parallel_calls, deterministic))
 
     def filter(self, predicate, name=None):  # noqa: A001
         """Keeps the elements where `predicate(element)` is True."""
-        from .transforms import FilterDataset
-        return FilterDataset(self, predicate)
+        return Dataset(FilterDataset(self._pipeline(), predicate))
 
     def take(self, count, name=None):
         """The first `count` elements (-1: all)."""
-        from .transforms import TakeDataset
-        return TakeDataset(self, count)
+        return Dataset(TakeDataset(self._pipeline(), count))
 
     def skip(self, count, name=None):
         """Drops the first `count` elements (-1: all)."""
-        from .transforms import SkipDataset
-        return SkipDataset(self, count)
+        return Dataset(SkipDataset(self._pipeline(), count))
 
     def repeat(self, count=None, name=None):
         """Repeats the dataset `count` times; forever when `count` is None or -1."""
-        from .transforms import RepeatDataset
-        return RepeatDataset(self, count)
+        return Dataset(RepeatDataset(self._pipeline(), count))
 
     def shard(self, num_shards, index, name=None):
         """The elements whose position is `index` modulo `num_shards`."""
-        from .transforms import ShardDataset
-        return ShardDataset(self, num_shards, index)
+        return Dataset(ShardDataset(self._pipeline(), num_shards, index))
 
     def enumerate(self, start=0, name=None):  # noqa: A001
         """Pairs each element with its int64 position, counting from `start`."""
-        from .streams import ZipDataset, _Counter
-        return ZipDataset((_Counter(int(start)), self))
+        return Dataset(ZipDataset((_Counter(int(start)), self._pipeline())))
 
     def flat_map(self, map_func, name=None):
         """Maps each element to a dataset and flattens the result."""
-        from .streams import FlatMapDataset
-        return FlatMapDataset(self, map_func)
+        return Dataset(FlatMapDataset(self._pipeline(), map_func))
 
     def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
                    deterministic=None, name=None):
@@ -274,8 +257,8 @@ class Dataset:
         >>> [int(v) for v in ds]
         [1, 2, 1, 2]
         """
-        from .streams import InterleaveDataset
-        return InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
+        return Dataset(InterleaveDataset(self._pipeline(), map_func, cycle_length, block_length,
+                                         num_parallel_calls))
 
     def scan(self, initial_state, scan_func, name=None):
         """Like reduce, but yields every intermediate output.
@@ -283,18 +266,15 @@ class Dataset:
         >>> [int(v) for v in Dataset.range(4).scan(np.int64(0), lambda s, x: (s + x, s + x))]
         [0, 1, 3, 6]
         """
-        from .streams import ScanDataset
-        return ScanDataset(self, initial_state, scan_func)
+        return Dataset(ScanDataset(self._pipeline(), initial_state, scan_func))
 
     def take_while(self, predicate, name=None):
         """Stops at the first element where `predicate` is False."""
-        from .streams import TakeWhileDataset
-        return TakeWhileDataset(self, predicate)
+        return Dataset(TakeWhileDataset(self._pipeline(), predicate))
 
     def unique(self, name=None):
         """Drops repeated elements (scalar ints or strings)."""
-        from .streams import UniqueDataset
-        return UniqueDataset(self)
+        return Dataset(UniqueDataset(self._pipeline()))
 
     def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
                         name=None):
@@ -306,14 +286,13 @@ class Dataset:
         >>> [b.tolist() for b in ds.as_numpy_iterator()]
         [[0, 2, 4], [1, 3, 5]]
         """
-        from .streams import GroupByWindowDataset
-        return GroupByWindowDataset(self, key_func, reduce_func, window_size, window_size_func)
+        return Dataset(GroupByWindowDataset(self._pipeline(), key_func, reduce_func, window_size,
+                                            window_size_func, as_dataset=Dataset))
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
               name=None):
         """Stacks `batch_size` consecutive elements; the last batch may be smaller."""
-        from .batching import BatchDataset
-        return BatchDataset(self, batch_size, drop_remainder)
+        return Dataset(BatchDataset(self._pipeline(), batch_size, drop_remainder))
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False,
                      name=None):
@@ -324,18 +303,16 @@ class Dataset:
         >>> [b.tolist() for b in ds.padded_batch(2).as_numpy_iterator()]
         [[[1, 0], [2, 3]]]
         """
-        from .batching import PaddedBatchDataset
-        return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
+        return Dataset(PaddedBatchDataset(self._pipeline(), batch_size, padded_shapes,
+                                          padding_values, drop_remainder))
 
     def unbatch(self, name=None):
         """Splits elements into their rows (the inverse of batch)."""
-        from .batching import UnbatchDataset
-        return UnbatchDataset(self)
+        return Dataset(UnbatchDataset(self._pipeline()))
 
     def rebatch(self, batch_size, drop_remainder=False, name=None):
         """Re-batches already batched elements to `batch_size` rows each."""
-        from .batching import BatchDataset, UnbatchDataset
-        return BatchDataset(UnbatchDataset(self), batch_size, drop_remainder)
+        return Dataset(BatchDataset(UnbatchDataset(self._pipeline()), batch_size, drop_remainder))
 
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
         """Windows of elements, each a (structure of) dataset(s); see `flat_map` to batch them.
@@ -344,18 +321,17 @@ class Dataset:
         >>> [[int(v) for v in w] for w in ds]
         [[0, 1], [2, 3], [4]]
         """
-        from .batching import WindowDataset
-        return WindowDataset(self, size, shift, stride, drop_remainder)
+        return Dataset(WindowDataset(self._pipeline(), size, shift, stride, drop_remainder,
+                                     as_dataset=Dataset))
 
     def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
                                   padded_shapes=None, padding_values=None,
                                   pad_to_bucket_boundary=False, no_padding=False,
                                   drop_remainder=False, name=None):
         """Batches elements of similar length together (buckets split at `bucket_boundaries`)."""
-        from .batching import BucketDataset
-        return BucketDataset(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
-                             padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
-                             drop_remainder)
+        return Dataset(BucketDataset(self._pipeline(), element_length_func, bucket_boundaries,
+                                     bucket_batch_sizes, padded_shapes, padding_values,
+                                     pad_to_bucket_boundary, no_padding, drop_remainder))
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
         """Shuffles with a buffer of `buffer_size` elements, as TF.
@@ -364,31 +340,27 @@ class Dataset:
         >>> sorted(int(v) for v in ds.as_numpy_iterator())
         [0, 1, 2, 3, 4]
         """
-        from .shuffle import ShuffleDataset
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
-        return ShuffleDataset(self, buffer_size, seed, reshuffle)
+        return Dataset(ShuffleDataset(self._pipeline(), buffer_size, seed, reshuffle))
 
     def prefetch(self, buffer_size, name=None):
         """Prepares up to `buffer_size` elements on a background thread (AUTOTUNE: 2)."""
-        from .prefetch import PrefetchDataset
-        return PrefetchDataset(self, buffer_size)
+        return Dataset(PrefetchDataset(self._pipeline(), buffer_size))
 
     def cache(self, filename="", name=None):
         """Caches the elements after the first full iteration, in memory or in `filename`."""
-        from .prefetch import CacheDataset
-        return CacheDataset(self, filename)
+        return Dataset(CacheDataset(self._pipeline(), filename))
 
     def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64,
                      name=None):
         """Batches elements of different shapes into RaggedTensors."""
-        from .ragged_batching import RaggedBatchDataset
-        return RaggedBatchDataset(self, batch_size, drop_remainder, row_splits_dtype)
+        return Dataset(RaggedBatchDataset(self._pipeline(), batch_size, drop_remainder,
+                                          row_splits_dtype))
 
     def sparse_batch(self, batch_size, row_shape, name=None):
         """Batches elements of different shapes into SparseTensors of shape
         [batch, *row_shape] (all entries kept; -1 in `row_shape`: the batch's largest)."""
-        from .resampling import SparseBatchDataset
-        return SparseBatchDataset(self, batch_size, row_shape)
+        return Dataset(SparseBatchDataset(self._pipeline(), batch_size, row_shape))
 
     def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
                            name=None):
@@ -400,8 +372,8 @@ class Dataset:
         >>> [int(x) for _, x in ds]
         [0, 2, 4, 6]
         """
-        from .resampling import RejectionResampleDataset
-        return RejectionResampleDataset(self, class_func, target_dist, initial_dist, seed)
+        return Dataset(RejectionResampleDataset(self._pipeline(), class_func, target_dist,
+                                                initial_dist, seed))
 
     def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
         """Writes the elements under directory `path` (read back with `Dataset.load`).
@@ -412,20 +384,17 @@ class Dataset:
         >>> [int(v) for v in Dataset.load(p)]
         [0, 1]
         """
-        from .saving import save
         save(self, path, compression, shard_func)
 
     @staticmethod
     def load(path, element_spec=None, compression=None, reader_func=None):
         """The dataset `Dataset.save` wrote under `path`."""
-        from .saving import LoadDataset
-        return LoadDataset(path, element_spec, compression)
+        return Dataset(LoadDataset(path, element_spec, compression))
 
     def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None, name=None):
         """Writes the elements under `path` on the first full pass; later passes (and
         other pipelines with the same `path`) read them back instead of recomputing."""
-        from .saving import SnapshotDataset
-        return SnapshotDataset(self, path, compression, shard_func)
+        return Dataset(SnapshotDataset(self._pipeline(), path, compression, shard_func))
 
     def concatenate(self, dataset, name=None):
         """Elements of this dataset followed by those of `dataset`.
@@ -433,8 +402,7 @@ class Dataset:
         >>> [int(v) for v in Dataset.range(2).concatenate(Dataset.range(5, 6))]
         [0, 1, 5]
         """
-        from .sources import ConcatenateDataset
-        return ConcatenateDataset(self, dataset)
+        return Dataset(ConcatenateDataset(self._pipeline(), dataset))
 
 
 def _rng_datasets(dataset):

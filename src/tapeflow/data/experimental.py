@@ -4,18 +4,17 @@
 >>> int(cardinality(Dataset.range(4).repeat()))
 -1
 """
+from . import options
 from .dataset import Dataset
 from .csv import CsvDataset, make_csv_dataset
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy
+from .transforms import _Identity
 
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
            "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
            "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load",
            "dense_to_sparse_batch", "rejection_resample"]
-
-_DEBUG = [False]
-
 
 def enable_debug_mode():
     """Runs `Dataset.map` functions one element at a time, in order, on the calling
@@ -25,11 +24,7 @@ def enable_debug_mode():
 
     >>> enable_debug_mode()
     """
-    _DEBUG[0] = True
-
-
-def _debug_mode():
-    return _DEBUG[0]
+    options.DEBUG_MODE[0] = True
 
 
 def cardinality(dataset):
@@ -56,12 +51,11 @@ def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_bat
 def assert_cardinality(expected_cardinality):
     """Transformation that declares the dataset's cardinality."""
     def apply(ds):
-        from .transforms import _Identity
 
         class _Asserted(_Identity):
             def _card(self):
                 return int(expected_cardinality)
-        return _Asserted(ds)
+        return Dataset(_Asserted(ds._pipeline()))
     return apply
 
 

@@ -107,3 +107,11 @@ class Options(_OptionGroup):
                 self._values[name] = groups[name]()
             return self._values[name]
         return super().__getattr__(name)
+
+
+DEBUG_MODE = [False]  # tf.data.experimental.enable_debug_mode() sets it
+
+
+def debug_mode():
+    """Whether `tf.data.experimental.enable_debug_mode()` was called."""
+    return DEBUG_MODE[0]

@@ -1,7 +1,7 @@
 """`prefetch` (a background thread filling a bounded queue) and `cache`
 (in memory, or to a file that later iterations and runs read back).
 
->>> [int(v) for v in Dataset.range(3).prefetch(2)]
+>>> [int(v) for v in tf.data.Dataset.range(3).prefetch(2)]
 [0, 1, 2]
 """
 import os
@@ -9,7 +9,6 @@ import pickle
 import queue
 import threading
 
-from .dataset import Dataset  # noqa: F401 - Dataset for the doctests
 from .options import active_options, set_active_options
 from .transforms import _Unary
 

@@ -15,7 +15,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.tensor import Tensor
 from . import structure
-from .dataset import Dataset
+from .pipeline import Node
 
 __all__ = ["RaggedBatchDataset", "dense_to_ragged_batch"]
 
@@ -38,7 +38,7 @@ def _rows_to_ragged(rows, splits_dtype):
     return RaggedTensor(vals, Tensor(splits), internal=True)
 
 
-class RaggedBatchDataset(Dataset):
+class RaggedBatchDataset(Node):
     """Batches of `batch_size` elements; variable-shaped components become ragged."""
 
     def __init__(self, input_dataset, batch_size, drop_remainder, row_splits_dtype):

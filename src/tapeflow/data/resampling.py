@@ -2,8 +2,7 @@
 `Dataset.rejection_resample` (class-rebalancing by rejection sampling).
 
 >>> import numpy as np
->>> from tapeflow.data.dataset import Dataset
->>> ds = Dataset.from_generator(lambda: iter([[1], [2, 3]]),
+>>> ds = tf.data.Dataset.from_generator(lambda: iter([[1], [2, 3]]),
 ...     output_signature=structure.TensorSpec([None], "int32")).sparse_batch(2, [3])
 >>> st = next(iter(ds))
 >>> st.indices.numpy().tolist(), st.values.numpy().tolist(), st.dense_shape.numpy().tolist()
@@ -14,7 +13,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.tensor import Tensor
 from . import structure
-from .dataset import UNKNOWN
+from .pipeline import UNKNOWN
 from .shuffle import _resolve_seed
 from .transforms import _Unary
 

@@ -1,15 +1,15 @@
 """Mixing datasets: `sample_from_datasets` (random by weights) and
 `choose_from_datasets` (by an index dataset).
 
->>> a, b = Dataset.from_tensors(1).repeat(2), Dataset.from_tensors(2).repeat(2)
->>> [int(v) for v in Dataset.choose_from_datasets([a, b], Dataset.range(2).repeat(2))]
+>>> a, b = tf.data.Dataset.from_tensors(1).repeat(2), tf.data.Dataset.from_tensors(2).repeat(2)
+>>> [int(v) for v in tf.data.Dataset.choose_from_datasets([a, b], tf.data.Dataset.range(2).repeat(2))]
 [1, 2, 1, 2]
 """
 import numpy as np
 
 from ..framework import errors
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset
+from .pipeline import INFINITE, UNKNOWN, Node
 from .shuffle import _resolve_seed
 
 __all__ = ["SampleDataset", "ChooseDataset"]
@@ -27,7 +27,7 @@ def _check(datasets):
     return datasets
 
 
-class ChooseDataset(Dataset):
+class ChooseDataset(Node):
     """Element i comes from `datasets[choice[i]]`."""
 
     def __init__(self, datasets, choices, stop_on_empty):
@@ -59,7 +59,7 @@ class ChooseDataset(Dataset):
             yield elem
 
 
-class SampleDataset(Dataset):
+class SampleDataset(Node):
     """Each element from a dataset drawn at random with probabilities `weights`."""
 
     def __init__(self, datasets, weights, seed, stop_on_empty):

@@ -8,10 +8,9 @@ component, in order. `compression` is TFRecord's ('GZIP', 'ZLIB' or None).
 tapeflow wrote.)
 
 >>> import os, tempfile
->>> from tapeflow.data.dataset import Dataset
 >>> p = os.path.join(tempfile.mkdtemp(), "saved")
->>> Dataset.range(3).map(lambda x: (x, x * 2)).save(p)
->>> [(int(a), int(b)) for a, b in Dataset.load(p)]
+>>> tf.data.Dataset.range(3).map(lambda x: (x, x * 2)).save(p)
+>>> [(int(a), int(b)) for a, b in tf.data.Dataset.load(p)]
 [(0, 0), (1, 2), (2, 4)]
 """
 import glob
@@ -23,7 +22,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..io import file_io, tfrecord
 from . import structure
-from .dataset import UNKNOWN, Dataset
+from .pipeline import UNKNOWN, Node
 from .transforms import _Unary
 
 __all__ = ["save", "LoadDataset", "SnapshotDataset"]
@@ -89,7 +88,7 @@ def _complete(path):
     return os.path.exists(os.path.join(path, _SPEC))
 
 
-class LoadDataset(Dataset):
+class LoadDataset(Node):
     """The elements a `Dataset.save` wrote under `path` (shards in order)."""
 
     def __init__(self, path, element_spec=None, compression=None):

@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from .dataset import Dataset
+from .pipeline import Node
 
 __all__ = ["ShuffleDataset", "shuffle_indices", "buffer_shuffle"]
 
@@ -99,7 +99,7 @@ def buffer_shuffle(elements, buffer_size, rng):
         yield buf[j]
 
 
-class ShuffleDataset(Dataset):
+class ShuffleDataset(Node):
     """Randomly shuffled elements of its input (see module docstring)."""
 
     def __init__(self, input_dataset, buffer_size, seed, reshuffle):

@@ -1,7 +1,7 @@
 """Dataset sources: from_tensor_slices, from_tensors, range, from_generator, zip,
 concatenate, list_files, sample_from_datasets, choose_from_datasets.
 
->>> [int(x) for x in Dataset.range(1, 7, 2)]
+>>> [int(x) for x in tf.data.Dataset.range(1, 7, 2)]
 [1, 3, 5]
 """
 import glob as _glob
@@ -12,13 +12,13 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.tensor_shape import TensorShape
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset
+from .pipeline import INFINITE, UNKNOWN, Node
 
 __all__ = ["TensorSliceDataset", "TensorDataset", "RangeDataset", "GeneratorDataset",
            "ZipDataset", "ConcatenateDataset"]
 
 
-class TensorSliceDataset(Dataset):
+class TensorSliceDataset(Node):
     """Slices of in-memory arrays along their first dimension."""
 
     def __init__(self, elem):
@@ -69,7 +69,7 @@ class TensorSliceDataset(Dataset):
             yield structure.pack(struct, [a[i] if a.ndim > 1 else np.asarray(a[i]) for a in flat])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Node):
     """A single element: the given structure."""
 
     def __init__(self, elem):
@@ -85,7 +85,7 @@ class TensorDataset(Dataset):
         yield self._elem
 
 
-class RangeDataset(Dataset):
+class RangeDataset(Node):
     """Integers start, start+step, ... < stop (int64 by default)."""
 
     def __init__(self, start, stop, step, dtype):
@@ -116,7 +116,7 @@ class RangeDataset(Dataset):
             yield np.asarray(v, dtype=npd)
 
 
-class GeneratorDataset(Dataset):
+class GeneratorDataset(Node):
     """Elements produced by calling a Python generator function (re-called each epoch)."""
 
     def __init__(self, generator, signature, args):
@@ -176,14 +176,14 @@ def _cast(a, dtype):
     return a.astype(dtype._np)
 
 
-class ZipDataset(Dataset):
+class ZipDataset(Node):
     """Elements of several datasets side by side; stops at the shortest."""
 
     def __init__(self, datasets):
         self._struct = datasets
         self._ds = structure.flat(datasets)
         for d in self._ds:
-            if not isinstance(d, Dataset):
+            if not isinstance(d, Node):
                 raise TypeError(f"Invalid `datasets`: expected a structure of datasets, got "
                                 f"{type(d).__name__}.")
 
@@ -205,7 +205,7 @@ class ZipDataset(Dataset):
             yield structure.pack(self._struct, list(elems))
 
 
-class ConcatenateDataset(Dataset):
+class ConcatenateDataset(Node):
     """All elements of `a`, then all elements of `b` (same structure and dtypes)."""
 
     def __init__(self, a, b):
@@ -263,8 +263,8 @@ def _signature(output_types, output_shapes):
     return pair(output_types, output_shapes)
 
 
-def _range(*args, **kwargs):
-    """`Dataset.range` (see its docstring)."""
+def range_node(*args, **kwargs):
+    """The node of `Dataset.range` (see its docstring)."""
     dtype = kwargs.pop("output_type", dtypes.int64)
     kwargs.pop("name", None)
     if kwargs:
@@ -281,9 +281,9 @@ def _range(*args, **kwargs):
     return RangeDataset(start, stop, step, dtype)
 
 
-def _from_generator(generator, output_types=None, output_shapes=None, args=None,
-                   output_signature=None, name=None):
-    """`Dataset.from_generator` (see its docstring)."""
+def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                   output_signature=None):
+    """The node of `Dataset.from_generator` (see its docstring)."""
     if not callable(generator):
         raise TypeError("`generator` must be a Python callable.")
     if output_signature is not None:
@@ -298,15 +298,12 @@ def _from_generator(generator, output_types=None, output_shapes=None, args=None,
     return GeneratorDataset(generator, sig, tuple(args or ()))
 
 
-def _list_files(file_pattern, shuffle=None, seed=None, name=None):
-    """`Dataset.list_files` (see its docstring)."""
+def list_file_names(file_pattern):
+    """The sorted file names `Dataset.list_files` lists (see its docstring)."""
     pats = structure.to_numpy_leaf(file_pattern).reshape(-1)
     names = sorted(set(itertools.chain.from_iterable(
         _glob.glob(p.decode() if isinstance(p, bytes) else str(p)) for p in pats)))
     if not names:
         raise errors.InvalidArgumentError(None, None, f"Expected 'file_pattern' argument to match "
                                           f"at least one file, got {list(pats)!r}.")
-    ds = Dataset.from_tensor_slices(np.array([n.encode() for n in names], dtype=object))
-    if shuffle is None or shuffle:
-        ds = ds.shuffle(len(names), seed=seed)
-    return ds
+    return names

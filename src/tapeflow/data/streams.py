@@ -1,7 +1,7 @@
 """Stream transformations with state or nesting: enumerate, flat_map, interleave,
 scan, take_while, unique, group_by_window.
 
->>> [tuple(map(int, e)) for e in Dataset.from_tensor_slices([7, 8]).enumerate()]
+>>> [tuple(map(int, e)) for e in tf.data.Dataset.from_tensor_slices([7, 8]).enumerate()]
 [(0, 7), (1, 8)]
 """
 import collections
@@ -9,7 +9,9 @@ import collections
 import numpy as np  # noqa: F401 - used by the doctests
 
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset
+from .batching import ListDataset
+from .pipeline import INFINITE, UNKNOWN, Node
+from .prefetch import PrefetchDataset
 from .sources import RangeDataset, ZipDataset
 from .transforms import _threads, _Unary
 
@@ -18,7 +20,7 @@ __all__ = ["FlatMapDataset", "InterleaveDataset", "ScanDataset", "TakeWhileDatas
 
 
 def _as_dataset(ds, what):
-    if not isinstance(ds, Dataset):
+    if not isinstance(ds, Node):
         raise TypeError(f"The `map_func` argument of `{what}` must return a `Dataset` object; "
                         f"got {type(ds).__name__}.")
     return ds
@@ -35,7 +37,7 @@ class FlatMapDataset(_Unary):
         return UNKNOWN
 
     def _compute_spec(self):
-        return Dataset._compute_spec(self)
+        return Node._compute_spec(self)
 
     def _elements(self):
         for elem in self._input._elements():
@@ -56,7 +58,6 @@ class InterleaveDataset(FlatMapDataset):
         if self._parallel not in (None, 0, 1):
             # each open input fills its own buffer on a background thread; the
             # output order stays the deterministic round-robin one
-            from .prefetch import PrefetchDataset
             return PrefetchDataset(ds, self._block)._elements()
         return ds._elements()
 
@@ -97,7 +98,7 @@ class ScanDataset(_Unary):
         self._fn = fn
 
     def _compute_spec(self):
-        return Dataset._compute_spec(self)
+        return Node._compute_spec(self)
 
     def _elements(self):
         state = self._state
@@ -156,8 +157,10 @@ class GroupByWindowDataset(FlatMapDataset):
     emitted; windows still open at the end are reduced in order of their keys' first
     appearance."""
 
-    def __init__(self, input_dataset, key_func, reduce_func, window_size, window_size_func):
+    def __init__(self, input_dataset, key_func, reduce_func, window_size, window_size_func,
+                 as_dataset):
         super().__init__(input_dataset, reduce_func)
+        self._as_dataset = as_dataset  # how a window reaches `reduce_func`: dataset.py's Dataset
         self._key = key_func
         if (window_size is None) == (window_size_func is None):
             raise ValueError("Either the `window_size` argument or the `window_size_func` "
@@ -165,8 +168,7 @@ class GroupByWindowDataset(FlatMapDataset):
         self._size = (lambda k: window_size) if window_size is not None else window_size_func
 
     def _reduced(self, key, window):
-        from .batching import ListDataset
-        ds = _as_dataset(self._fn(structure._tensor(key), ListDataset(window)),
+        ds = _as_dataset(self._fn(structure._tensor(key), self._as_dataset(ListDataset(window))),
                          "group_by_window")
         return ds._elements()
 

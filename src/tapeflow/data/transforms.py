@@ -4,7 +4,8 @@ enumerate, flat_map, interleave, scan, take_while, unique, shard.
 User functions receive tapeflow Tensors (tuple elements are unpacked into
 arguments); exceptions they raise propagate unchanged, with their traceback.
 
->>> [int(v) for v in Dataset.range(6).filter(lambda x: x % 2 == 0).map(lambda x: x * 10)]
+>>> ds = tf.data.Dataset.range(6)
+>>> [int(v) for v in ds.filter(lambda x: x % 2 == 0).map(lambda x: x * 10)]
 [0, 20, 40]
 """
 import collections
@@ -16,14 +17,17 @@ import numpy as np
 
 from ..framework.dynamic_shape import DynamicShapeError
 from . import structure
-from .dataset import INFINITE, UNKNOWN, Dataset
+from .blocks import _index_blocks, _stacked
+from .blocks import stack as stack_rows
+from .options import debug_mode
+from .pipeline import INFINITE, UNKNOWN, Node
 
 __all__ = ["MapDataset", "FilterDataset", "TakeDataset", "SkipDataset", "RepeatDataset"]
 
 AUTOTUNE = -1
 
 
-class _Unary(Dataset):
+class _Unary(Node):
     """A dataset transforming one input; spec and cardinality default to the input's."""
 
     def __init__(self, input_dataset):
@@ -67,7 +71,7 @@ class MapDataset(_Unary):
             spec = traced_spec(self._fn, self._input.element_spec)
             if spec is not None:
                 return spec
-        return Dataset._compute_spec(self)
+        return Node._compute_spec(self)
 
     def _apply(self, elem):
         fn = self._fn
@@ -119,7 +123,6 @@ class MapDataset(_Unary):
     def _batched(self, size, drop, stack):
         """The batches of `size` mapped elements (what `map(fn).batch(size)` yields):
         one compiled call per `_ROWS` rows while `fn` vectorizes, element calls otherwise."""
-        from .batching import _index_blocks
         plan = self._input._index_plan()
         if plan is not None:
             source, chunks = plan
@@ -153,7 +156,6 @@ class MapDataset(_Unary):
 
     def _run_blocks(self, bmap, blocks):
         """Mapped batches from (stacked input rows, batch lengths) pairs."""
-        from .batching import stack as stack_rows
 
         def apply(item):
             block, lengths = item
@@ -186,8 +188,7 @@ def _groups(items, k):
 
 
 def _debug():
-    from .experimental import _debug_mode
-    return _debug_mode()
+    return debug_mode()
 
 
 def _pool_map(fn, items, n, in_order):
@@ -231,17 +232,6 @@ def _blocks_of(rows, it, size, drop, stack):
         if len(rows) < size:
             return
         rows = list(itertools.islice(it, size))
-
-
-def _stacked(elements, size, drop, stack):
-    """Batches of `size` already-mapped elements."""
-    while True:
-        rows = list(itertools.islice(elements, size))
-        if not rows or (drop and len(rows) < size):
-            return
-        yield stack(rows)
-        if len(rows) < size:
-            return
 
 
 class FilterDataset(_Unary):

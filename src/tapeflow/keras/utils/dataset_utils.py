@@ -250,8 +250,8 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
         lft, rgt = _sizes(total, left_size, right_size)
         order = np.random.default_rng(seed).permutation(total) if shuffle else np.arange(total)
         spec = dataset.element_spec
-        return (ListDataset([elems[i] for i in order[:lft]], spec),
-                ListDataset([elems[i] for i in order[total - rgt:]], spec))
+        return (Dataset(ListDataset([elems[i] for i in order[:lft]], spec)),
+                Dataset(ListDataset([elems[i] for i in order[total - rgt:]], spec)))
     if isinstance(dataset, list):
         dataset = np.asarray(dataset)
     data = structure.normalize(dataset)
