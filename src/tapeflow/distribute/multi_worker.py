@@ -11,6 +11,7 @@ spans every device of every process (cross-process collectives are JAX's).
 >>> r.task_type, r.task_id, r.cluster_spec().num_tasks("worker")
 ('worker', 1, 2)
 """
+import enum
 import json
 import os
 
@@ -106,20 +107,52 @@ def _workers(resolver):
     return workers, index
 
 
-class CommunicationImplementation:
+class CommunicationImplementation(enum.Enum):
+    """Which collective implementation to ask for (`AUTO`, `RING`, `NCCL`).
+
+    On JAX every choice lowers to XLA's collectives (NCCL on GPUs, XLA's host
+    collectives on CPU); the value is kept on the options for inspection.
+    """
     AUTO = "AUTO"
     RING = "RING"
     NCCL = "NCCL"
 
 
 class CommunicationOptions:
-    """Collective options (accepted; JAX picks the collective implementation)."""
+    """Options of cross-replica collectives (`tf.distribute.experimental.CommunicationOptions`).
+
+    Validated as TF does; JAX's runtime chooses packing, timeouts and the algorithm.
+
+    >>> o = CommunicationOptions(implementation=CommunicationImplementation.NCCL)
+    >>> o.implementation.value, o.bytes_per_pack
+    ('NCCL', 0)
+    """
 
     def __init__(self, bytes_per_pack=0, timeout_seconds=None,
                  implementation=CommunicationImplementation.AUTO):
+        if bytes_per_pack < 0:
+            raise ValueError(f"bytes_per_pack must be non-negative. Received: "
+                             f"bytes_per_pack={bytes_per_pack}")
+        if isinstance(implementation, str):
+            implementation = CommunicationImplementation[implementation.upper()]
+        if not isinstance(implementation, CommunicationImplementation):
+            raise ValueError("implementation should be a "
+                             "tf.distribute.experimental.CommunicationImplementation. "
+                             f"Received: implementation={implementation!r}")
         self.bytes_per_pack = bytes_per_pack
         self.timeout_seconds = timeout_seconds
         self.implementation = implementation
+
+    def merge(self, options):
+        """These options with the ones set (non-default) in `options` taking precedence."""
+        if options is None:
+            return self
+        return CommunicationOptions(
+            options.bytes_per_pack or self.bytes_per_pack,
+            options.timeout_seconds if options.timeout_seconds is not None
+            else self.timeout_seconds,
+            options.implementation if options.implementation is not
+            CommunicationImplementation.AUTO else self.implementation)
 
 
 _INITIALIZED = []
@@ -151,6 +184,12 @@ class MultiWorkerMirroredStrategy(Strategy):
             self._num_workers, self._worker_index = len(workers), index
         else:
             self._num_workers, self._worker_index = 1, 0
+        if communication_options is None:
+            communication_options = CommunicationOptions()
+        if not isinstance(communication_options, CommunicationOptions):
+            raise ValueError("communication_options must be a "
+                             "tf.distribute.experimental.CommunicationOptions. Received: "
+                             f"communication_options={communication_options!r}")
         self.communication_options = communication_options
         super().__init__(jax.devices())
 

@@ -1,0 +1,84 @@
+"""AutoShardPolicy rewriting of a dataset for one worker (auto_shard.py), in-process.
+
+The 2-process check (tests/distribute/test_multi_worker.py) covers the same through
+MultiWorkerMirroredStrategy; here each worker's pipeline is built directly and its
+elements compared with the files' contents (file f holds the numbers 10*f + 0..3).
+"""
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow.distribute.auto_shard import shard_for_worker
+
+POLICY = tf.data.experimental.AutoShardPolicy
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("files")
+    paths = []
+    for f in range(4):
+        p = d / f"f{f}.txt"
+        p.write_text("".join(f"{10 * f + j}\n" for j in range(4)))
+        paths.append(str(p))
+    return paths
+
+
+def numbers(src, batch=4):
+    return src.map(lambda s: tf.strings.to_number(s, tf.int64)).batch(batch)
+
+
+def elements(ds):
+    return [b.numpy().tolist() for b in ds]
+
+
+def test_file_policy_gives_each_worker_its_files_and_a_per_worker_batch(files):
+    ds = numbers(tf.data.TextLineDataset(files))
+    w0, w1 = (elements(shard_for_worker(ds, 2, i)) for i in range(2))  # AUTO -> FILE
+    assert w0 == [[0, 1], [2, 3], [20, 21], [22, 23]]  # files 0 and 2, batches of 4 / 2
+    assert w1 == [[10, 11], [12, 13], [30, 31], [32, 33]]
+    assert elements(ds) == [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23],
+                            [30, 31, 32, 33]]  # the user's dataset is unchanged
+
+
+@pytest.mark.parametrize("make", [
+    lambda fs: tf.data.TextLineDataset(tf.data.Dataset.from_tensor_slices(fs)),
+    lambda fs: tf.data.Dataset.from_tensor_slices(fs).interleave(tf.data.TextLineDataset,
+                                                                 cycle_length=1),
+])
+def test_file_names_from_a_dataset_are_sharded(files, make):
+    ds = numbers(make(files))
+    seen = [v for i in range(2) for b in elements(shard_for_worker(ds, 2, i, POLICY.FILE))
+            for v in b]
+    assert sorted(seen) == sorted(10 * f + j for f in range(4) for j in range(4))
+    w0 = [v for b in elements(shard_for_worker(ds, 2, 0, POLICY.FILE)) for v in b]
+    assert {v // 10 for v in w0} == {0, 2}
+
+
+def test_auto_falls_back_to_data_and_file_raises_with_fewer_files_than_workers(files):
+    ds = numbers(tf.data.TextLineDataset(files[:1]))
+    assert shard_for_worker(ds, 2, 0) is None  # AUTO -> DATA (None: rows of each batch)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="1 file.*fewer than the 2"):
+        shard_for_worker(ds, 2, 0, POLICY.FILE)
+    with pytest.raises(tf.errors.NotFoundError, match="does not read files"):
+        shard_for_worker(tf.data.Dataset.range(8).batch(4), 2, 0, POLICY.FILE)
+    assert shard_for_worker(tf.data.Dataset.range(8).batch(4), 2, 0) is None
+
+
+def test_off_and_data_options(files):
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = POLICY.OFF
+    ds = numbers(tf.data.TextLineDataset(files)).with_options(options)
+    w1 = [v for b in elements(shard_for_worker(ds, 2, 1)) for v in b]
+    assert w1 == [10 * f + j for f in range(4) for j in range(4)]  # everything, batches of 2
+    options.experimental_distribute.auto_shard_policy = POLICY.DATA
+    assert shard_for_worker(numbers(tf.data.TextLineDataset(files)).with_options(options),
+                            2, 0) is None
+
+
+def test_global_batch_must_divide_by_workers(files):
+    with pytest.raises(ValueError, match=r"global batch size \(3\).*\(2\)"):
+        shard_for_worker(numbers(tf.data.TextLineDataset(files), batch=3), 2, 0)
+    np.testing.assert_array_equal(  # a map after batch is kept above the rewritten batch
+        elements(shard_for_worker(numbers(tf.data.TextLineDataset(files)).map(
+            lambda b: b * 2), 2, 1))[0], [20, 22])
