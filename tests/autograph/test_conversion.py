@@ -147,17 +147,6 @@ def test_print_stays_python_unless_builtin_functions_feature(capsys):
     assert capsys.readouterr().out.splitlines() == ["value 1", "value 2"]
 
 
-def test_tensor_assert_checks_at_run_time():
-    @tf.function
-    def f(x):
-        assert x > 0, "x must be positive"
-        return x
-
-    assert int(f(tf.constant(1))) == 1
-    with pytest.raises(Exception, match="x must be positive"):
-        f(tf.constant(-1))
-
-
 def test_set_verbosity_and_loop_options_are_accepted():
     tf.autograph.set_verbosity(0)
     assert tf.autograph.experimental.set_loop_options(maximum_iterations=2) is None

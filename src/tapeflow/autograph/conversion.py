@@ -20,10 +20,10 @@ import logging
 import os
 import sysconfig
 import textwrap
-import threading
 import types
 import weakref
 
+from .status import STATUS
 from .transformer import convert_function
 
 __all__ = ["convert", "converted_call", "do_not_convert", "is_convertible", "call_for_trace",
@@ -42,13 +42,6 @@ _STDLIB = tuple(os.path.realpath(p) for p in {sysconfig.get_paths()["stdlib"],
                                                 sysconfig.get_paths()["platlib"]})
 
 
-class _Status(threading.local):
-    def __init__(self):
-        self.verbosity = int(os.environ.get("AUTOGRAPH_VERBOSITY", "0"))
-        self.print_tensors = False  # Feature.BUILTIN_FUNCTIONS: print(tensor) -> tf.print
-
-
-STATUS = _Status()
 
 
 class ConversionError(Exception):
@@ -284,19 +277,27 @@ def for_function(fn, features=None):
     """What tf.function traces for `fn`: its converted version, with optional features on.
 
     `features` (experimental_autograph_options) turning on BUILTIN_FUNCTIONS
-    makes `print` of tensors a `tf.print` while the converted code runs.
+    makes `print` of tensors a `tf.print` while the converted code runs;
+    ASSERT_STATEMENTS makes `assert` on a tensor a `tf.debugging.Assert` (TF
+    2.15's default converts neither: such an `assert` asks for the tensor's
+    Python truth value and fails while tracing).
     """
     conv = convert(fn)
     names = {getattr(f, "value", f) for f in (features if isinstance(features, (list, tuple))
                                               else [features]) if f is not None}
-    if not names & {"ALL", "BUILTIN_FUNCTIONS"}:
+    on = {"print_tensors": bool(names & {"ALL", "BUILTIN_FUNCTIONS"}),
+          "assert_tensors": bool(names & {"ALL", "ASSERT_STATEMENTS"})}
+    if not any(on.values()):
         return conv
 
     @functools.wraps(fn)
     def with_features(*args, **kwargs):
-        saved, STATUS.print_tensors = STATUS.print_tensors, True
+        saved = {k: getattr(STATUS, k) for k in on}
+        for k, v in on.items():
+            setattr(STATUS, k, v or saved[k])
         try:
             return conv(*args, **kwargs)
         finally:
-            STATUS.print_tensors = saved
+            for k, v in saved.items():
+                setattr(STATUS, k, v)
     return with_features

@@ -292,20 +292,20 @@ def not_(x):
 # -- assert --------------------------------------------------------------------------
 
 def assert_stmt(cond, msg=None):
-    """`assert cond, msg`: a symbolic cond checks at run time (tf.debugging.Assert)."""
+    """`assert cond, msg`: Python's assert, or with Feature.ASSERT_STATEMENTS a symbolic
+    cond checked when the program runs (tf.debugging.Assert: `assertion failed: [msg]`)."""
     if not is_graph_tensor(cond):
         if not _truth(cond):
-            raise AssertionError(msg() if msg is not None else "")
+            raise AssertionError(msg()) if msg is not None else AssertionError()
         return None
-    from ..framework import errors
-    text = str(msg()) if msg is not None else "Assertion failed"
-
-    def check(ok):
-        if not bool(ok):
-            raise errors.InvalidArgumentError(None, None, f"assertion failed: [{text}]")
+    from .status import STATUS
+    if not STATUS.assert_tensors:
+        return bool(cond)  # TF's default: a symbolic tensor has no Python truth value
+    from ..function.runtime_checks import host_assert
     from ..framework.context import staged
+    text = str(msg()) if msg is not None else "Assertion error"
     with staged():
-        jax.debug.callback(check, _as_bool(cond)._value, ordered=True)
+        host_assert(_as_bool(cond)._value, [text], [])
     return None
 
 

@@ -1,8 +1,13 @@
 """`tf.debugging` assertions (`tf.Assert`, `tf.debugging.assert_equal`, ...).
 
-Eagerly a failed assertion raises InvalidArgumentError at once. Inside
+Eagerly a failed assertion raises InvalidArgumentError at once, with TF's
+eager text (`Condition x < y did not hold.` + the first values). Inside
 `tf.function` a condition known while tracing is checked then; otherwise the
-check runs on the host when the program runs (a callback that raises).
+program checks it when it runs (`function/runtime_checks.py`) and the call
+raises InvalidArgumentError with TF's graph text (`assertion failed: [msg]
+[Condition x < y did not hold element-wise:] [x (shape=(2,) dtype=float32) = ]
+[1 5] ...`). TF names graph tensors there (`x (x:0) = `); tapeflow's traced
+tensors have no names, so their shape and dtype stand in, as in TF's eager text.
 
 >>> import tapeflow as tf
 >>> tf.debugging.assert_less(tf.constant([1, 2]), 3)
@@ -10,8 +15,10 @@ check runs on the host when the program runs (a callback that raises).
 import jax
 import numpy as np
 
+from ..framework.errors import InvalidArgumentError
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..function.runtime_checks import host_assert
 
 __all__ = ["Assert", "assert_equal", "assert_none_equal", "assert_less", "assert_less_equal",
            "assert_greater", "assert_greater_equal", "assert_near", "assert_rank",
@@ -22,37 +29,85 @@ __all__ = ["Assert", "assert_equal", "assert_none_equal", "assert_less", "assert
            "is_numeric_tensor"]
 
 
-def _fmt(data, summarize):
-    parts = []
-    for d in data:
-        if isinstance(d, Tensor) or hasattr(d, "_as_tensor"):
-            a = np.asarray(convert_to_tensor(d)._value).reshape(-1)
-            n = 3 if summarize is None else int(summarize)
-            parts.append(str(a[:n].tolist()) if a.size > n else str(a.tolist()))
-        else:
-            parts.append(str(d))
-    return " ".join(parts)
+def _concrete(t):
+    return not isinstance(t._value, jax.core.Tracer)
+
+
+def _limit(summarize, size):
+    return 3 if summarize is None else (size if summarize < 0 else int(summarize))
+
+
+def _eager_item(d, summarize):
+    """One data item as TF's eager Assert summarizes it."""
+    if isinstance(d, str):
+        return repr(d.encode())
+    a = np.asarray(convert_to_tensor(d)._value)
+    if a.ndim == 0:
+        return str(a[()])
+    flat = a.reshape(-1)
+    items = [str(e) for e in flat[:_limit(summarize, flat.size)]]
+    return ", ".join(items + (["..."] if len(items) < flat.size else []))
+
+
+def _listed(d, summarize):
+    """One data item of an eager element-wise check: a tensor as a list of strings."""
+    if isinstance(d, str):
+        return d
+    a = np.asarray(d._value)
+    if a.ndim == 0:
+        return str(a[()])
+    flat = a.reshape(-1)
+    items = [str(e) for e in flat[:_limit(summarize, flat.size)]]
+    return str(items + (["..."] if len(items) < flat.size else []))
+
+
+def _named(t):
+    return f"shape={tuple(t.shape.as_list())} dtype={t.dtype.name}"
 
 
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
-    """Raises InvalidArgumentError("assertion failed: ...") when `condition` is False."""
-    cond = convert_to_tensor(condition)
-    v = cond._value
-    data = list(data)
-    if not isinstance(v, jax.core.Tracer):
-        if not bool(np.all(np.asarray(v))):
-            raise invalid_argument(f"assertion failed: [{_fmt(data, summarize)}]",
-                                   name or "Assert")
-        return None
-    tensors = [convert_to_tensor(d) for d in data if isinstance(d, Tensor)]
+    """Raises InvalidArgumentError when `condition` is False, summarizing `data`.
 
-    def check(ok, *arrays):
-        if not bool(np.all(ok)):
-            shown = " ".join(str(np.asarray(a).reshape(-1)[:summarize or 3].tolist())
-                             for a in arrays)
-            raise invalid_argument(f"assertion failed: [{shown}]", name or "Assert")
-    jax.debug.callback(check, v, *[t._value for t in tensors])
+    >>> import tapeflow as tf
+    >>> tf.debugging.Assert(tf.constant(True), ["never shown"])
+    """
+    cond = convert_to_tensor(condition)
+    data = list(data)
+    if _concrete(cond):
+        if not bool(np.all(np.asarray(cond._value))):
+            raise InvalidArgumentError(None, None, f"Expected '{cond}' to be true. Summarized "
+                                       "data: " + "\n".join(_eager_item(d, summarize)
+                                                             for d in data))
+        return None
+    static, arrays = [], []
+    for d in data:
+        if isinstance(d, str):
+            static.append(d)
+        else:
+            static.append(None)
+            arrays.append(convert_to_tensor(d)._value)
+    host_assert(cond._value, static, arrays, summarize)
     return None
+
+
+def _binary_text(symbol, message, summarize, x, y, ok):
+    """TF's eager text of a failed element-wise comparison of x and y."""
+    xs, ys = np.asarray(x._value), np.asarray(y._value)
+    lines = ([] if message is None else [str(message)]) + [
+        f"Condition x {symbol} y did not hold."]
+    n = 3 if summarize is None else (max(xs.size, ys.size) if summarize < 0 else summarize)
+    if n > 0:
+        if xs.shape == ys.shape and xs.ndim:
+            bad = ~np.broadcast_to(ok, xs.shape)
+            where = np.argwhere(bad)
+            k = min(n, len(where))
+            lines += [f"Indices of first {k} different values:", str(where[:k]),
+                      "Corresponding x values:", str(xs[bad][:k]),
+                      "Corresponding y values:", str(ys[bad][:k])]
+        fx, fy = xs.reshape(-1), ys.reshape(-1)
+        lines += [f"First {min(fx.size, n)} elements of x:", str(fx[:n]),
+                  f"First {min(fy.size, n)} elements of y:", str(fy[:n])]
+    return "\n".join(lines)
 
 
 def _comparison(op_name, symbol, public):
@@ -62,8 +117,16 @@ def _comparison(op_name, symbol, public):
         y = convert_to_tensor(y, dtype_hint=x.dtype)
         from ..ops import logic_ops
         ok = getattr(logic_ops, op_name)(x, y)
-        msg = (message + "\n" if message else "") + f"Condition x {symbol} y did not hold."
-        return Assert(ok, [msg, "x =", x, "y =", y], summarize, name or public)
+        if _concrete(ok):
+            okv = np.asarray(ok._value)
+            if not okv.all():
+                raise InvalidArgumentError(None, None,
+                                           _binary_text(symbol, message, summarize, x, y, okv))
+            return None
+        data = ([] if message is None else [str(message)]) + [
+            f"Condition x {symbol} y did not hold element-wise:", f"x ({_named(x)}) = ", x,
+            f"y ({_named(y)}) = ", y]
+        return Assert(ok, data, summarize, name or public)
     check.__name__ = public
     check.__doc__ = f"Raises InvalidArgumentError unless x {symbol} y elementwise."
     return check
@@ -77,34 +140,47 @@ assert_greater = _comparison("greater", ">", "assert_greater")
 assert_greater_equal = _comparison("greater_equal", ">=", "assert_greater_equal")
 
 
+def _prefix(message):
+    return f"{message}.  " if message else ""
+
+
 def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless |x - y| <= atol + rtol * |y| elementwise."""
     x = convert_to_tensor(x)
     y = convert_to_tensor(y, dtype_hint=x.dtype)
     eps = np.finfo(x.dtype._np).eps if x.dtype.is_floating else 0
-    rtol = 10 * eps if rtol is None else rtol
-    atol = 10 * eps if atol is None else atol
-    from ..ops import math_ops
+    rtol = convert_to_tensor(10 * eps if rtol is None else rtol, dtype_hint=x.dtype)
+    atol = convert_to_tensor(10 * eps if atol is None else atol, dtype_hint=x.dtype)
+    from ..ops import logic_ops, math_ops
     diff = math_ops.abs(math_ops.subtract(x, y))
     bound = math_ops.add(math_ops.multiply(math_ops.abs(y), rtol), atol)
-    from ..ops import logic_ops
-    return Assert(logic_ops.less_equal(diff, bound),
-                  [(message or "") + " x and y not equal to tolerance", "x =", x, "y =", y],
-                  summarize, name or "assert_near")
+    return Assert(
+        math_ops.reduce_all(logic_ops.less_equal(diff, bound)),
+        [_prefix(message), f"x and y not equal to tolerance rtol = {rtol}, atol = {atol}",
+         f"x ({_named(x)}) = ", x, f"y ({_named(y)}) = ", y], summarize, name or "assert_near")
 
 
-def _sign(fn, what):
+def _sign(fn, symbol):
     def check(x, message=None, summarize=None, name=None):
         x = convert_to_tensor(x)
         from ..ops import logic_ops
-        return Assert(getattr(logic_ops, fn)(x, 0), [(message or "") + f" x {what}", "x =",
-                                                    x], summarize, name)
+        ok = getattr(logic_ops, fn)(x, 0)
+        data = [_prefix(message), f"Condition x {symbol} 0 did not hold element-wise:",
+                f"x ({_named(x)}) = ", x]
+        if _concrete(ok):
+            if not np.all(np.asarray(ok._value)):
+                raise InvalidArgumentError(None, None,
+                                           "\n".join(_listed(d, summarize) for d in data))
+            return None
+        return Assert(ok, data, summarize, name)
+    check.__doc__ = f"Raises InvalidArgumentError unless x {symbol} 0 elementwise."
     return check
 
 
-assert_positive = _sign("greater", "> 0 did not hold")
-assert_negative = _sign("less", "< 0 did not hold")
-assert_non_negative = _sign("greater_equal", ">= 0 did not hold")
-assert_non_positive = _sign("less_equal", "<= 0 did not hold")
+assert_positive = _sign("greater", ">")
+assert_negative = _sign("less", "<")
+assert_non_negative = _sign("greater_equal", ">=")
+assert_non_positive = _sign("less_equal", "<=")
 
 
 def _static_fail(message, what, op):
@@ -192,11 +268,31 @@ def assert_all_finite(t, message, name=None):
     return check_numerics(t, message, name)
 
 
+def _numerics_text(message, values):
+    a = np.asarray(values)
+    nan, inf = bool(np.isnan(a).any()), bool(np.isinf(a).any())
+    if not (nan or inf):
+        return None
+    what = "Inf and NaN" if nan and inf else ("NaN" if nan else "Inf")
+    return f"{message} : Tensor had {what} values"
+
+
 def check_numerics(tensor, message, name=None):
-    """Returns `tensor`, raising InvalidArgumentError if it holds NaN or Inf."""
+    """Returns `tensor`, raising InvalidArgumentError if it holds NaN or Inf.
+
+    >>> import tapeflow as tf
+    >>> float(tf.debugging.check_numerics(tf.constant(1.0), "ok"))
+    1.0
+    """
     t = convert_to_tensor(tensor)
-    from ..ops import elementwise_ops
-    Assert(elementwise_ops.is_finite(t), [f"{message} : Tensor had NaN or Inf values"])
+    if not (t.dtype.is_floating or t.dtype.is_complex):
+        return t
+    if _concrete(t):
+        text = _numerics_text(message, t._value)
+        if text is not None:
+            raise invalid_argument(text, "CheckNumerics")
+        return t
+    host_assert(None, [], [t._value], text=lambda v: _numerics_text(message, v))
     return t
 
 

@@ -136,7 +136,7 @@ class Introspection:
         r = [v._value for v in entry.r_vars]
         saved = [(v, v._value) for v in entry.known]
         try:
-            closed = jax.make_jaxpr(entry.jitted)(w, r, args)
+            closed = jax.make_jaxpr(entry.jitted)(*w, *r, *args)
             eqns = closed.jaxpr.eqns
             if len(eqns) == 1 and "jaxpr" in eqns[0].params:  # the jit wrapper: look inside
                 return eqns[0].params["jaxpr"]

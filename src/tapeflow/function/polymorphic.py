@@ -25,17 +25,23 @@ from ..framework import recording
 from ..framework.tensor import Tensor
 from ..framework.variables import Variable
 from ..framework.context import STACK, current_trace
+from .fast_call import fast_key, prepare
 from .gradient import call_recorded
 from .introspection import Introspection
 from .signatures import (arg_names, input_signature, is_host_value, pretty_signature,
                          retrace_reason, special_key)
 from .tensor_spec import TensorSpec, check_against
-from .tracing import Entry, strip
+from .runtime_checks import raise_failed_assertion
+from .tracing import Entry, Retrace, strip
 
 __all__ = ["function", "Function", "ConcreteFunction"]
 
 _log = logging.getLogger("tapeflow")
 _RETRACE_WARN = 5
+_MAX_FAST = 64  # prepared calls kept per Function
+_STACK, _TAPES = STACK, recording.STATE  # thread-local: the trace stack, the active tapes
+_new, _set_value = object.__new__, Tensor._value.__set__
+_NONE = (None, None)
 
 
 def _leaf_key(x):
@@ -123,7 +129,7 @@ class Function:
         self._read_only = False  # backward functions never write variables back
         self._tracing_count = 0
         self._bound = {}
-        self._fast = {}  # (shape, dtype, ...) of all-Tensor positional calls -> Entry
+        self._fast = {}  # fast_call.fast_key of positional calls -> prepared call
         self._simple = self._input_signature is None and not self._reduce_retracing
         self._name = name or getattr(python_function, "__name__", "function")
         functools.update_wrapper(self, python_function, updated=())
@@ -184,37 +190,71 @@ class Function:
 
     # -- calling ----------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        # The fast path (function/fast_call.py): a call prepared for this argument key, taken
+        # outside traces, with no GradientTape active and functions not run eagerly (this
+        # thread's trace stack and tapes are read through their __dict__: one lookup each).
+        if not kwargs and self._fast:
+            if len(args) == 1 and type(args[0]) is Tensor:
+                value = args[0]._value
+                try:
+                    jitted, run = self._fast.get(value.aval, _NONE)
+                except AttributeError:  # a host (NumPy) value
+                    jitted = run = None
+                if jitted is not None:
+                    stack = _STACK.__dict__
+                    if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
+                        try:  # one array in, one out: wrapped as Tensor._from_host does
+                            out = _new(Tensor)
+                            _set_value(out, jitted(value))
+                            return out
+                        except Exception as e:  # noqa: BLE001 - failed assertion: TF's error
+                            self._fast_failed(e)
+                vals = (value,)
+            else:
+                key, vals = fast_key(args)
+                jitted, run = self._fast.get(key, _NONE)
+            if run is not None:
+                stack = _STACK.__dict__
+                if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
+                    try:
+                        return run(*vals)
+                    except Exception as e:  # noqa: BLE001 - failed assertion: TF's error
+                        self._fast_failed(e)
+        return self._call(args, kwargs)
+
+    def _fast_failed(self, err):
+        """A prepared call raised: retry the general way after a jax retrace that met
+        new variables; a failed tensor assertion becomes InvalidArgumentError."""
+        if not isinstance(err, Retrace):
+            raise_failed_assertion(err)
+            raise err
+        self._fast.clear()
+
+    def _call(self, args, kwargs):
         if STACK.run_eagerly:
             return self._python_fn(*args, **kwargs)
         if current_trace() is not None:  # inlined into the outer trace
             return self._traced_fn()(*args, **kwargs)
-        fast = self._fast_key(args) if not kwargs and self._simple else None
-        if fast is not None and not recording.STATE.tapes:
-            entry = self._fast.get(fast)
-            if entry is not None and entry.jitted is not None:
-                return entry.pack(entry.call_values([a._value for a in args]))
         if self._input_signature is not None:
             args, kwargs = self._bind_signature(args, kwargs)
         entry = self._entry_for(args, kwargs)
-        if fast is not None:
-            self._fast[fast] = entry
         leaves = nest.flatten((args, kwargs), expand_composites="function")
         vals = _values(leaves)
-        if recording.recording_tapes():
-            return call_recorded(entry, leaves, vals)
-        return entry.pack(entry.call_values(vals))
-
-    @staticmethod
-    def _fast_key(args):
-        """(shape, dtype, ...) when every argument is a Tensor, else None."""
-        key = []
-        for a in args:
-            if type(a) is not Tensor or isinstance(a._value, np.ndarray):
-                return None
-            v = a._value
-            key.append(v.shape)
-            key.append(v.dtype)
-        return tuple(key)
+        try:
+            if recording.recording_tapes():
+                return call_recorded(entry, leaves, vals)
+            out = entry.pack(entry.call_values(vals))
+        except Exception as e:  # noqa: BLE001 - re-raised as TF's error
+            raise_failed_assertion(e)
+            raise
+        if not kwargs and self._simple and entry.jitted is not None and not _TAPES.tapes:
+            key, _ = fast_key(args)
+            if key is not None:
+                if len(self._fast) >= _MAX_FAST:  # e.g. a new Python float on every call
+                    self._fast.clear()
+                one = len(args) == 1 and type(args[0]) is Tensor
+                self._fast[key[0] if one else key] = prepare(entry, one)
+        return out
 
     def _bind_signature(self, args, kwargs):
         sig = self._input_signature
@@ -292,9 +332,8 @@ class Function:
             return
         keys = list(self._cache)
         for key in keys[1:len(keys) - limit + 2]:
-            old = self._cache.pop(key)
-            for k in [k for k, e in self._fast.items() if e is old]:
-                del self._fast[k]
+            self._cache.pop(key)
+        self._fast.clear()
         # a trace's closures form cycles; collecting them lets jax drop the program now
         gc.collect()
 

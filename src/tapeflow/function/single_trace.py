@@ -35,6 +35,7 @@ STAGED = {}  # id(constant staged for a variable) -> variable, during one record
 def trace_once(entry, known, written, allow, arg_vals, donate):
     """(result, jitted, known, written, run) from one recorded trace; (known, written) to
     trace again with the variables it met (it created some); None to fall back."""
+    from .fast_call import flat_jit, invoke
     from .tracing import _donatable, _partition
     f = entry.function
     run = {"reuse": True}
@@ -109,11 +110,11 @@ def trace_once(entry, known, written, allow, arg_vals, donate):
             else:
                 final.append(vals[known_pos[id(v)]])
         return list(outs), final
-    jitted = jax.jit(rewired, donate_argnums=donate)
     w2, r2 = _partition(all_vars, written2)
+    jitted = flat_jit(rewired, len(w2), len(r2), donate)
     entry._keep_rng(w2 + r2)
-    res = jitted(_donatable(w2) if donate else [v._value for v in w2], [v._value for v in r2],
-                 arg_vals)
+    res = invoke(jitted, _donatable(w2) if donate else [v._value for v in w2],
+                 [v._value for v in r2], arg_vals)
     run2.setdefault("ctx", ctx)
     run2["order"] = written2
     return res, jitted, all_vars, written2, run2

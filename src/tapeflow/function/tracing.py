@@ -20,6 +20,7 @@ from ..framework.variables import HOOKS, Variable
 from ..framework.context import STACK, TraceContext, init_scope, staged
 from .memory import donatable_buffers as _donatable
 from .memory import fresh_copy as _copy
+from .fast_call import flat_jit, invoke
 from .first_call import ArgumentDependentInit, run_first_call_eagerly
 from .memory import release_freed_memory
 from .signatures import is_host_value
@@ -196,7 +197,7 @@ class Entry:
         stage = True  # variables met mid-trace hold traced copies (see `_stage`)
         once = None if known else trace_once(  # first trace: record once, rewire
             self, known, written, not f._traced_once and not f._created_any, arg_vals,
-            (0,) if _donate() and not f._read_only else ())
+            _donate() and not f._read_only)
         if once is not None and len(once) == 2:  # it created variables: trace again
             known, written = once
         elif once is not None:
@@ -205,19 +206,20 @@ class Entry:
             self.w_vars, self.r_vars = _partition(known, written)
             self.out_vars = [known[i] for i in written]
             f._note_state(known, self.out_vars)
+            f._fast.clear()  # prepared calls of an earlier program of this entry are stale
             return res
         for _ in range(8):
             allow = not f._traced_once and not f._created_any
             run = {}
             pure = self._pure(known, written, allow, run, stage)
-            donate = (0,) if _donate() and not f._read_only else ()
-            jitted = jax.jit(pure, donate_argnums=donate)
+            donate = _donate() and not f._read_only
+            jitted = flat_jit(pure, len(written), len(known) - len(written), donate)
             w_vars, r_vars = _partition(known, written)
             try:
                 self._keep_rng(w_vars + r_vars)
                 t0 = time.perf_counter()
-                res = jitted(_donatable(w_vars) if donate else [v._value for v in w_vars],
-                             [v._value for v in r_vars], arg_vals)
+                res = invoke(jitted, _donatable(w_vars) if donate else
+                             [v._value for v in w_vars], [v._value for v in r_vars], arg_vals)
                 if time.perf_counter() - t0 > _TRIM_AFTER_S:
                     release_freed_memory()  # the compiler's scratch memory, back to the OS
             except _Unstage:
@@ -242,6 +244,7 @@ class Entry:
             self.w_vars, self.r_vars, self._run = w_vars, r_vars, run
             self.out_vars = [known[i] for i in run["order"]]
             f._note_state(known, self.out_vars)
+            f._fast.clear()
             return res
         raise RuntimeError("tapeflow.function: the set of variables kept changing while "
                            "tracing; create variables once, outside later calls.")
@@ -261,8 +264,8 @@ class Entry:
             if self.keep_pre:
                 self._keep_rng(self.w_vars + self.r_vars)
             try:
-                outs, new = self.jitted(_donatable(self.w_vars),
-                                        [v._value for v in self.r_vars], arg_vals)
+                outs, new = invoke(self.jitted, _donatable(self.w_vars),
+                                   [v._value for v in self.r_vars], arg_vals)
             except Retrace:  # jax retraced for new shapes and met new variables
                 ctx = self._run["ctx"]
                 self.function._note_state(ctx.discovered + ctx.created)
