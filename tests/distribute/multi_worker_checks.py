@@ -135,4 +135,8 @@ if __name__ == "__main__":
         0].numpy().tolist()
     out["reduce_mean"] = float(s.reduce("MEAN", ids, axis=None))
     out["shards"] = shard_checks(s, os.environ["SHARD_DIR"])
+    rows = next(iter(s.experimental_distribute_dataset(tf.data.Dataset.range(8).batch(8))))
+    out["gather"] = s.gather(rows, axis=0).numpy().tolist()
+    out["reduce_sum_axis0"] = float(s.reduce("SUM", rows, axis=0))
+    out["reduce_mean_axis0"] = float(s.reduce("MEAN", rows, axis=0))
     print("RESULT " + json.dumps(out))

@@ -70,6 +70,8 @@ def test_two_workers_fit_and_run_like_one_device(results):
         assert r["all_reduce"] == [6.0, 6.0]  # 0 + 1 + 2 + 3 over both processes
         assert r["all_gather"] == [0.0, 1.0, 2.0, 3.0]
         assert r["reduce_mean"] == 1.5
+        assert r["gather"] == list(range(8))  # both processes' rows of the global batch
+        assert r["reduce_sum_axis0"] == 28.0 and r["reduce_mean_axis0"] == 3.5
         np.testing.assert_allclose(r["loss"], ref["loss"], atol=1e-5)
         for w, w_ref in zip(r["weights"], ref["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)

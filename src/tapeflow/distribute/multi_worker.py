@@ -22,10 +22,10 @@ from jax.experimental import multihost_utils
 
 from .. import nest
 from ..framework.context import current_trace
-from ..framework.tensor import Tensor
+from ..framework.tensor import Tensor, convert_to_tensor
 from .auto_shard import shard_for_worker
 from .input_lib import InputContext
-from .reduce_op import ReduceOp, reduce_values
+from .reduce_op import ReduceOp
 from .strategy import Strategy
 from .values import DistributedValues, PerReplica
 
@@ -255,7 +255,7 @@ class MultiWorkerMirroredStrategy(Strategy):
         if self._num_workers == 1 or current_trace() is not None:
             return super()._batch_all_reduce(op, replica_values)
         flat = [nest.flatten(v) for v in replica_values]
-        sums = [reduce_values(ReduceOp.SUM, [f[k] for f in flat])._value
+        sums = [sum(np.asarray(convert_to_tensor(f[k])._value) for f in flat)
                 for k in range(len(flat[0]))]
         totals = self._across_processes(sums)
         if op is ReduceOp.MEAN:
@@ -277,10 +277,19 @@ class MultiWorkerMirroredStrategy(Strategy):
     def _combine(self, op, parts):
         if self._num_workers == 1 or current_trace() is not None:
             return super()._combine(op, parts)
-        total = self._across_processes([reduce_values(ReduceOp.SUM, parts)._value])[0]
+        local = sum(np.asarray(p._value) for p in parts)  # parts may sit on different devices
+        total = self._across_processes([local])[0]
         if op is ReduceOp.MEAN:
             total = total / jnp.asarray(len(parts) * self._num_workers, total.dtype)
         return Tensor._from_host(total)
+
+    def gather(self, value, axis):
+        """Every replica's component of every process, concatenated along `axis`."""
+        if self._num_workers == 1 or current_trace() is not None:
+            return super().gather(value, axis)
+        parts = [Tensor._from_host(np.asarray(p._value)) for p in
+                 self.experimental_local_results(value)]
+        return self._all_gather_replicas(parts, axis)
 
     def _element_count(self, parts, axis):
         count = super()._element_count(parts, axis)
