@@ -6,7 +6,9 @@
    .map(cast/255).batch(64).prefetch(2) (the vectorized map), next to NumPy
    permutation indexing + cast/255 and tf.data (targets: <= 0.5x tf.data, <= 5x NumPy).
 3. TFRecord read + parse of 100k small tf.train.Examples (4 floats + 1 int64):
-   TFRecordDataset(f).batch(1000).map(parse_example), next to tf.data.
+   TFRecordDataset(f).batch(1000).map(parse_example) and
+   TFRecordDataset(f).map(parse_single_example).batch(1000), next to tf.data; each
+   contender in its own process, after one warm-up pass.
 
     python bench/bench_data.py [--repeats 5] [--suite all|float|image|tfrecord]
 
@@ -113,11 +115,19 @@ def image_suite(repeats):
 
 
 RECORDS = 100_000
-PARSE = """
+SPEC = """
 spec = {"x": tf.io.FixedLenFeature([4], tf.float32), "y": tf.io.FixedLenFeature([], tf.int64)}
+"""
+PIPELINES = {  # name -> the pipeline text, run unchanged by tapeflow and by TF
+    "batch(1000).map(parse_example)": """
 ds = tf.data.TFRecordDataset(PATH).batch(1000).map(lambda s: tf.io.parse_example(s, spec))
 fn = lambda: sum(int(b["y"].shape[0]) for b in ds)
-"""
+""",
+    "map(parse_single_example).batch(1000)": """
+ds = tf.data.TFRecordDataset(PATH).map(lambda s: tf.io.parse_single_example(s, spec)).batch(1000)
+fn = lambda: sum(int(b["y"].shape[0]) for b in ds)
+""",
+}
 
 
 def tfrecord_suite(repeats):
@@ -128,15 +138,21 @@ def tfrecord_suite(repeats):
                 "x": tf.train.Feature(float_list=tf.train.FloatList(value=[i, 1.0, 2.0, 3.0])),
                 "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 10]))}),
             ).SerializeToString())
-    scope = {"tf": tf, "PATH": path}
-    exec(PARSE, scope)  # noqa: S102 - the same pipeline text runs under TF below
-    t_tf = median_time(scope["fn"], repeats, RECORDS)
-    print(f"3. TFRecord read + parse_example of {RECORDS} Examples (batch 1000)")
-    print(f"tapeflow.data              : {t_tf * 1e3:8.1f} ms")
-    t_real = _peer(f"PATH = {path!r}\n" + PARSE, repeats, RECORDS)
-    if t_real is not None:
-        print(f"tensorflow tf.data         : {t_real * 1e3:8.1f} ms  "
-              f"({t_tf / t_real:.2f}x: tapeflow / tf.data)")
+    print(f"3. TFRecord read + parse of {RECORDS} Examples (4 floats + 1 int64 each)")
+    for name, text in PIPELINES.items():
+        t_tf = _own_process(f"PATH = {path!r}\n" + SPEC + text, repeats, RECORDS)
+        t_real = _peer(f"PATH = {path!r}\n" + SPEC + text, repeats, RECORDS)
+        print(f"{name:40s} tapeflow.data {t_tf * 1e3:8.1f} ms", end="")
+        if t_real is not None:
+            print(f"   tf.data {t_real * 1e3:8.1f} ms   ({t_tf / t_real:.2f}x: tapeflow / tf.data)")
+        else:
+            print()
+
+
+def _own_process(setup, repeats, n):
+    """Median time of `fn` defined by `setup`, run under tapeflow in its own process."""
+    return _timed([sys.executable], "import tapeflow as tf\n" + textwrap.dedent(setup),
+                  repeats, n)
 
 
 def _peer(setup, repeats, n=N):
@@ -145,13 +161,17 @@ def _peer(setup, repeats, n=N):
     if not os.path.exists(python):
         print("tensorflow (tf.data)       :   not installed, skipped")
         return None
+    return _timed([python], 'os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\nimport tensorflow as tf\n'
+                  + textwrap.dedent(setup), repeats, n)
+
+
+def _timed(python, setup, repeats, n):
     code = textwrap.dedent("""
         import os, statistics, time
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
         import numpy as np
-        import tensorflow as tf
         rng = np.random.default_rng(0)
-        """) + textwrap.dedent(setup) + textwrap.dedent(f"""
+        """) + setup + textwrap.dedent(f"""
+        fn()  # warm up (compiles, first reads)
         times = []
         for _ in range({repeats}):
             t = time.perf_counter()
@@ -159,7 +179,7 @@ def _peer(setup, repeats, n=N):
             times.append(time.perf_counter() - t)
         print(statistics.median(times))
         """)
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(python + ["-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 

@@ -41,17 +41,24 @@ def test_scan_and_cut_runs_and_irregular_lengths(native, monkeypatch):
     lengths = [5] * 40 + list(rng.integers(0, 30, 50)) + [0] * 20 + [7, 7, 8]
     data = [bytes(rng.integers(0, 256, n).astype(np.uint8)) for n in lengths]
     raw = b"".join(_frame(d) for d in data)
-    runs, stop = record_scan.scan(raw, 0, len(raw))
-    assert stop == len(raw) and sum(c for _, _, c in runs) == len(data)
-    assert record_scan.cut(raw, runs) == (data, -1)
+    segments, stop = record_scan.scan(raw, 0, len(raw))
+    assert stop == len(raw)
+    assert segments[0] == (0, 5, 40)  # a run, then walked stretches
+    assert record_scan.cut(raw, segments) == (data, -1)
+    starts = np.cumsum([0] + [len(_frame(d)) for d in data])[:-1]
+    assert [record_scan.offset_of(segments, i) for i in range(len(data))] == starts.tolist()
     partial = raw[:-3]  # the last record does not fit
-    runs, stop = record_scan.scan(partial, 0, len(partial))
+    _, stop = record_scan.scan(partial, 0, len(partial))
     assert stop == len(raw) - len(_frame(data[-1]))
     bad = bytearray(raw)
     at = sum(len(_frame(d)) for d in data[:20])
     bad[at + 12] ^= 1  # a data byte of record 20 (inside the first run)
-    runs, _ = record_scan.scan(bytes(bad), 0, len(bad))
-    assert record_scan.cut(bytes(bad), runs) == (data[:20], 20)
+    segments, _ = record_scan.scan(bytes(bad), 0, len(bad))
+    assert record_scan.cut(bytes(bad), segments) == (data[:20], 20)
+    bad[starts[60] + 9] ^= 1  # a length CRC in a walked stretch
+    bad[at + 12] ^= 1
+    segments, _ = record_scan.scan(bytes(bad), 0, len(bad))
+    assert record_scan.cut(bytes(bad), segments) == (data[:60], 60)
 
 
 def test_reader_across_buffer_boundaries_and_damage(tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from . import structure
 from .blocks import _index_blocks, _stacked
 from .blocks import stack as stack_rows
 from .options import debug_mode
+from .parse_map import parsed_batches
 from .pipeline import INFINITE, UNKNOWN, Node
 
 __all__ = ["MapDataset", "FilterDataset", "TakeDataset", "SkipDataset", "RepeatDataset"]
@@ -123,6 +124,9 @@ class MapDataset(_Unary):
     def _batched(self, size, drop, stack):
         """The batches of `size` mapped elements (what `map(fn).batch(size)` yields):
         one compiled call per `_ROWS` rows while `fn` vectorizes, element calls otherwise."""
+        parsed = parsed_batches(self, size, drop, stack)  # map(parse_fn) over serialized records
+        if parsed is not None:
+            return parsed
         plan = self._input._index_plan()
         if plan is not None:
             source, chunks = plan

@@ -243,30 +243,49 @@ def _parse_general(buf, raw, starts, ends, specs, keys):
     return out
 
 
-def _parse_uniform(buf, raw, n, length, specs, keys):
-    """Records of one length whose framing bytes (tags, lengths, keys) all equal the
-    first record's: the values sit at the same offsets in every record."""
+_TEMPLATES = {}  # (length, keys, dtypes) -> the last framing seen: (columns, bytes, payload)
+
+
+def _template(buf, length, specs, keys):
+    """Framing of the first record: the columns and bytes of its tags, lengths and keys,
+    and each wanted feature's value bytes (a, b), or None when the record is unusual."""
     rows, vs, ve, ids = _table(buf, np.zeros(1, np.int64), np.array([length]), keys)
     if len(rows) and np.bincount(ids[ids >= 0]).max(initial=0) > 1:
         return None
+    kinds = [dtype for _, dtype, _ in specs.values()]
     free = np.zeros(length + 1, np.int64)  # +1/-1 marks of the value bytes
     payload = {}
     for j in range(len(rows)):
         a, b, f = int(vs[j]), int(ve[j]), int(ids[j])
-        dtype = list(specs.values())[f][1] if f >= 0 else None
-        if dtype in ("float32", "int64") and b > a:
-            ls, le = _field(buf, vs[j:j + 1], ve[j:j + 1], _KIND_TAG[dtype])
+        if f >= 0 and kinds[f] in ("float32", "int64") and b > a:
+            ls, le = _field(buf, vs[j:j + 1], ve[j:j + 1], _KIND_TAG[kinds[f]])
             ps, pe = _field(buf, ls, le, 0x0A)
             if le[0] != b or pe[0] != le[0]:
                 return None
             a, b = int(ps[0]), int(pe[0])
-        payload[f] = (a, b)
+        if f >= 0:
+            payload[f] = (a, b)
         free[a] += 1
         free[b] -= 1
+    cols = np.flatnonzero(np.cumsum(free[:length]) == 0)
+    return cols, buf[cols].copy(), payload
+
+
+def _parse_uniform(buf, raw, n, length, specs, keys):
+    """Records of one length whose framing bytes (tags, lengths, keys) all equal the
+    first record's: the values sit at the same offsets in every record. The framing
+    is remembered, so the next batch of the same schema only compares it."""
     mat = buf[:n * length].reshape(n, length)
-    frame_cols = np.flatnonzero(np.cumsum(free[:length]) == 0)
-    if not (mat[1:, frame_cols] == mat[0, frame_cols]).all():
-        return None
+    key = (length, tuple(keys), tuple(dtype for _, dtype, _ in specs.values()))
+    known = _TEMPLATES.get(key)
+    if known is None or not (mat[:, known[0]] == known[1]).all():
+        known = _template(buf, length, specs, keys)
+        if known is None or not (mat[1:, known[0]] == known[1]).all():
+            return None
+        if len(_TEMPLATES) > 64:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = known
+    payload = known[2]
     base = np.arange(n, dtype=np.int64) * length
     everyone = np.arange(n)
     out = {}

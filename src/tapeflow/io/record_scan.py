@@ -1,22 +1,21 @@
 """Vectorized TFRecord framing: finding, checking and cutting many records at once.
 
 A TFRecord file is a chain of `length (u64) | masked crc(length) (u32) | data |
-masked crc(data) (u32)`. `scan` walks a byte buffer to the record starts
-speculatively: it reads one length and checks with one gather whether the
-records that would follow have the same length (the usual case: Examples of
-one schema), so a run of equal-length records costs a few NumPy calls; stretches
-of differing lengths are walked by a short Python loop over offsets. `cut`
-then checks a run as one strided matrix — its length CRCs against the one CRC
-of that length, its data CRCs with google-crc32c (when installed) or with
-CRC-32C lanes in NumPy (slicing-by-4 over 16-bit tables) — and turns its rows
-into `bytes` with one `tolist`.
+masked crc(data) (u32)`. `scan` finds the record starts: where one length
+repeats it checks with one gather whether many following records have the same
+length (Examples of one schema), so a run of equal-length records costs a few
+NumPy calls; elsewhere a tight Python loop walks the offsets. `cut` checks the
+length CRCs (one CRC per distinct length, compared in bulk), the data CRCs
+(google-crc32c when installed, else CRC-32C lanes in NumPy: slicing-by-4 over
+16-bit tables) and the stored footers in bulk, and cuts a run's records into
+`bytes` with one strided copy and `tolist`.
 
 >>> from tapeflow.io.tfrecord import frame
 >>> raw = frame(b"ab") + frame(b"cd") + frame(b"xyz")
->>> runs, end = scan(raw, 0, len(raw))
->>> runs, end
-([(0, 2, 2), (36, 3, 1)], 55)
->>> cut(raw, runs)
+>>> segments, end = scan(raw, 0, len(raw))
+>>> end, [s[0].tolist() for s in segments]
+(55, [[0, 18, 36]])
+>>> cut(raw, segments)
 ([b'ab', b'cd', b'xyz'], -1)
 """
 import struct
@@ -26,7 +25,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..lib.io import crc32c
 
-__all__ = ["scan", "cut", "crc32c_lanes"]
+__all__ = ["scan", "cut", "offset_of", "crc32c_lanes", "header_ok"]
 
 HEADER, FOOTER = 12, 4
 _U64 = struct.Struct("<Q").unpack_from
@@ -71,61 +70,83 @@ def _u64_at(buf, offsets):
     return np.ascontiguousarray(buf[offsets[:, None] + _BYTE8]).view("<u8").reshape(-1)
 
 
-def scan(raw, start, end):
-    """The whole records of `raw[start:end]` (a bytes-like object) as runs.
+_STREAK = 32  # equal lengths in a row after which the walk tries a vectorized run again
+_SPAN = 4096  # most records per walked stretch
 
-    Returns (runs, stop): runs are (offset, data length, count) of consecutive
-    records of one length; `stop` is the offset of the first record that does not
-    fit before `end` (== end when all fit). Lengths are not checked here (`cut` does).
+
+def scan(raw, start, end):
+    """The whole records of `raw[start:end]` (a bytes-like object) as segments.
+
+    Returns (segments, stop). A segment is a run `(offset, data length, count)` of
+    consecutive records of one length, or a walked stretch `(starts, lengths)` of
+    int64 arrays; `stop` is the offset of the first record that does not fit before
+    `end` (== end when all fit). Lengths are not checked here (`cut` does).
     """
     buf = np.frombuffer(raw, np.uint8)
-    runs, off, grow = [], start, 64
+    segments, off, grow = [], start, 64
     while off + HEADER <= end:
         length = _U64(raw, off)[0]
         step = length + HEADER + FOOTER
         if off + step > end:
             break
         fit = (end - off) // step  # at most this many records of this length follow
-        k = 1
-        if fit > 1:
+        if fit >= _STREAK:
             probe = off + step * np.arange(1, min(fit, 2 * grow + 64), dtype=np.int64)
             same = _u64_at(buf, probe) == length
             k = 1 + (int(np.argmin(same)) if not same.all() else len(probe))
-        if k >= 2:
-            runs.append((off, length, k))
-            off += step * k
-            grow = k
-            continue
-        # differing lengths: a plain loop over the next offsets, then speculate again
-        runs.append((off, length, 1))
+            if k >= _STREAK:
+                segments.append((off, length, k))
+                off += step * k
+                grow = k
+                continue
+        # differing lengths: a plain walk over offsets until a streak of equal lengths
+        starts, streak, add, limit = [off], 0, HEADER + FOOTER, end - HEADER
         off += step
-        for _ in range(255):
-            if off + HEADER > end:
+        for _ in range(_SPAN):
+            if off > limit:
                 break
             nxt = _U64(raw, off)[0]
-            if off + nxt + HEADER + FOOTER > end:
+            if off + nxt + add > end:
                 break
+            starts.append(off)
+            off += nxt + add
             if nxt == length:
-                break  # a run may start here
-            length = nxt
-            runs.append((off, length, 1))
-            off += length + HEADER + FOOTER
+                streak += 1
+                if streak >= _STREAK:
+                    break
+            else:
+                length, streak = nxt, 0
+        starts = np.array(starts, np.int64)
+        segments.append((starts, np.diff(starts, append=off) - add))
         grow = 1
-    return runs, off
+    return segments, off
 
 
 def _header_crc(length):
     return crc32c.masked_value(struct.pack("<Q", length))
 
 
-def _cut_one(raw, off, length):
-    """One record's data, or None when a CRC is wrong."""
-    if _U32(raw, off + 8)[0] != _header_crc(length):
-        return None
-    data = bytes(raw[off + HEADER:off + HEADER + length])
-    if crc32c.masked_value(data) != _U32(raw, off + HEADER + length)[0]:
-        return None
-    return data
+def _u32_at(buf, offsets):
+    return np.ascontiguousarray(buf[offsets[:, None] + _BYTE8[:4]]).view("<u4").reshape(-1)
+
+
+def _cut_walked(raw, starts, lengths):
+    """(records, index of the first bad one or -1) for records of any lengths."""
+    buf = np.frombuffer(raw, np.uint8)
+    kinds, inverse = np.unique(lengths, return_inverse=True)  # a header's CRC is its length's
+    want = np.array([_header_crc(n) for n in kinds.tolist()], np.uint32)
+    bad = want[inverse.reshape(-1)] != _u32_at(buf, starts + 8)
+    data = starts + HEADER
+    records = [raw[a:b] for a, b in zip(data.tolist(), (data + lengths).tolist())]
+    if crc32c._native is not None:
+        crcs = np.fromiter(map(crc32c._native.value, records), np.uint32, len(records))
+    else:
+        crcs = np.empty(len(records), np.uint32)
+        for k, n in enumerate(kinds.tolist()):
+            rows = np.flatnonzero(inverse.reshape(-1) == k)
+            crcs[rows] = crc32c_lanes(buf[data[rows][:, None] + np.arange(n)])
+    bad |= _mask(crcs) != _u32_at(buf, data + lengths)
+    return records, (int(np.argmax(bad)) if bad.any() else -1)
 
 
 def _cut_run(raw, off, length, count):
@@ -143,24 +164,29 @@ def _cut_run(raw, off, length, count):
     return records, (int(np.argmax(bad)) if bad.any() else -1)
 
 
-def cut(raw, runs):
-    """The data of the records in `runs` (bytes each) and the index of the first record
-    with a wrong length or data CRC (-1: all good); records from that one on are dropped."""
+def cut(raw, segments):
+    """The data of the records in `segments` (bytes each) and the index of the first
+    record with a wrong length or data CRC (-1: all good); records from that one on
+    are dropped."""
     out = []
-    for off, length, count in runs:
-        if count >= 8:
-            records, bad = _cut_run(raw, off, length, count)
-            if bad >= 0:
-                return out + records[:bad], len(out) + bad
-            out += records
-            continue
-        step = length + HEADER + FOOTER
-        for i in range(count):
-            data = _cut_one(raw, off + i * step, length)
-            if data is None:
-                return out, len(out)
-            out.append(data)
+    for seg in segments:
+        records, bad = _cut_run(raw, *seg) if len(seg) == 3 else _cut_walked(raw, *seg)
+        if bad >= 0:
+            return out + records[:bad], len(out) + bad
+        out += records
     return out, -1
+
+
+def offset_of(segments, index):
+    """Offset of record `index` of `segments`."""
+    for seg in segments:
+        count = seg[2] if len(seg) == 3 else len(seg[0])
+        if index < count:
+            if len(seg) == 3:
+                return seg[0] + index * (seg[1] + HEADER + FOOTER)
+            return int(seg[0][index])
+        index -= count
+    raise IndexError(index)
 
 
 def header_ok(header):

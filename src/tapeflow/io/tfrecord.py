@@ -143,15 +143,6 @@ def _open(path, compression):
 _CHUNK = 1 << 22  # bytes read (after decompression) per scan of the framing
 
 
-def _offset(runs, index):
-    """File-relative offset (within the scanned buffer) of record `index` of `runs`."""
-    for off, length, count in runs:
-        if index < count:
-            return off + index * (length + record_scan.HEADER + record_scan.FOOTER)
-        index -= count
-    raise IndexError(index)
-
-
 def _damage(path, raw, at, base, eof):
     """The DataLossError for the record starting at `raw[at:]` (file offset base + at)."""
     offset, rest = base + at, len(raw) - at
@@ -187,7 +178,7 @@ def read_record_blocks(path, compression_type=None, buffer_size=None):
             if records:
                 yield records
             if bad >= 0:
-                raise _damage(path, raw, _offset(runs, bad), base, False)
+                raise _damage(path, raw, record_scan.offset_of(runs, bad), base, False)
             rest = len(raw) - stop
             if not chunk:
                 if rest:
