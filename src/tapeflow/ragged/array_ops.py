@@ -13,7 +13,6 @@ import numpy as np
 
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
-from .conversion import from_tensor
 from .elementwise import same_partitions
 from .indexing import _take_rows
 from .ragged_tensor import RaggedTensor
@@ -38,7 +37,7 @@ def _as_ragged(values, ragged_rank, op):
             if t.ndim < 2:
                 raise ValueError(f"{op}: dense inputs must have rank >= 2 to join ragged "
                                  f"ones; Received: shape {t.shape}")
-            out.append(from_tensor(t, ragged_rank=min(ragged_rank, t.ndim - 1)))
+            out.append(RaggedTensor.from_tensor(t, ragged_rank=min(ragged_rank, t.ndim - 1)))
     return out
 
 
@@ -104,7 +103,7 @@ def same_partitions_outer(a, b):
 
 def _raise_ragged_rank(rt, rr):
     while rt.ragged_rank < rr:
-        rt = rt.with_values(from_tensor(rt.values, ragged_rank=1)
+        rt = rt.with_values(RaggedTensor.from_tensor(rt.values, ragged_rank=1)
                             if not isinstance(rt.values, RaggedTensor)
                             else _raise_ragged_rank(rt.values, rr - 1))
     return rt
@@ -242,8 +241,9 @@ def boolean_mask(data, mask, name=None):
 
 def data_flat(data, mask):
     """Dense `data` laid out like ragged `mask` (its padded positions dropped)."""
-    return from_tensor(data, lengths=mask.row_lengths()).flat_values if mask.ragged_rank == 1 \
-        else RaggedTensor.from_tensor(data, ragged_rank=mask.ragged_rank).flat_values
+    if mask.ragged_rank == 1:
+        return RaggedTensor.from_tensor(data, lengths=mask.row_lengths()).flat_values
+    return RaggedTensor.from_tensor(data, ragged_rank=mask.ragged_rank).flat_values
 
 
 def size(input, out_type=None, name=None):  # noqa: A002 - TF's argument name

@@ -35,14 +35,13 @@ def _pad_index(splits, width, pad_index):
 
 def to_tensor(rt, default_value=None, shape=None):
     """Dense Tensor of `rt` padded with `default_value` (0 / b'' by default)."""
-    from .ragged_tensor import RaggedTensor
     shape = None if shape is None else TensorShape(shape)
     if shape is not None and shape.rank is not None and shape.rank != rt.shape.rank:
         raise ValueError(f"to_tensor: shape must have rank {rt.shape.rank}; Received: "
                          f"shape={shape}")
     inner_shape = None if shape is None else TensorShape([None] + shape.as_list()[2:])
     values = rt.values
-    if isinstance(values, RaggedTensor):
+    if isinstance(values, type(rt)):
         values = to_tensor(values, default_value, inner_shape)
     elif inner_shape is not None:
         values = _fit_inner(values, inner_shape, default_value)
@@ -99,10 +98,9 @@ def _resize_axis0(dense, nrows, default):
     return pad(dense, widths, constant_values=default)
 
 
-def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1,
+def from_tensor(cls, tensor, lengths=None, padding=None, ragged_rank=1,
                 row_splits_dtype=dtypes.int64):
-    """Dense -> RaggedTensor; rows trimmed by `lengths` or trailing `padding`."""
-    from .ragged_tensor import RaggedTensor
+    """Dense -> RaggedTensor (`cls`); rows trimmed by `lengths` or trailing `padding`."""
     t = convert_to_tensor(tensor)
     if lengths is not None and padding is not None:
         raise ValueError("Specify lengths or padding, but not both")
@@ -112,9 +110,9 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1,
     sd = dtypes.as_dtype(row_splits_dtype)
     dims = t.shape.as_list()
     if ragged_rank > 1:
-        inner = from_tensor(A.reshape(t, [-1] + dims[2:]), lengths=None, padding=None,
+        inner = from_tensor(cls, A.reshape(t, [-1] + dims[2:]), lengths=None, padding=None,
                             ragged_rank=ragged_rank - 1, row_splits_dtype=sd)
-        return _uniform(inner, dims[0], dims[1], sd)
+        return _uniform(cls, inner, dims[0], dims[1], sd)
     nrows, width = dims[0], dims[1]
     if padding is not None:
         pad = np.asarray(concrete(convert_to_tensor(padding, dtype=t.dtype), "from_tensor"))
@@ -127,17 +125,16 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1,
         lens = np.minimum(np.asarray(concrete(convert_to_tensor(lengths), "from_tensor")),
                           width)
     else:
-        return _uniform(A.reshape(t, [-1] + dims[2:]), nrows, width, sd)
+        return _uniform(cls, A.reshape(t, [-1] + dims[2:]), nrows, width, sd)
     splits = np.concatenate([[0], np.cumsum(lens)]).astype(sd._np)
     mask = np.arange(width)[None, :] < lens[:, None]
     values = G.boolean_mask(t, Tensor(np.asarray(mask)))
-    return RaggedTensor(values, Tensor(np.asarray(splits)), internal=True)
+    return cls(values, Tensor(np.asarray(splits)), internal=True)
 
 
-def _uniform(values, nrows, width, sd):
-    from .ragged_tensor import RaggedTensor
+def _uniform(cls, values, nrows, width, sd):
     splits = Tensor(np.arange(nrows + 1, dtype=sd._np) * width)
-    return RaggedTensor(values, splits, Tensor(np.asarray(width, sd._np)), internal=True)
+    return cls(values, splits, Tensor(np.asarray(width, sd._np)), internal=True)
 
 
 def to_sparse(rt):
@@ -160,9 +157,8 @@ def to_sparse(rt):
     return SparseTensor(cur.astype(np.int64).reshape(-1, rt.shape.rank), fv, bound)
 
 
-def from_sparse(st, row_splits_dtype=dtypes.int64):
-    """2-D SparseTensor (indices in row-major order) -> RaggedTensor."""
-    from .ragged_tensor import RaggedTensor
+def from_sparse(cls, st, row_splits_dtype=dtypes.int64):
+    """2-D SparseTensor (indices in row-major order) -> RaggedTensor (`cls`)."""
     if st.indices.shape[1] != 2:
         raise ValueError(f"RaggedTensor.from_sparse: input must be rank 2; Received: "
                          f"dense_shape={np.asarray(st.dense_shape).tolist()}")
@@ -181,4 +177,4 @@ def from_sparse(st, row_splits_dtype=dtypes.int64):
     counts = np.bincount(idx[:, 0], minlength=nrows) if idx.size else np.zeros(nrows, int)
     sd = dtypes.as_dtype(row_splits_dtype)
     splits = np.concatenate([[0], np.cumsum(counts)]).astype(sd._np)
-    return RaggedTensor(st.values, Tensor(np.asarray(splits)), internal=True)
+    return cls(st.values, Tensor(np.asarray(splits)), internal=True)

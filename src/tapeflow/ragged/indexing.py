@@ -19,6 +19,11 @@ from .row_partition import concrete
 __all__ = ["getitem"]
 
 
+def _is_ragged(value):
+    """A RaggedTensor, told by its `ragged_rank` (ragged_tensor.py imports this module)."""
+    return hasattr(value, "ragged_rank")
+
+
 def _ops():
     from ..ops import array_ops, gather_ops
     return array_ops, gather_ops
@@ -41,10 +46,9 @@ def getitem(rt, key):
 
 
 def _index(rt, key):
-    from .ragged_tensor import RaggedTensor
     if not key:
         return rt
-    if not isinstance(rt, RaggedTensor):
+    if not _is_ragged(rt):
         return rt[tuple(key)]
     first, rest = key[0], key[1:]
     splits = concrete(rt.row_splits, "RaggedTensor.__getitem__")
@@ -81,8 +85,7 @@ def _as_int(k):
 
 
 def _slice_values(values, start, stop):
-    from .ragged_tensor import RaggedTensor
-    if isinstance(values, RaggedTensor):
+    if _is_ragged(values):
         return _take_rows(values, np.arange(start, stop),
                           concrete(values.row_splits, "RaggedTensor.__getitem__"))
     return values[start:stop]
@@ -90,7 +93,6 @@ def _slice_values(values, start, stop):
 
 def _take_rows(rt, rows, splits):
     """The rows `rows` (an index array) of `rt` as a RaggedTensor."""
-    from .ragged_tensor import RaggedTensor
     A, G = _ops()
     starts, lens = splits[:-1][rows], np.diff(splits)[rows]
     new_splits = np.concatenate([[0], np.cumsum(lens)]).astype(splits.dtype)
@@ -100,21 +102,19 @@ def _take_rows(rt, rows, splits):
         pos = (np.concatenate([np.arange(s, s + l) for s, l in zip(starts, lens)])
                if len(rows) else np.zeros(0, splits.dtype)).astype(np.int64)
         values = _gather_values(rt.values, pos)
-    return RaggedTensor(values, Tensor(np.asarray(new_splits)), rt.uniform_row_length,
-                        internal=True)
+    return type(rt)(values, Tensor(np.asarray(new_splits)), rt.uniform_row_length,
+                    internal=True)
 
 
 def _gather_values(values, pos):
-    from .ragged_tensor import RaggedTensor
     _, G = _ops()
-    if isinstance(values, RaggedTensor):
+    if _is_ragged(values):
         return _take_rows(values, pos, concrete(values.row_splits, "RaggedTensor.__getitem__"))
     return G.gather(values, Tensor(np.asarray(pos)))
 
 
 def _index_inner(rt, key):
     """Applies `key` (for dims 1..) to every row of `rt`."""
-    from .ragged_tensor import RaggedTensor
     first, rest = key[0], key[1:]
     splits = concrete(rt.row_splits, "RaggedTensor.__getitem__")
     starts, lens = splits[:-1], np.diff(splits)
@@ -124,10 +124,10 @@ def _index_inner(rt, key):
         pos = np.concatenate(sel).astype(np.int64) if sel else np.zeros(0, np.int64)
         values = _gather_values(rt.values, pos)
         if rest:
-            values = _index_inner(values, rest) if isinstance(values, RaggedTensor) else \
+            values = _index_inner(values, rest) if _is_ragged(values) else \
                 values[(slice(None),) + tuple(rest)]
         new_splits = np.concatenate([[0], np.cumsum(new_lens)]).astype(splits.dtype)
-        return RaggedTensor(values, Tensor(np.asarray(new_splits)), None, internal=True)
+        return type(rt)(values, Tensor(np.asarray(new_splits)), None, internal=True)
     j = _as_int(first)
     bad = (j >= lens) | (j < -lens)
     if np.any(bad):
@@ -136,7 +136,7 @@ def _index_inner(rt, key):
     pos = (starts + np.where(j < 0, lens + j, j)).astype(np.int64)
     values = _gather_values(rt.values, pos)
     if rest:
-        if isinstance(values, RaggedTensor):
+        if _is_ragged(values):
             return _index_inner(values, rest)
         return values[(slice(None),) + tuple(rest)]
     return values

@@ -19,6 +19,7 @@ from ..framework.composite import static_or_tensor, to_tensor
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+from . import conversion, indexing
 from .row_partition import (check_splits, concrete, lengths_to_splits, splits_dtype,
                             value_rowids_to_splits)
 
@@ -309,14 +310,13 @@ class RaggedTensor:
     def from_tensor(cls, tensor, lengths=None, padding=None, ragged_rank=1, name=None,
                     row_splits_dtype=dtypes.int64):
         """Dense -> ragged; `lengths` or `padding` trim each row."""
-        from .conversion import from_tensor
-        return from_tensor(tensor, lengths, padding, ragged_rank, row_splits_dtype)
+        return conversion.from_tensor(cls, tensor, lengths, padding, ragged_rank,
+                                      row_splits_dtype)
 
     @classmethod
     def from_sparse(cls, st_input, name=None, row_splits_dtype=dtypes.int64):
         """A 2-D SparseTensor with row-major indices -> a ragged rank 1 RaggedTensor."""
-        from .conversion import from_sparse
-        return from_sparse(st_input, row_splits_dtype)
+        return conversion.from_sparse(cls, st_input, row_splits_dtype)
 
     def to_tensor(self, default_value=None, name=None, shape=None):
         """Pads rows with `default_value` (zero by default) into a dense Tensor.
@@ -326,12 +326,10 @@ class RaggedTensor:
                [0, 0],
                [3, 0]], dtype=int32)
         """
-        from .conversion import to_tensor
-        return to_tensor(self, default_value, shape)
+        return conversion.to_tensor(self, default_value, shape)
 
     def to_sparse(self, name=None):
-        from .conversion import to_sparse
-        return to_sparse(self)
+        return conversion.to_sparse(self)
 
     def to_list(self):
         """Nested Python lists (strings as bytes), as `tf.RaggedTensor.to_list`."""
@@ -375,8 +373,7 @@ class RaggedTensor:
         return (self[i] for i in range(self._nrows_static()))
 
     def __getitem__(self, key):
-        from .indexing import getitem
-        return getitem(self, key)
+        return indexing.getitem(self, key)
 
     def _as_tensor(self):
         from ..ops.symbolic_dispatch import CompositeArgument

@@ -20,18 +20,12 @@ from ..ops import gather_ops as G
 from ..ops import math_ops as M
 from ..ops import segment_ops as S
 from .conversion import to_dense
-from .sparse_tensor import SparseTensor, dense_shape_list, is_concrete
+from .sparse_tensor import SparseTensor, dense_shape_list
+from .sparse_tensor import host_indices as _idx
 
 __all__ = ["reorder", "reshape", "transpose", "slice", "concat", "add", "retain",
            "fill_empty_rows", "expand_dims", "reduce_sum", "reduce_max", "reduce_min",
-           "sparse_dense_matmul", "map_values", "reset_shape", "maximum", "minimum", "softmax",
-           "take_rows"]
-
-
-def _idx(sp):
-    if not is_concrete(sp.indices):
-        raise TypeError("SparseTensor indices are symbolic here; sparse ops need them known")
-    return np.asarray(sp.indices._value).astype(np.int64).reshape(-1, sp.indices.shape[1])
+           "sparse_dense_matmul", "map_values", "reset_shape", "maximum", "minimum", "softmax"]
 
 
 def _make(indices, values, shape):
@@ -380,20 +374,3 @@ def softmax(sp_input, name=None):
     e = M.exp(M.subtract(sp.values, G.gather(top, ids)))
     total = S.unsorted_segment_sum(e, ids, n)
     return sp.with_values(M.divide(e, G.gather(total, ids)))
-
-
-def take_rows(sp, rows):
-    """Row `rows` (int: one row, rank - 1) or rows `rows` (index array: a batch of rows)."""
-    shape = dense_shape_list(sp, "SparseTensor rows")
-    idx = _idx(sp)
-    if isinstance(rows, (int, np.integer)) or (isinstance(rows, Tensor) and rows.ndim == 0):
-        r = int(rows) % shape[0]
-        pos = np.nonzero(idx[:, 0] == r)[0]
-        return _make(idx[pos, 1:], _take(sp.values, pos), shape[1:])
-    rows = np.asarray(rows.numpy() if isinstance(rows, Tensor) else rows).reshape(-1)
-    rows = rows % max(shape[0], 1)
-    parts = [(k, np.nonzero(idx[:, 0] == r)[0]) for k, r in enumerate(rows.tolist())]
-    pos = np.concatenate([p for _, p in parts]) if parts else np.zeros(0, np.int64)
-    new_idx = idx[pos].copy()
-    new_idx[:, 0] = np.concatenate([np.full(len(p), k) for k, p in parts]) if parts else 0
-    return _make(new_idx, _take(sp.values, pos), [len(rows)] + shape[1:])

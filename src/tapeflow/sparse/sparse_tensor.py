@@ -10,6 +10,7 @@ tapeflow ops, so tapes see it.
 [[1, 0, 0, 0], [0, 0, 2, 0], [0, 0, 0, 0]]
 """
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ..framework import dtypes
@@ -17,12 +18,20 @@ from ..framework.composite import static_or_tensor, to_tensor
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+from ..ops.gather_ops import gather
 
-__all__ = ["SparseTensor", "is_concrete", "dense_shape_list"]
+__all__ = ["SparseTensor", "is_concrete", "dense_shape_list", "host_indices"]
 
 
 def is_concrete(t):
     return not isinstance(t._value, jax.core.Tracer)
+
+
+def host_indices(sp):
+    """The indices of SparseTensor `sp` as an int64 NumPy array (they must be known)."""
+    if not is_concrete(sp.indices):
+        raise TypeError("SparseTensor indices are symbolic here; sparse ops need them known")
+    return np.asarray(sp.indices._value).astype(np.int64).reshape(-1, sp.indices.shape[1])
 
 
 class SparseTensor:
@@ -146,8 +155,25 @@ class SparseTensor:
     def __getitem__(self, rows):
         """Rows along the first dimension (an int, or an index array for a batch of rows);
         used by tf.data to slice and batch SparseTensors."""
-        from .sparse_ops import take_rows
-        return take_rows(self, rows)
+        shape = dense_shape_list(self, "SparseTensor rows")
+        idx = host_indices(self)
+        if isinstance(rows, (int, np.integer)) or (isinstance(rows, Tensor) and rows.ndim == 0):
+            pos = np.nonzero(idx[:, 0] == int(rows) % shape[0])[0]
+            return self._rows(idx[pos, 1:], pos, shape[1:])
+        rows = np.asarray(rows.numpy() if isinstance(rows, Tensor) else rows).reshape(-1)
+        rows = rows % max(shape[0], 1)
+        parts = [(k, np.nonzero(idx[:, 0] == r)[0]) for k, r in enumerate(rows.tolist())]
+        pos = np.concatenate([p for _, p in parts]) if parts else np.zeros(0, np.int64)
+        new_idx = idx[pos].copy()
+        new_idx[:, 0] = np.concatenate([np.full(len(p), k) for k, p in parts]) if parts else 0
+        return self._rows(new_idx, pos, [len(rows)] + shape[1:])
+
+    def _rows(self, indices, positions, shape):
+        """A SparseTensor of `indices` and the values at `positions`, of `shape`."""
+        values = gather(self.values, Tensor(jnp.asarray(np.asarray(positions, np.int64))))
+        return type(self)._trusted(
+            Tensor(jnp.asarray(np.asarray(indices, np.int64).reshape(-1, len(shape)))), values,
+            Tensor(jnp.asarray(np.asarray(shape, np.int64))))
 
     def __iter__(self):
         return (self[i] for i in range(self.shape[0]))
