@@ -38,3 +38,24 @@ def test_errors():
         keras.layers.CategoryEncoding(num_tokens=3, output_mode="bogus")
     with pytest.raises(tf.errors.InvalidArgumentError, match="num_tokens=3"):
         keras.layers.CategoryEncoding(num_tokens=3)([[0, 3]])
+
+
+def test_host_zeros_reuses_a_buffer_only_once_nothing_views_it():
+    from tapeflow.keras.layers.preprocessing.category_encoding import host_zeros
+    shape = (1100, 4096)  # > 16 MB: an mmap buffer
+    a = host_zeros(shape)
+    assert a.dtype == np.float32 and not a.any()
+    a[:] = 7.0
+    view = a[5:]
+    del a
+    b = host_zeros(shape)  # the old buffer is still viewed: a new one
+    assert not b.any() and not np.shares_memory(b, view)
+    assert (view == 7.0).all()
+    del view
+    b[:] = 3.0
+    address = b.__array_interface__["data"][0]
+    del b
+    c = host_zeros(shape)  # nothing views the last buffer: it comes back zeroed
+    assert c.__array_interface__["data"][0] == address and not c.any()
+    small = host_zeros((4, 4), np.int64)
+    assert small.dtype == np.int64 and not small.any()

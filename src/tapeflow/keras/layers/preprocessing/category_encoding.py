@@ -9,6 +9,7 @@ array([[0., 0., 0., 1.],
        [1., 0., 0., 0.]], dtype=float32)
 """
 import mmap
+import threading
 
 import jax
 import numpy as np
@@ -68,19 +69,44 @@ def _bincount(rows, count_weights, depth, binary, dtype):
     return tf.minimum(out, tf.ones_like(out)) if binary else out
 
 
-def host_zeros(shape, dtype=np.float32):
-    """A zero-filled host array whose pages the kernel maps lazily as they are written.
+_IDLE = []  # the last big buffer handed out, kept for reuse (at most one)
+_IDLE_LOCK = threading.Lock()
 
-    Large outputs (a dense `[batch, vocabulary]` encoding is gigabytes) come from an
-    anonymous `mmap`: `np.zeros` marks big buffers MADV_HUGEPAGE, and where the kernel
-    defragments for such buffers (`transparent_hugepage/defrag=madvise`, the common
-    default) a loaded machine stalls for seconds compacting memory before the first write.
+
+def _unviewed(buffer):
+    """True when no array views `buffer` any more (an mmap refuses to resize then)."""
+    try:
+        buffer.resize(len(buffer))
+    except BufferError:
+        return False
+    return True
+
+
+def host_zeros(shape, dtype=np.float32):
+    """A zero-filled host array for big encodings (a dense `[batch, vocabulary]` output
+    is gigabytes); small ones are `np.zeros`.
+
+    Big buffers are anonymous `mmap`s: `np.zeros` marks them MADV_HUGEPAGE, and where
+    the kernel compacts memory for such buffers (`transparent_hugepage/defrag=madvise`,
+    the common default) a loaded machine stalls for seconds on the first writes. Like
+    TF's allocator, the last buffer is kept: once no array views it any more, the next
+    request of the same size gets it back zeroed in place (its pages are already
+    mapped, so no page faults); a request of another size releases it.
     """
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if nbytes < 1 << 24:
         return np.zeros(shape, dtype)
-    return np.frombuffer(mmap.mmap(-1, nbytes), dtype).reshape(shape)
+    with _IDLE_LOCK:
+        reused = None
+        if _IDLE and len(_IDLE[0]) == nbytes and _unviewed(_IDLE[0]):
+            reused = _IDLE[0]
+        buffer = reused if reused is not None else mmap.mmap(-1, nbytes)
+        _IDLE[:] = [buffer]
+    out = np.frombuffer(buffer, dtype).reshape(shape)
+    if reused is not None:
+        out.fill(0)
+    return out
 
 
 def check_range(x, depth, layer_name):
