@@ -74,10 +74,11 @@ _IDLE_LOCK = threading.Lock()
 
 
 def _unviewed(buffer):
-    """True when no array views `buffer` any more (an mmap refuses to resize then)."""
+    """True when no array views `buffer` any more (an mmap refuses to resize while
+    views exist); False too where mmaps cannot resize (no mremap: macOS)."""
     try:
         buffer.resize(len(buffer))
-    except BufferError:
+    except (BufferError, OSError, SystemError, ValueError):
         return False
     return True
 
