@@ -82,16 +82,17 @@ out["ckpt_back_devices"] = len(back.weights[0]._value.sharding.device_set)
 loss_obj = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="none")
 
 
-def custom_loop(strategy, compiled=False):
+def custom_loop(strategy, compiled=False, data=(X, Y), epochs=2, global_batch_size=None):
     with strategy.scope():
         m, opt = make(), keras.optimizers.SGD(0.1)
     dds = strategy.experimental_distribute_dataset(
-        tf.data.Dataset.from_tensor_slices((X, Y)).batch(16))
+        tf.data.Dataset.from_tensor_slices(data).batch(16))
 
     def step(inputs):
         xb, yb = inputs
         with tf.GradientTape() as tape:
-            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)))
+            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)),
+                                              global_batch_size=global_batch_size)
         opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
                                 m.trainable_variables))
         return loss
@@ -99,16 +100,16 @@ def custom_loop(strategy, compiled=False):
         return strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None)
     if compiled:  # the replicas as one shard_map program
         dstep = tf.function(dstep)
-    losses = [float(dstep(b)) for _ in range(2) for b in dds]
-    return m.get_weights(), losses
+    losses = [float(dstep(b)) for _ in range(epochs) for b in dds]
+    return m.get_weights(), losses, int(opt.iterations)
 
 
 ctx = tf.distribute.get_replica_context
-w1, l1 = custom_loop(tf.distribute.OneDeviceStrategy("/cpu:0"))
-w4, l4 = custom_loop(s4)
+w1, l1, _ = custom_loop(tf.distribute.OneDeviceStrategy("/cpu:0"))
+w4, l4, _ = custom_loop(s4)
 out["run_weight_diff"] = diff(w1, w4)
 out["run_loss_diff"] = float(np.abs(np.subtract(l1, l4)).max())
-wc, lc = custom_loop(s4, compiled=True)
+wc, lc, _ = custom_loop(s4, compiled=True)
 out["compiled_run_weight_diff"] = diff(w1, wc)
 out["compiled_run_loss_diff"] = float(np.abs(np.subtract(l1, lc)).max())
 compiled_ids = tf.function(lambda: s4.run(
@@ -254,36 +255,13 @@ out["lso_compiled"] = lso_steps(True)
 X70, Y70 = rng.normal(size=(70, 8)).astype("float32"), rng.integers(0, 3, 70)
 
 
-def uneven_loop(strategy, compiled):
-    with strategy.scope():
-        m, opt = make(), keras.optimizers.SGD(0.1)
-    dds = strategy.experimental_distribute_dataset(
-        tf.data.Dataset.from_tensor_slices((X70, Y70)).batch(16))
-
-    def step(inputs):
-        xb, yb = inputs
-        with tf.GradientTape() as tape:
-            loss = tf.nn.compute_average_loss(loss_obj(yb, m(xb, training=True)),
-                                              global_batch_size=16)
-        opt.apply_gradients(zip(tape.gradient(loss, m.trainable_variables),
-                                m.trainable_variables))
-        return loss
-
-    def dstep(b):
-        return strategy.reduce("SUM", strategy.run(step, args=(b,)), axis=None)
-    if compiled:
-        dstep = tf.function(dstep)
-    losses = [float(dstep(b)) for b in dds]
-    return m.get_weights(), losses, int(opt.iterations)
-
-
-wu1, lu1, _ = uneven_loop(tf.distribute.OneDeviceStrategy("/cpu:0"), False)
-wu4, lu4, it4 = uneven_loop(s4, True)
+wu1, lu1, _ = custom_loop(tf.distribute.OneDeviceStrategy("/cpu:0"), data=(X70, Y70),
+                          epochs=1, global_batch_size=16)
+wu4, lu4, it4 = custom_loop(s4, compiled=True, data=(X70, Y70), epochs=1,
+                            global_batch_size=16)
 out["uneven_weight_diff"] = diff(wu1, wu4)
 out["uneven_loss_diff"] = float(np.abs(np.subtract(lu1, lu4)).max())
 out["uneven_iterations"] = it4
-wu4e, lu4e, _ = uneven_loop(s4, False)
-out["uneven_eager_weight_diff"] = diff(wu1, wu4e)
 short = next(iter(s4.experimental_distribute_dataset(tf.data.Dataset.range(1, 7).batch(6))))
 merges.clear()
 uneven_sync = tf.function(lambda b: s4.run(lambda x: (

@@ -22,12 +22,14 @@ __all__ = ["get_strategy", "has_strategy", "in_cross_replica_context", "get_repl
 
 
 _DEFAULT = []
+# The class of the default strategy: one_device.DefaultStrategy registers itself here
+# (distribute/__init__ imports it), since strategies are built on this module.
+DEFAULT_STRATEGY_CLASS = []
 
 
 def _default_strategy():
     if not _DEFAULT:
-        from .one_device import DefaultStrategy
-        _DEFAULT.append(DefaultStrategy())
+        _DEFAULT.append(DEFAULT_STRATEGY_CLASS[0]())
     return _DEFAULT[0]
 
 

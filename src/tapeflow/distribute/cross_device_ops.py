@@ -31,6 +31,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 from ..framework.tensor import Tensor, convert_to_tensor
+from .devices import resolve_devices
 from .reduce_op import ReduceOp, as_reduce_op
 from .values import DistributedValues, Mirrored
 
@@ -43,7 +44,6 @@ def _array(v):
 
 
 def _resolve(device):
-    from .strategy import resolve_devices
     return resolve_devices([device])[0]
 
 

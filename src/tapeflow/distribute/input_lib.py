@@ -16,7 +16,7 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from .values import regroup
 
 __all__ = ["InputContext", "ValueContext", "DistributedDataset",
-           "DistributedDatasetFromFunction", "InputReplicationMode", "InputOptions"]
+           "DistributedDatasetFromFunction", "InputReplicationMode", "InputOptions", "groups_of"]
 
 
 class InputReplicationMode:
@@ -120,13 +120,19 @@ class DistributedDatasetFromFunction(DistributedDataset):
     """Iterates a per-replica dataset: each step takes one element per replica."""
 
     def __iter__(self):
-        n = self._strategy.num_replicas_in_sync
-        it = iter(self._dataset)
-        while True:
-            group = []
-            for _ in range(n):
-                try:
-                    group.append(next(it))
-                except StopIteration:
-                    return
+        for group in groups_of(self._dataset, self._strategy.num_replicas_in_sync):
             yield regroup(group)
+
+
+def groups_of(dataset, n):
+    """Consecutive elements of `dataset` in lists of `n` (one per replica); a short rest
+    is dropped."""
+    it = iter(dataset)
+    while True:
+        group = []
+        for _ in range(n):
+            try:
+                group.append(next(it))
+            except StopIteration:
+                return
+        yield group

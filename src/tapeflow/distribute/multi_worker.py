@@ -24,7 +24,7 @@ from .. import nest
 from ..framework.context import current_trace
 from ..framework.tensor import Tensor, convert_to_tensor
 from .auto_shard import shard_for_worker
-from .input_lib import InputContext
+from .input_lib import InputContext, groups_of
 from .reduce_op import ReduceOp
 from .strategy import Strategy
 from .values import DistributedValues, PerReplica
@@ -423,15 +423,7 @@ class LocalReplicaBatches:
             self._strategy._batch_sharding, mine, shape)))
 
     def __iter__(self):
-        n = len(self._strategy._local_replica_ids)
-        it = iter(self._dataset)
-        while True:
-            group = []
-            for _ in range(n):
-                try:
-                    group.append(next(it))
-                except StopIteration:
-                    return
+        for group in groups_of(self._dataset, len(self._strategy._local_replica_ids)):
             flat = [nest.flatten(g) for g in group]
             yield nest.pack_sequence_as(group[0], [self._leaf([f[k] for f in flat])
                                                    for k in range(len(flat[0]))])

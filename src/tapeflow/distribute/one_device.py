@@ -9,7 +9,9 @@ import contextlib
 
 import jax
 
-from .strategy import Strategy, resolve_devices
+from . import context
+from .devices import resolve_devices
+from .strategy import Strategy
 
 __all__ = ["OneDeviceStrategy", "DefaultStrategy"]
 
@@ -34,3 +36,6 @@ class DefaultStrategy(Strategy):
     def scope(self):
         """The default strategy's scope changes nothing (`has_strategy()` stays False)."""
         yield self
+
+
+context.DEFAULT_STRATEGY_CLASS.append(DefaultStrategy)  # context.py sits below strategies
