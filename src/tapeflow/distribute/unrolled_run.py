@@ -14,9 +14,9 @@ at point k+1, handing in its value; the point's result is then computed once
 (a sum of the traced values; `merge_fn` runs ONCE in cross-replica context with
 PerReplica arguments) and the next round starts. Each replica starts from the
 variables' values before the run, and passing a merge point re-applies the
-variable values `merge_fn` left (so no replica sees another's updates early). Work of the unfinished rounds is dead code
-that XLA removes; Python side effects in the replica function repeat once per
-round.
+variable values `merge_fn` left (so no replica sees another's updates early).
+Work of the unfinished rounds is dead code that XLA removes; Python side
+effects in the replica function repeat once per round.
 
 >>> import tapeflow as tf
 >>> s = tf.distribute.MirroredStrategy(["/cpu:0"])
