@@ -1,4 +1,6 @@
 """CategoryEncoding: TF's documented outputs, count weights, sparse output, errors."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -56,6 +58,8 @@ def test_host_zeros_reuses_a_buffer_only_once_nothing_views_it():
     address = b.__array_interface__["data"][0]
     del b
     c = host_zeros(shape)  # nothing views the last buffer: it comes back zeroed
-    assert c.__array_interface__["data"][0] == address and not c.any()
+    assert not c.any()
+    if sys.platform.startswith("linux"):  # mmaps resize (the view test) only with mremap
+        assert c.__array_interface__["data"][0] == address
     small = host_zeros((4, 4), np.int64)
     assert small.dtype == np.int64 and not small.any()
