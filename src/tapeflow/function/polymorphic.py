@@ -41,7 +41,6 @@ _RETRACE_WARN = 5
 _MAX_FAST = 64  # prepared calls kept per Function
 _STACK, _TAPES = STACK, recording.STATE  # thread-local: the trace stack, the active tapes
 _new, _set_value = object.__new__, Tensor._value.__set__
-_NONE = (None, None)
 
 
 def _leaf_key(x):
@@ -130,6 +129,7 @@ class Function:
         self._tracing_count = 0
         self._bound = {}
         self._fast = {}  # fast_call.fast_key of positional calls -> prepared call
+        self._fast1 = {}  # aval of a single Tensor argument -> jitted program (no variables)
         self._simple = self._input_signature is None and not self._reduce_retracing
         self._name = name or getattr(python_function, "__name__", "function")
         functools.update_wrapper(self, python_function, updated=())
@@ -190,36 +190,39 @@ class Function:
 
     # -- calling ----------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        # The fast path (function/fast_call.py): a call prepared for this argument key, taken
-        # outside traces, with no GradientTape active and functions not run eagerly (this
-        # thread's trace stack and tapes are read through their __dict__: one lookup each).
-        if not kwargs and self._fast:
-            if len(args) == 1 and type(args[0]) is Tensor:
-                value = args[0]._value
-                try:
-                    jitted, run = self._fast.get(value.aval, _NONE)
-                except AttributeError:  # a host (NumPy) value
-                    jitted = run = None
-                if jitted is not None:
+        # Prepared calls (function/fast_call.py), taken outside traces, with no GradientTape
+        # active and functions not run eagerly (this thread's trace stack and tapes are read
+        # through their __dict__: one lookup each). `_fast1`: one Tensor in, one array out,
+        # no variables: the jitted program itself; `_fast`: any other prepared signature.
+        if not kwargs:
+            if len(args) == 1:
+                arg = args[0]
+                if type(arg) is Tensor:
+                    value = arg._value
+                    try:
+                        jitted = self._fast1.get(value.aval)
+                    except AttributeError:  # a host (NumPy) value
+                        jitted = None
+                    if jitted is not None:
+                        stack = _STACK.__dict__
+                        if not (stack["traces"] or stack["run_eagerly"]
+                                or _TAPES.__dict__["tapes"]):
+                            try:  # wrapped as Tensor._from_host does
+                                out = _new(Tensor)
+                                _set_value(out, jitted(value))
+                                return out
+                            except Exception as e:  # noqa: BLE001 - failed assertion: TF's
+                                self._fast_failed(e)
+            if self._fast:
+                key, vals = fast_key(args)
+                run = self._fast.get(key)
+                if run is not None:
                     stack = _STACK.__dict__
                     if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
-                        try:  # one array in, one out: wrapped as Tensor._from_host does
-                            out = _new(Tensor)
-                            _set_value(out, jitted(value))
-                            return out
+                        try:
+                            return run(*vals)
                         except Exception as e:  # noqa: BLE001 - failed assertion: TF's error
                             self._fast_failed(e)
-                vals = (value,)
-            else:
-                key, vals = fast_key(args)
-                jitted, run = self._fast.get(key, _NONE)
-            if run is not None:
-                stack = _STACK.__dict__
-                if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
-                    try:
-                        return run(*vals)
-                    except Exception as e:  # noqa: BLE001 - failed assertion: TF's error
-                        self._fast_failed(e)
         return self._call(args, kwargs)
 
     def _fast_failed(self, err):
@@ -228,7 +231,12 @@ class Function:
         if not isinstance(err, Retrace):
             raise_failed_assertion(err)
             raise err
+        self._forget_prepared()
+
+    def _forget_prepared(self):
+        """Drops every prepared call (a program was replaced or a trace evicted)."""
         self._fast.clear()
+        self._fast1.clear()
 
     def _call(self, args, kwargs):
         if STACK.run_eagerly:
@@ -250,10 +258,13 @@ class Function:
         if not kwargs and self._simple and entry.jitted is not None and not _TAPES.tapes:
             key, _ = fast_key(args)
             if key is not None:
-                if len(self._fast) >= _MAX_FAST:  # e.g. a new Python float on every call
-                    self._fast.clear()
-                one = len(args) == 1 and type(args[0]) is Tensor
-                self._fast[key[0] if one else key] = prepare(entry, one)
+                if len(self._fast) + len(self._fast1) >= _MAX_FAST:  # a new float each call
+                    self._forget_prepared()
+                jitted, run = prepare(entry, len(args) == 1 and type(args[0]) is Tensor)
+                if run is None:
+                    self._fast1[key[0]] = jitted
+                else:
+                    self._fast[key] = run
         return out
 
     def _bind_signature(self, args, kwargs):
@@ -333,7 +344,7 @@ class Function:
         keys = list(self._cache)
         for key in keys[1:len(keys) - limit + 2]:
             self._cache.pop(key)
-        self._fast.clear()
+        self._forget_prepared()
         # a trace's closures form cycles; collecting them lets jax drop the program now
         gc.collect()
 

@@ -206,7 +206,7 @@ class Entry:
             self.w_vars, self.r_vars = _partition(known, written)
             self.out_vars = [known[i] for i in written]
             f._note_state(known, self.out_vars)
-            f._fast.clear()  # prepared calls of an earlier program of this entry are stale
+            f._forget_prepared()  # prepared calls of an earlier program of this entry are stale
             return res
         for _ in range(8):
             allow = not f._traced_once and not f._created_any
@@ -244,7 +244,7 @@ class Entry:
             self.w_vars, self.r_vars, self._run = w_vars, r_vars, run
             self.out_vars = [known[i] for i in run["order"]]
             f._note_state(known, self.out_vars)
-            f._fast.clear()
+            f._forget_prepared()
             return res
         raise RuntimeError("tapeflow.function: the set of variables kept changing while "
                            "tracing; create variables once, outside later calls.")
