@@ -3,7 +3,11 @@
 framework < ops < autodiff < function < data < keras: a package may import
 only from its own floor or below, at module top or inside functions. Also:
 no private JAX outside framework/jax_compat.py, and no import circle of
-more than 3 modules among the core packages.
+more than 3 modules anywhere in tapeflow: every module, namespace packages
+and the facade `tapeflow/__init__.py` included, imports inside functions and
+`importlib.import_module("tapeflow...")` calls counted. The one exemption is
+the facade's `__getattr__`: `tf.keras` is imported on first attribute access
+(TF's `tf.keras` is lazy too), so keras may `import tapeflow as tf`.
 """
 import ast
 import pathlib
@@ -40,6 +44,39 @@ def _imports(path):
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno
+
+
+def _dynamic_imports(path):
+    """(module, line) for `importlib.import_module("...")` calls with literal names."""
+    mod = _module(path)
+    pkg = mod if path.name == "__init__.py" else mod.rsplit(".", 1)[0]
+    tree = ast.parse(path.read_text())
+    exempt = set()
+    if path == ROOT / "__init__.py":
+        exempt = {id(n) for f in tree.body if isinstance(f, ast.FunctionDef)
+                  and f.name == "__getattr__" for n in ast.walk(f)}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and id(node) not in exempt and node.args
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"):
+            name = node.args[0].value
+            yield (pkg + name if name.startswith(".") else name), node.lineno
+
+
+def _package_graph():
+    """module -> set of tapeflow modules it imports, over every file of the package."""
+    files = sorted(ROOT.rglob("*.py"))
+    modules = {_module(p) for p in files}
+    modules |= {_module(d / "__init__.py") for d in ROOT.rglob("*") if d.is_dir()
+                and d.name != "__pycache__"}  # namespace packages are nodes too
+    graph = {m: set() for m in modules}
+    for path in files:
+        for target, _ in [*_imports(path), *_dynamic_imports(path)]:
+            while target not in modules and "." in target:
+                target = target.rsplit(".", 1)[0]  # `from m import name`: the module m
+            if target in modules:
+                graph[_module(path)].add(target)
+    return graph
 
 
 def _floor(module):
@@ -108,3 +145,19 @@ def test_no_import_circle_of_more_than_three_core_modules():
                                 if t.startswith("tapeflow.") and _floor(t) is not None}
     big = [sorted(c) for c in _circles(graph) if len(c) > 3]
     assert big == []
+
+
+def test_no_import_circle_of_more_than_three_modules_anywhere():
+    graph = _package_graph()
+    big = [sorted(c) for c in _circles(graph) if len(c) > 3]
+    assert big == [], "\n\n".join(
+        f"{len(c)} modules: " + ", ".join(f"{m} -> {sorted(graph[m] & set(c))}" for m in c)
+        for c in big)
+
+
+def test_only_keras_and_examples_import_the_facade():
+    """Packages the facade imports use the lower packages, never `import tapeflow`."""
+    graph = _package_graph()
+    bad = sorted(m for m, targets in graph.items() if "tapeflow" in targets
+                 and m.split(".")[1:2] not in (["keras"], ["examples"]))
+    assert bad == []
