@@ -91,3 +91,20 @@ def test_fit_trains_on_random_sizes_and_predict_passes_through():
     assert all(4 <= a <= 11 and 4 <= b <= 11 for a, b in seen)
     probe = keras.Model(inp, h)  # inference: the input unchanged, compiled
     np.testing.assert_array_equal(probe.predict(x, verbose=0), x)
+
+
+def test_fixed_factors_give_tf_sizes_and_pixels():
+    from tf_peer import tf_eval
+    x = images((1, 10, 7, 2))
+    cases = [("RandomHeight", (0.5, 0.5)), ("RandomHeight", (-0.35, -0.35)),
+             ("RandomWidth", (0.3, 0.3)), ("RandomWidth", (-0.29, -0.29))]
+    ref = tf_eval(f"""
+x = np.array({x.tolist()}, np.float32)
+out = [getattr(tf.keras.layers, name)(f)(x, training=True).numpy().tolist()
+       for name, f in {cases!r}]
+print(json.dumps(out))
+""")
+    for (name, factor), expected in zip(cases, ref):
+        got = getattr(keras.layers, name)(factor)(x, training=True).numpy()
+        np.testing.assert_allclose(got, np.array(expected, np.float32), atol=1e-4,
+                                   err_msg=f"{name}{factor}")
