@@ -132,8 +132,10 @@ def run_unrolled(strategy, fn, args, kwargs):
     before = [v._value for v in variables]
     rounds = _Rounds(strategy, n)
     while True:
-        outputs = []
-        for i in range(n):
+        outputs = [None] * n
+        # last replica first: the variables end as replica 0 (the fullest slice) leaves them,
+        # as a one-program run's replicated writes read from the first device
+        for i in reversed(range(n)):
             for v, value in zip(variables, before):  # each replica starts from the same state
                 v._swap_value(value)
             saved = STACK.replica, STACK.strategies
@@ -141,7 +143,7 @@ def run_unrolled(strategy, fn, args, kwargs):
             STACK.strategies = [strategy]
             try:
                 with PLACEMENT.using(strategy._place_variable):
-                    outputs.append(fn(*select_replica(i, args), **select_replica(i, kwargs)))
+                    outputs[i] = fn(*select_replica(i, args), **select_replica(i, kwargs))
             except _Pause:
                 pass
             finally:
