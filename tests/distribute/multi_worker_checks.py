@@ -139,4 +139,13 @@ if __name__ == "__main__":
     out["gather"] = s.gather(rows, axis=0).numpy().tolist()
     out["reduce_sum_axis0"] = float(s.reduce("SUM", rows, axis=0))
     out["reduce_mean_axis0"] = float(s.reduce("MEAN", rows, axis=0))
+    short = next(iter(s.experimental_distribute_dataset(tf.data.Dataset.range(6).batch(6))))
+    out["short_local"] = [v.numpy().tolist() for v in s.experimental_local_results(short)]
+    out["short_sum"] = float(s.reduce("SUM", short, axis=0))
+    out["short_sizes"] = [float(v) for v in s.experimental_local_results(s.run(
+        lambda x: ctx().all_reduce("SUM", tf.cast(tf.size(x), tf.float32)), args=(short,)))]
+    try:
+        tf.function(lambda b: s.run(tf.identity, args=(b,)))(short)
+    except ValueError as e:
+        out["short_compiled_error"] = str(e)
     print("RESULT " + json.dumps(out))

@@ -56,6 +56,7 @@ def results(tmp_path_factory):
 
 def test_two_workers_fit_and_run_like_one_device(results):
     assert sorted(i for r in results for i in r["local_ids"]) == [0.0, 1.0, 2.0, 3.0]
+    assert [v for r in results for v in r["short_local"]] == [[0, 1], [2, 3], [4, 5], []]
     ref = multi_worker_checks.train()
     ref_custom = multi_worker_checks.custom_loop()
     for r in results:
@@ -72,6 +73,9 @@ def test_two_workers_fit_and_run_like_one_device(results):
         assert r["reduce_mean"] == 1.5
         assert r["gather"] == list(range(8))  # both processes' rows of the global batch
         assert r["reduce_sum_axis0"] == 28.0 and r["reduce_mean_axis0"] == 3.5
+        # a global batch of 6 over 4 replicas: ceil split 2, 2, 2, 0 (as TF), eager only
+        assert r["short_sum"] == 15.0 and r["short_sizes"] == [6.0, 6.0]
+        assert "split evenly" in r["short_compiled_error"]
         np.testing.assert_allclose(r["loss"], ref["loss"], atol=1e-5)
         for w, w_ref in zip(r["weights"], ref["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)

@@ -355,7 +355,9 @@ class ShardedBatch(PerReplica):
 
 
 class GlobalBatches:
-    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process).
+    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process); a batch
+    that does not split evenly (a short last one) gives this process's PerReplica slices
+    (eager `strategy.run` takes them; a compiled one needs even batches).
 
     per_worker: the dataset yields this worker's batches (already sharded), which
     the workers' batches together make one global batch.
@@ -365,15 +367,24 @@ class GlobalBatches:
         self._strategy, self._dataset = strategy, dataset
         self._per_worker = per_worker
 
-    def _assemble(self, value):
+    def _leaf(self, value):
+        """A ShardedBatch (a global array) when the batch splits evenly over the replicas,
+        else this process's replicas' slices of TF's ceil(batch / replicas) split."""
         a = np.asarray(value)
-        if not self._per_worker:
-            return self._strategy.shard_batch(a)
         if not a.ndim:
             raise ValueError("experimental_distribute_dataset needs batched elements: "
                              f"Received a scalar element of dtype {a.dtype}")
-        shape = (a.shape[0] * self._strategy._num_workers,) + a.shape[1:]
-        return jax.make_array_from_process_local_data(self._strategy._batch_sharding, a, shape)
+        strategy, local_ids = self._strategy, self._strategy._local_replica_ids
+        if not self._per_worker:
+            if a.shape[0] % strategy.num_replicas_in_sync == 0:
+                return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
+            return PerReplica(_ceil_split(a, strategy.num_replicas_in_sync, local_ids))
+        counts = np.asarray(multihost_utils.process_allgather(np.asarray(a.shape[0])))
+        if len(set(counts.tolist())) == 1 and a.shape[0] % len(local_ids) == 0:
+            shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
+            return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
+                strategy._batch_sharding, a, shape)))
+        return PerReplica(_ceil_split(a, len(local_ids), range(len(local_ids))))
 
     @property
     def element_spec(self):
@@ -381,8 +392,14 @@ class GlobalBatches:
 
     def __iter__(self):
         for element in self._dataset:
-            yield nest.map_structure(
-                lambda v: ShardedBatch(Tensor._from_host(self._assemble(v))), element)
+            yield nest.map_structure(self._leaf, element)
+
+
+def _ceil_split(a, n, ids):
+    """Replicas `ids`' slices of `a` split as TF does: ceil(rows / n) each, the last fewer."""
+    k = -(-a.shape[0] // n)
+    return [Tensor._from_host(jnp.asarray(a[min(r * k, a.shape[0]):min((r + 1) * k, a.shape[0])]))
+            for r in ids]
 
 
 def _host_local(value):

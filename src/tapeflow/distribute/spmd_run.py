@@ -119,6 +119,12 @@ def run_spmd(strategy, fn, args, kwargs):
     """Runs fn per replica as one shard_map over the strategy's mesh; PerReplica results."""
     n = strategy.num_replicas_in_sync
     leaves = nest.flatten((args, kwargs))
+    if getattr(strategy, "_num_workers", 1) > 1 and any(
+            isinstance(v, DistributedValues) and not hasattr(v, "_global") for v in leaves):
+        raise ValueError("strategy.run inside tf.function across processes needs global "
+                         "batches that split evenly over the replicas (this one is split "
+                         "unevenly, e.g. a short last batch): batch with drop_remainder=True, "
+                         "or run this step eagerly (strategy.run outside tf.function)")
     if is_uneven(leaves):  # a short last batch: the replicas traced one by one
         return run_unrolled(strategy, fn, args, kwargs)
     placed = [_global(v) for v in leaves]
