@@ -13,9 +13,9 @@ from .cross_device_ops import (CrossDeviceOps, HierarchicalCopyAllReduce,  # noq
                                NcclAllReduce, ReductionToOneDevice)
 from .input_lib import (InputContext, InputOptions, InputReplicationMode,  # noqa: F401
                         ValueContext)
-from .multi_worker import (ClusterSpec, CommunicationImplementation,  # noqa: F401
-                           CommunicationOptions, MultiWorkerMirroredStrategy,
-                           TFConfigClusterResolver)
+from .cluster_resolver import ClusterSpec, TFConfigClusterResolver  # noqa: F401
+from .multi_worker import (CommunicationImplementation, CommunicationOptions,  # noqa: F401
+                           MultiWorkerMirroredStrategy)
 from .one_device import OneDeviceStrategy  # noqa: F401
 from .reduce_op import ReduceOp  # noqa: F401
 from .strategy import MirroredStrategy, Strategy, StrategyExtended  # noqa: F401

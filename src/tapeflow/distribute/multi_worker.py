@@ -1,19 +1,16 @@
-"""`MultiWorkerMirroredStrategy` on `jax.distributed`, and `TFConfigClusterResolver`.
+"""`MultiWorkerMirroredStrategy` on `jax.distributed`, and its communication options.
 
-The cluster comes from the `TF_CONFIG` environment variable as in TF
-(`{"cluster": {"worker": ["host:port", ...]}, "task": {"type": "worker",
-"index": i}}`). The first worker's address is JAX's coordinator;
-`jax.distributed.initialize` connects the processes and the strategy's mesh
-spans every device of every process (cross-process collectives are JAX's).
+The cluster comes from `TF_CONFIG` (cluster_resolver.py); the first worker's
+address is JAX's coordinator; `jax.distributed.initialize` connects the
+processes and the strategy's mesh spans every device of every process
+(cross-process collectives are JAX's). Input across processes is in
+multi_worker_input.py, its auto-sharding in auto_shard.py.
 
->>> r = TFConfigClusterResolver(tf_config='{"cluster": {"worker": ["h:1", "h:2"]},'
-...                             ' "task": {"type": "worker", "index": 1}}')
->>> r.task_type, r.task_id, r.cluster_spec().num_tasks("worker")
-('worker', 1, 2)
+>>> import tapeflow as tf
+>>> tf.distribute.MultiWorkerMirroredStrategy().num_replicas_in_sync >= 1
+True
 """
 import enum
-import json
-import os
 
 import jax
 import jax.numpy as jnp
@@ -24,87 +21,15 @@ from .. import nest
 from ..framework.context import current_trace
 from ..framework.tensor import Tensor, convert_to_tensor
 from .auto_shard import shard_for_worker
-from .input_lib import InputContext, groups_of
+from .cluster_resolver import TFConfigClusterResolver, workers_of
+from .input_lib import InputContext
+from .multi_worker_input import GlobalBatches, LocalReplicaBatches
 from .reduce_op import ReduceOp
 from .strategy import Strategy
 from .values import DistributedValues, PerReplica
 
-__all__ = ["TFConfigClusterResolver", "ClusterSpec", "MultiWorkerMirroredStrategy",
-           "CommunicationOptions", "CommunicationImplementation"]
-
-
-class ClusterSpec:
-    """Job name -> list of task addresses (`tf.train.ClusterSpec`)."""
-
-    def __init__(self, cluster):
-        self._cluster = {job: list(tasks.values()) if isinstance(tasks, dict) else list(tasks)
-                         for job, tasks in dict(cluster or {}).items()}
-
-    def as_dict(self):
-        return {job: list(tasks) for job, tasks in self._cluster.items()}
-
-    @property
-    def jobs(self):
-        return list(self._cluster)
-
-    def num_tasks(self, job_name):
-        if job_name not in self._cluster:
-            raise ValueError(f"No such job in cluster: {job_name!r}")
-        return len(self._cluster[job_name])
-
-    def task_address(self, job_name, task_index):
-        return self._cluster[job_name][task_index]
-
-
-class TFConfigClusterResolver:
-    """Reads the cluster and this task from `TF_CONFIG` (or the `tf_config` argument)."""
-
-    def __init__(self, task_type=None, task_id=None, rpc_layer=None, environment=None,
-                 tf_config=None):
-        raw = tf_config if tf_config is not None else os.environ.get("TF_CONFIG", "")
-        try:
-            config = json.loads(raw) if raw else {}
-        except json.JSONDecodeError as e:
-            raise ValueError(f"TF_CONFIG is not valid JSON ({e}). Received: TF_CONFIG={raw!r}") \
-                from None
-        if not isinstance(config, dict):
-            raise ValueError(f"TF_CONFIG must be a JSON object. Received: TF_CONFIG={raw!r}")
-        task = config.get("task", {})
-        self._cluster = ClusterSpec(config.get("cluster", {}))
-        self.task_type = task_type if task_type is not None else task.get("type")
-        self.task_id = int(task_id if task_id is not None else task.get("index", 0))
-        self.rpc_layer = rpc_layer or config.get("rpc_layer", "grpc")
-        self.environment = environment or config.get("environment", "")
-
-    def cluster_spec(self):
-        return self._cluster
-
-    def num_accelerators(self, task_type=None, task_id=None, config_proto=None):
-        return {d.platform.upper(): 1 for d in jax.local_devices() if d.platform != "cpu"}
-
-    def master(self, task_type=None, task_id=None, rpc_layer=None):
-        jobs = self._cluster.as_dict()
-        if task_type is None and self.task_type is None:
-            return ""
-        addr = jobs[task_type or self.task_type][self.task_id if task_id is None else task_id]
-        return f"{rpc_layer or self.rpc_layer}://{addr}"
-
-
-def _workers(resolver):
-    jobs = resolver.cluster_spec().as_dict()
-    workers = jobs.get("chief", []) + jobs.get("worker", [])
-    if not workers:
-        raise ValueError("TF_CONFIG has no 'worker' (or 'chief') job: MultiWorkerMirroredStrategy "
-                         f"needs the cluster's addresses. Received cluster: {jobs}")
-    if resolver.task_type not in ("chief", "worker"):
-        raise ValueError("TF_CONFIG's task type must be 'chief' or 'worker'. "
-                         f"Received: task type={resolver.task_type!r}")
-    index = resolver.task_id + (len(jobs.get("chief", [])) if resolver.task_type == "worker"
-                                else 0)
-    if not 0 <= index < len(workers):
-        raise ValueError(f"TF_CONFIG's task index {resolver.task_id} is out of range for "
-                         f"{len(workers)} workers")
-    return workers, index
+__all__ = ["MultiWorkerMirroredStrategy", "CommunicationOptions",
+           "CommunicationImplementation"]
 
 
 class CommunicationImplementation(enum.Enum):
@@ -176,7 +101,7 @@ class MultiWorkerMirroredStrategy(Strategy):
         self._resolver = cluster_resolver or TFConfigClusterResolver()
         jobs = self._resolver.cluster_spec().as_dict()
         if jobs:
-            workers, index = _workers(self._resolver)
+            workers, index = workers_of(self._resolver)
             if len(workers) > 1 and not _INITIALIZED:
                 jax.distributed.initialize(coordinator_address=workers[0],
                                            num_processes=len(workers), process_id=index)
@@ -332,76 +257,6 @@ class MultiWorkerMirroredStrategy(Strategy):
         return jax.make_array_from_process_local_data(self._batch_sharding, mine, a.shape)
 
 
-class ShardedBatch(PerReplica):
-    """One global array split over the replicas of every process (a PerReplica).
-
-    `values` are this process's replicas' shards; in a tf.function the global
-    array itself is the traced input (strategy.run hands it to shard_map).
-    """
-
-    def __init__(self, global_value):
-        self._global = global_value
-        super().__init__([Tensor._from_host(s.data) for s in
-                          sorted(global_value._value.addressable_shards,
-                                 key=lambda s: s.index[0].start or 0)])
-
-    def _to_components(self):
-        return (self._global,)
-
-    def _with_components(self, components):
-        obj = object.__new__(ShardedBatch)
-        obj._global, obj._values = components[0], ()
-        return obj
-
-
-class GlobalBatches:
-    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process); a batch
-    that does not split evenly (a short last one) gives this process's PerReplica slices
-    (eager `strategy.run` takes them; a compiled one needs even batches).
-
-    per_worker: the dataset yields this worker's batches (already sharded), which
-    the workers' batches together make one global batch.
-    """
-
-    def __init__(self, strategy, dataset, per_worker=False):
-        self._strategy, self._dataset = strategy, dataset
-        self._per_worker = per_worker
-
-    def _leaf(self, value):
-        """A ShardedBatch (a global array) when the batch splits evenly over the replicas,
-        else this process's replicas' slices of TF's ceil(batch / replicas) split."""
-        a = np.asarray(value)
-        if not a.ndim:
-            raise ValueError("experimental_distribute_dataset needs batched elements: "
-                             f"Received a scalar element of dtype {a.dtype}")
-        strategy, local_ids = self._strategy, self._strategy._local_replica_ids
-        if not self._per_worker:
-            if a.shape[0] % strategy.num_replicas_in_sync == 0:
-                return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
-            return PerReplica(_ceil_split(a, strategy.num_replicas_in_sync, local_ids))
-        counts = np.asarray(multihost_utils.process_allgather(np.asarray(a.shape[0])))
-        if len(set(counts.tolist())) == 1 and a.shape[0] % len(local_ids) == 0:
-            shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
-            return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
-                strategy._batch_sharding, a, shape)))
-        return PerReplica(_ceil_split(a, len(local_ids), range(len(local_ids))))
-
-    @property
-    def element_spec(self):
-        return self._dataset.element_spec
-
-    def __iter__(self):
-        for element in self._dataset:
-            yield nest.map_structure(self._leaf, element)
-
-
-def _ceil_split(a, n, ids):
-    """Replicas `ids`' slices of `a` split as TF does: ceil(rows / n) each, the last fewer."""
-    k = -(-a.shape[0] // n)
-    return [Tensor._from_host(jnp.asarray(a[min(r * k, a.shape[0]):min((r + 1) * k, a.shape[0])]))
-            for r in ids]
-
-
 def _host_local(value):
     """This process's copy of a replicated global array, as an uncommitted local array."""
     if isinstance(value, jax.Array) and not value.is_fully_addressable:
@@ -417,30 +272,3 @@ def _to_host(structure):
         return PerReplica([Tensor._from_host(jnp.asarray(np.asarray(c._value)))
                            if isinstance(c, Tensor) else c for c in v.values])
     return nest.map_structure(one, structure)
-
-
-class LocalReplicaBatches:
-    """A worker's per-replica dataset (distribute_datasets_from_function across processes):
-    each step is one element per local replica, as a global array when they have one shape."""
-
-    def __init__(self, strategy, dataset):
-        self._strategy, self._dataset = strategy, dataset
-
-    @property
-    def element_spec(self):
-        return self._dataset.element_spec
-
-    def _leaf(self, parts):
-        arrays = [np.asarray(p._value if isinstance(p, Tensor) else p) for p in parts]
-        if len({a.shape for a in arrays}) != 1 or not arrays[0].ndim:
-            return PerReplica([Tensor._from_host(jnp.asarray(a)) for a in arrays])
-        mine = np.concatenate(arrays, axis=0)
-        shape = (mine.shape[0] * self._strategy._num_workers,) + mine.shape[1:]
-        return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
-            self._strategy._batch_sharding, mine, shape)))
-
-    def __iter__(self):
-        for group in groups_of(self._dataset, len(self._strategy._local_replica_ids)):
-            flat = [nest.flatten(g) for g in group]
-            yield nest.pack_sequence_as(group[0], [self._leaf([f[k] for f in flat])
-                                                   for k in range(len(flat[0]))])

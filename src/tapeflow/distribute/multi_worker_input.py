@@ -1,0 +1,122 @@
+"""Distributed input across worker processes (MultiWorkerMirroredStrategy).
+
+Each element is a global array laid out over the strategy's 'batch' mesh axis
+(`jax.make_array_from_process_local_data`: every process hands in its rows),
+wrapped as a ShardedBatch: a PerReplica whose `values` are this process's
+replicas' shards and whose one traced component, in a tf.function, is the
+global array itself. A batch that cannot be one even global array (a short
+last batch) gives this process's replicas' slices of TF's ceil split.
+
+>>> import numpy as np
+>>> _ceil_split(np.arange(5), 4, [2, 3])[0].numpy().tolist()
+[4]
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.experimental import multihost_utils
+
+from .. import nest
+from ..framework.tensor import Tensor
+from .input_lib import groups_of
+from .values import PerReplica
+
+__all__ = ["ShardedBatch", "GlobalBatches", "LocalReplicaBatches"]
+
+
+class ShardedBatch(PerReplica):
+    """One global array split over the replicas of every process (a PerReplica).
+
+    `values` are this process's replicas' shards; in a tf.function the global
+    array itself is the traced input (strategy.run hands it to shard_map).
+    """
+
+    def __init__(self, global_value):
+        self._global = global_value
+        super().__init__([Tensor._from_host(s.data) for s in
+                          sorted(global_value._value.addressable_shards,
+                                 key=lambda s: s.index[0].start or 0)])
+
+    def _to_components(self):
+        return (self._global,)
+
+    def _with_components(self, components):
+        obj = object.__new__(ShardedBatch)
+        obj._global, obj._values = components[0], ()
+        return obj
+
+
+class GlobalBatches:
+    """Iterates a dataset of global batches as ShardedBatch leaves (multi-process); a batch
+    that does not split evenly (a short last one) gives this process's PerReplica slices
+    (eager `strategy.run` takes them; a compiled one needs even batches).
+
+    per_worker: the dataset yields this worker's batches (already sharded), which
+    the workers' batches together make one global batch.
+    """
+
+    def __init__(self, strategy, dataset, per_worker=False):
+        self._strategy, self._dataset = strategy, dataset
+        self._per_worker = per_worker
+
+    def _leaf(self, value):
+        """A ShardedBatch (a global array) when the batch splits evenly over the replicas,
+        else this process's replicas' slices of TF's ceil(batch / replicas) split."""
+        a = np.asarray(value)
+        if not a.ndim:
+            raise ValueError("experimental_distribute_dataset needs batched elements: "
+                             f"Received a scalar element of dtype {a.dtype}")
+        strategy, local_ids = self._strategy, self._strategy._local_replica_ids
+        if not self._per_worker:
+            if a.shape[0] % strategy.num_replicas_in_sync == 0:
+                return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
+            return PerReplica(_ceil_split(a, strategy.num_replicas_in_sync, local_ids))
+        counts = np.asarray(multihost_utils.process_allgather(np.asarray(a.shape[0])))
+        if len(set(counts.tolist())) == 1 and a.shape[0] % len(local_ids) == 0:
+            shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
+            return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
+                strategy._batch_sharding, a, shape)))
+        return PerReplica(_ceil_split(a, len(local_ids), range(len(local_ids))))
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def __iter__(self):
+        for element in self._dataset:
+            yield nest.map_structure(self._leaf, element)
+
+
+def _ceil_split(a, n, ids):
+    """Replicas `ids`' slices of `a` split as TF does: ceil(rows / n) each, the last fewer."""
+    rows = a.shape[0]
+    k = -(-rows // n)
+    return [Tensor._from_host(jnp.asarray(a[min(r * k, rows):min((r + 1) * k, rows)]))
+            for r in ids]
+
+
+class LocalReplicaBatches:
+    """A worker's per-replica dataset (distribute_datasets_from_function across processes):
+    each step is one element per local replica, as a global array when they have one shape."""
+
+    def __init__(self, strategy, dataset):
+        self._strategy, self._dataset = strategy, dataset
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def _leaf(self, parts):
+        arrays = [np.asarray(p._value if isinstance(p, Tensor) else p) for p in parts]
+        if len({a.shape for a in arrays}) != 1 or not arrays[0].ndim:
+            return PerReplica([Tensor._from_host(jnp.asarray(a)) for a in arrays])
+        mine = np.concatenate(arrays, axis=0)
+        shape = (mine.shape[0] * self._strategy._num_workers,) + mine.shape[1:]
+        return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
+            self._strategy._batch_sharding, mine, shape)))
+
+    def __iter__(self):
+        for group in groups_of(self._dataset, len(self._strategy._local_replica_ids)):
+            flat = [nest.flatten(g) for g in group]
+            yield nest.pack_sequence_as(group[0], [self._leaf([f[k] for f in flat])
+                                                   for k in range(len(flat[0]))])
