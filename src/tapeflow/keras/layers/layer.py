@@ -24,6 +24,7 @@ import tapeflow as tf
 from ... import nest
 from ...autograph.conversion import call_for_trace
 from ...framework.tensor import Tensor
+from ...framework.trace_stack import current_trace
 from ...module.module import Module
 from .. import backend, regularizers
 from ..mixed_precision import policy as mixed_precision_policy
@@ -210,15 +211,17 @@ class Layer(Trackable, Module):
         assert_input_compatibility(self.input_spec, inputs, self.name)
         self._maybe_build(inputs)
         symbolic_frame = outer is not None and outer.symbolic
-        call_context.frames().append(call_context.Frame(self, training, symbolic_frame))
+        call = self.call if current_trace() is None else call_for_trace(self.call)
+        frames = call_context.frames()
+        frames.append(call_context.Frame(self, training, symbolic_frame))
         try:
             if self._dtype_policy.is_mixed:  # weights read in the compute dtype
                 with autocast_scope(self._compute_dtype):
-                    outputs = call_for_trace(self.call)(inputs, *rest, **kwargs)
+                    outputs = call(inputs, *rest, **kwargs)
             else:
-                outputs = call_for_trace(self.call)(inputs, *rest, **kwargs)
+                outputs = call(inputs, *rest, **kwargs)
         finally:
-            call_context.frames().pop()
+            frames.pop()
         self._set_output_masks(inputs, outputs, kwargs.get("mask"))
         if self.activity_regularizer is not None and not symbolic_frame:
             for out in nest.flatten(outputs):
@@ -229,12 +232,17 @@ class Layer(Trackable, Module):
 
     def _convert_one(self, x):
         """An input leaf as a Tensor, floats cast to the layer's dtype."""
-        if isinstance(x, (np.ndarray, np.generic)) or (
+        if type(x) is np.ndarray and x.dtype.kind in "biuf" and x.dtype.itemsize <= 8 \
+                and current_trace() is None:
+            # eagerly, a copy that the first op moves to the device (as a tf.data batch):
+            # jax.device_put here would cost more than a small layer's ops
+            x = Tensor._from_host(np.array(x))
+        elif isinstance(x, (np.ndarray, np.generic)) or (
                 isinstance(x, (list, float)) and not nest.is_nested(x)):
             x = tf.convert_to_tensor(x)
         if isinstance(x, (Tensor, tf.Variable)):
             x = tf.convert_to_tensor(x)
-            if x.dtype.is_floating and x.dtype.name != self._compute_dtype and \
+            if x.dtype.name != self._compute_dtype and x.dtype.is_floating and \
                     tf.as_dtype(self._compute_dtype).is_floating:
                 x = tf.cast(x, self._compute_dtype)
         return x
