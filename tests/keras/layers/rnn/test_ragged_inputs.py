@@ -90,6 +90,8 @@ def test_functional_ragged_model_fit_and_predict_match_dense_with_mask():
     hist = model.fit(ids, y, epochs=6, batch_size=5, shuffle=False, verbose=0)
     assert hist.history["loss"][-1] < hist.history["loss"][0]
     pred = model.predict(ids, batch_size=5, verbose=0)
+    from_dataset = model.predict(tf.data.Dataset.from_tensor_slices(ids).batch(5), verbose=0)
+    np.testing.assert_allclose(from_dataset, pred, rtol=1e-6)
     # the same weights on the zero-padded ids, masked by Embedding(mask_zero=True)
     dense = _model(ragged=False)
     dense.set_weights(model.get_weights())
