@@ -82,3 +82,39 @@ def test_global_batch_must_divide_by_workers(files):
     np.testing.assert_array_equal(  # a map after batch is kept above the rewritten batch
         elements(shard_for_worker(numbers(tf.data.TextLineDataset(files)).map(
             lambda b: b * 2), 2, 1))[0], [20, 22])
+
+
+HINT = tf.data.experimental.SHARD_HINT
+
+
+def with_policy(ds, policy):
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = policy
+    return ds.with_options(options)
+
+
+def test_shard_hint_is_a_placeholder_that_only_the_hint_policy_fills():
+    assert HINT == -1  # TF's value
+    ds = tf.data.Dataset.range(16).shard(HINT, HINT).batch(4)
+    with pytest.raises(tf.errors.FailedPreconditionError, match="AutoShardPolicy.HINT"):
+        list(ds)  # outside a strategy
+    # HINT: shard(2, i) in place of the placeholder, then the per-worker batch of 4 / 2
+    w1 = elements(shard_for_worker(with_policy(ds, POLICY.HINT), 2, 1))
+    assert w1 == [[1, 3], [5, 7], [9, 11], [13, 15]]  # numbers = i mod 2, NumPy reference
+    np.testing.assert_array_equal(np.concatenate(w1), np.arange(16)[1::2])
+    for policy in (POLICY.OFF, POLICY.AUTO, POLICY.FILE, POLICY.DATA):
+        with pytest.raises((tf.errors.FailedPreconditionError, tf.errors.NotFoundError)):
+            local = shard_for_worker(with_policy(ds, policy), 2, 0)
+            list(local if local is not None else ds)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Index"):
+        tf.data.Dataset.range(4).shard(2, HINT)  # only num_shards may be the placeholder
+
+
+def test_shard_hint_in_one_worker_strategy_is_shard_one_zero():
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    ds = tf.data.Dataset.range(8).shard(HINT, HINT).batch(2)
+    got = [b.numpy().tolist() for b in strategy.experimental_distribute_dataset(
+        with_policy(ds, POLICY.HINT))]
+    assert got == np.arange(8).reshape(4, 2).tolist()
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        list(strategy.experimental_distribute_dataset(ds))  # AUTO leaves the placeholder

@@ -7,14 +7,16 @@
 from . import options
 from .dataset import Dataset
 from .csv import CsvDataset, make_csv_dataset
-from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy
+from .options import AUTOTUNE, INFINITE_CARDINALITY, SHARD_HINT, UNKNOWN_CARDINALITY, \
+    AutoShardPolicy
 from .transforms import _Identity
 
 __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
            "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
            "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load",
-           "dense_to_sparse_batch", "rejection_resample"]
+           "dense_to_sparse_batch", "rejection_resample",
+           "SHARD_HINT"]
 
 def enable_debug_mode():
     """Runs `Dataset.map` functions one element at a time, in order, on the calling

@@ -4,13 +4,15 @@
 False
 """
 __all__ = ["Options", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
-           "ThreadingOptions", "OptimizationOptions", "DistributeOptions", "AutoShardPolicy"]
+           "ThreadingOptions", "OptimizationOptions", "DistributeOptions", "AutoShardPolicy",
+           "SHARD_HINT"]
 
 import threading
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
+SHARD_HINT = -1  # `ds.shard(SHARD_HINT, SHARD_HINT)`: a strategy fills in (workers, index)
 
 _ACTIVE = threading.local()  # the iterated pipeline's options (set while producing elements)
 

@@ -19,7 +19,7 @@ from ..framework.dynamic_shape import DynamicShapeError
 from . import structure
 from .blocks import _index_blocks, _stacked
 from .blocks import stack as stack_rows
-from .options import debug_mode
+from .options import SHARD_HINT, debug_mode
 from .parse_map import parsed_batches
 from .pipeline import INFINITE, UNKNOWN, Node
 
@@ -375,24 +375,32 @@ class RepeatDataset(_Unary):
 
 
 class ShardDataset(_Unary):
-    """Every `num_shards`-th element starting at `index`."""
+    """Every `num_shards`-th element starting at `index`.
+
+    `num_shards=SHARD_HINT` is a placeholder: a distribution strategy with
+    AutoShardPolicy.HINT replaces it by (number of workers, worker index);
+    iterating it unreplaced is a FailedPreconditionError, as in TF.
+    """
 
     def __init__(self, input_dataset, num_shards, index):
         super().__init__(input_dataset)
         num_shards, index = int(num_shards), int(index)
-        if num_shards <= 0:
+        hint = num_shards == SHARD_HINT
+        if num_shards <= 0 and not hint:
             raise _invalid(f"Number of shards must be > 0; got {num_shards}.")
-        if not 0 <= index < num_shards:
+        if not hint and not 0 <= index < num_shards:
             raise _invalid(f"Index must be in [0, num_shards); got index={index}, "
                            f"num_shards={num_shards}.")
         self._n, self._i = num_shards, index
 
     def _card(self):
         n = self._input._card()
+        if self._n == SHARD_HINT:
+            return UNKNOWN
         return n if n < 0 else n // self._n + (1 if n % self._n > self._i else 0)
 
     def _index_plan(self):
-        plan = self._input._index_plan()
+        plan = None if self._n == SHARD_HINT else self._input._index_plan()
         if plan is None:
             return None
 
@@ -405,6 +413,13 @@ class ShardDataset(_Unary):
         return plan[0], chunks()
 
     def _elements(self):
+        if self._n == SHARD_HINT:
+            from ..framework import errors
+            raise errors.FailedPreconditionError(
+                None, None, "`tf.data.Dataset.shard(SHARD_HINT, ...)` is a placeholder: it can "
+                "only be used in `tf.distribute.Strategy.experimental_distribute_dataset()` with "
+                "the `tf.data.experimental.AutoShardPolicy.HINT` policy, which replaces it by "
+                "(number of workers, worker index)")
         return itertools.islice(self._input._elements(), self._i, None, self._n)
 
 

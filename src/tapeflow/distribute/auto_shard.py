@@ -15,8 +15,10 @@ worker its own pipeline, as TF does, by rewriting a copy of the dataset graph
 - DATA: every worker reads the whole dataset and keeps its rows of each global
   batch (so each element is still seen once per epoch).
 - OFF: no sharding; every worker reads every element.
-- HINT: shards only where the pipeline asks for it with a shard placeholder;
-  tapeflow's tf.data has no such placeholder, so HINT shards nothing (as OFF).
+- HINT: every `shard(SHARD_HINT, SHARD_HINT)` of the pipeline (the placeholder
+  `tf.data.experimental.SHARD_HINT`) becomes `shard(num_workers, worker_index)`;
+  nothing else is sharded. With any other policy a placeholder is left as it is,
+  and iterating it raises FailedPreconditionError (as TF).
 
 With FILE, OFF and HINT the pipeline's last `batch` is rewritten to the
 per-worker batch size (global batch / workers), so one step's global batch is
@@ -33,13 +35,13 @@ import copy
 from ..data import structure
 from ..data.batching import BatchDataset
 from ..data.dataset import Dataset
-from ..data.options import AutoShardPolicy
+from ..data.options import SHARD_HINT, AutoShardPolicy
 from ..data.pipeline import Node
 from ..data.streams import FlatMapDataset
 from ..data.transforms import ShardDataset
 from ..framework import errors
 
-__all__ = ["policy_of", "shard_for_worker"]
+__all__ = ["policy_of", "shard_for_worker", "replace_shard_hints", "fill_hints_in_process"]
 
 
 def policy_of(dataset):
@@ -136,6 +138,30 @@ def _shard_files(sources, num_workers, index):
     return shard
 
 
+def replace_shard_hints(dataset, num_workers, index):
+    """`dataset` (a copy) with every `shard(SHARD_HINT, ...)` made `shard(num_workers, index)`.
+
+    >>> import tapeflow as tf
+    >>> hint = tf.data.experimental.SHARD_HINT
+    >>> ds = tf.data.Dataset.range(6).shard(hint, hint)
+    >>> [int(v) for v in replace_shard_hints(ds, 3, 1)]
+    [1, 4]
+    """
+    def fill(node):
+        if isinstance(node, ShardDataset) and node._n == SHARD_HINT:
+            inner = _rewrite(node._input, fill)
+            return ShardDataset(inner, num_workers, index)
+        return None
+    return _rewrite(dataset, fill)
+
+
+def fill_hints_in_process(dataset):
+    """One worker's dataset: with the HINT policy, shard placeholders become shard(1, 0)."""
+    if hasattr(dataset, "options") and policy_of(dataset) == AutoShardPolicy.HINT:
+        return replace_shard_hints(dataset, 1, 0)
+    return dataset
+
+
 def _rebatch(dataset, num_workers):
     """`dataset` with its last batch's size divided by the number of workers."""
     node = dataset
@@ -169,6 +195,8 @@ def shard_for_worker(dataset, num_workers, index, policy=None):
     policy = policy_of(dataset) if policy is None else policy
     if policy == AutoShardPolicy.DATA:
         return None
+    if policy == AutoShardPolicy.HINT:
+        dataset = replace_shard_hints(dataset, num_workers, index)
     if policy in (AutoShardPolicy.FILE, AutoShardPolicy.AUTO):
         sources = _file_sources(dataset)
         if not sources:

@@ -33,6 +33,7 @@ from ..framework.context import current_trace
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import PLACEMENT
 from . import input_lib
+from .auto_shard import fill_hints_in_process
 from .context import STACK, ReplicaContext, ReplicaGroup
 from .cross_device_ops import CrossDeviceOps, default_cross_device_ops
 from .devices import resolve_devices
@@ -227,8 +228,10 @@ class Strategy:
 
     # -- input ------------------------------------------------------------------------------------
     def experimental_distribute_dataset(self, dataset, options=None):
-        """Splits each global batch of `dataset` into one slice per replica (PerReplica)."""
-        return input_lib.DistributedDataset(self, dataset)
+        """Splits each global batch of `dataset` into one slice per replica (PerReplica).
+
+        One worker: with AutoShardPolicy.HINT a `shard(SHARD_HINT, ...)` is `shard(1, 0)`."""
+        return input_lib.DistributedDataset(self, fill_hints_in_process(dataset))
 
     def distribute_datasets_from_function(self, dataset_fn, options=None):
         """`dataset_fn(InputContext)` gives per-replica batches; replicas take turns."""
