@@ -95,6 +95,9 @@ def test_concat_stack_gather_where_boolean_mask():
     b = tf.ragged.constant([[4], []])
     assert tf.concat([a, b], axis=0).to_list() == [[1, 2], [3], [4], []]
     assert tf.concat([a, b], axis=1).to_list() == [[1, 2, 4], [3]]
+    c = tf.ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)  # uniform last axis
+    assert tf.concat([c, c * 10], axis=-1).to_list() == [
+        [row + [v * 10 for v in row] for row in r] for r in c.to_list()]
     assert tf.ragged.stack([a, b], axis=0).to_list() == [[[1, 2], [3]], [[4], []]]
     assert tf.ragged.stack([a, b], axis=1).to_list() == [[[1, 2], [4]], [[3], []]]
     assert tf.stack([a, b]).to_list() == [[[1, 2], [3]], [[4], []]]

@@ -90,7 +90,11 @@ def concat(values, axis, name=None):
         lens = np.diff(_splits_np(inter)).reshape(nrows, k).sum(1)
         splits = np.concatenate([[0], np.cumsum(lens)]).astype(rts[0].row_splits_dtype._np)
         return RaggedTensor(inter.values, Tensor(np.asarray(splits)), internal=True)
-    inner = concat([r.values for r in rts], axis - 1)
+    inner_values = [r.values for r in rts]
+    if isinstance(inner_values[0], RaggedTensor):
+        inner = concat(inner_values, axis - 1)
+    else:  # uniform inner dimensions: a dense concat of the flat values
+        inner = _ops()[0].concat(inner_values, axis - 1)
     if not all(same_partitions_outer(rts[0], r) for r in rts[1:]):
         raise invalid_argument(f"tf.concat: inputs must have identical row partitions to "
                                f"concatenate along axis {axis}", "RaggedConcat")

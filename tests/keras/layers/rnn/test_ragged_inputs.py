@@ -61,7 +61,7 @@ def test_bidirectional_and_return_state_on_ragged():
     np.testing.assert_allclose(c.numpy(), c_ref.numpy(), rtol=1e-6)
 
 
-def test_dense_and_global_average_pooling_on_ragged():
+def test_dense_time_distributed_and_pooling_on_ragged():
     dense = keras.layers.Dense(4)
     out = dense(X)
     assert isinstance(out, tf.RaggedTensor)
@@ -70,6 +70,11 @@ def test_dense_and_global_average_pooling_on_ragged():
                                rtol=1e-5)
     pooled = keras.layers.GlobalAveragePooling1D()(X).numpy()
     np.testing.assert_allclose(pooled, np.stack([r.mean(0) for r in ROWS]), rtol=1e-6)
+    np.testing.assert_allclose(keras.layers.GlobalMaxPooling1D()(X).numpy(),
+                               np.stack([r.max(0) for r in ROWS]), rtol=1e-6)
+    td = keras.layers.TimeDistributed(dense)(X)  # the same Dense on every time step
+    assert td.row_lengths().numpy().tolist() == [3, 1, 2]
+    np.testing.assert_allclose(td.flat_values.numpy(), out.flat_values.numpy(), rtol=1e-6)
 
 
 def _model(ragged):

@@ -43,6 +43,10 @@ class TimeDistributed(Layer):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
+        if isinstance(inputs, tf.RaggedTensor):  # every time step is a row of the values
+            params = self.layer._call_params()
+            kw = {"training": training} if params["training"] else {}
+            return inputs.with_values(self.layer(inputs.values, **kw))
         shape = self._check(inputs.shape).as_list()
         batch, steps = shape[0], shape[1]
         folded = tf.reshape(inputs, [-1] + shape[2:])
