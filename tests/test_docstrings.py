@@ -2,13 +2,25 @@
 
 Examples see the module's own names (as with `python -m doctest`) and `tf`
 (tapeflow), as TF's doctests do; anything else they import themselves. NumPy output is compared with whitespace normalized.
+
+Speed: the examples' cost is XLA compiling their many small programs (one per op
+and shape), not running them. While the examples run, XLA executables go to
+JAX's persistent compilation cache (TAPEFLOW_DOCTEST_JAX_CACHE, default a
+folder in the temp dir; set it empty to turn the cache off), so a second run
+loads them instead of compiling (~4x less CPU). Only these tests use the
+cache: it is reset around them, so the compile-counting tests elsewhere in the
+same worker see every compile. One test per module lets pytest-xdist spread them.
 """
 import doctest
 import importlib
+import os
 import pathlib
+import tempfile
 
+import jax
 import numpy as np
 import pytest
+from jax.experimental.compilation_cache import compilation_cache
 
 import tapeflow
 
@@ -25,8 +37,33 @@ def _examples(module):
     return [t for t in finder.find(module) if t.examples]
 
 
+_CACHE_DIR = os.environ.get("TAPEFLOW_DOCTEST_JAX_CACHE",
+                            os.path.join(tempfile.gettempdir(), "tapeflow-doctest-jax-cache"))
+_CACHE_OPTIONS = {"jax_compilation_cache_dir": _CACHE_DIR,
+                  "jax_persistent_cache_min_compile_time_secs": 0.0,
+                  "jax_persistent_cache_min_entry_size_bytes": 0}
+
+
+@pytest.fixture
+def compilation_cache_on():
+    """JAX's persistent compilation cache for the duration of one test, then off again."""
+    if not _CACHE_DIR:
+        yield
+        return
+    before = {k: getattr(jax.config, k) for k in _CACHE_OPTIONS}
+    for k, v in _CACHE_OPTIONS.items():
+        jax.config.update(k, v)
+    compilation_cache.reset_cache()  # re-read the options at the next compile
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            jax.config.update(k, v)
+        compilation_cache.reset_cache()
+
+
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name):
+def test_docstring_examples(name, compilation_cache_on):
     module = importlib.import_module(name)
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     failures = []
