@@ -23,7 +23,7 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from .auto_shard import shard_for_worker
 from .cluster_resolver import TFConfigClusterResolver, workers_of
 from .input_lib import InputContext
-from .multi_worker_input import GlobalBatches, LocalReplicaBatches
+from .multi_worker_input import GlobalBatches, LocalReplicaBatches, WorkerBatches, fetchable
 from .reduce_op import ReduceOp
 from .strategy import Strategy
 from .values import DistributedValues, PerReplica
@@ -243,8 +243,25 @@ class MultiWorkerMirroredStrategy(Strategy):
                            num_replicas_in_sync=self.num_replicas_in_sync)
         return LocalReplicaBatches(self, dataset_fn(ctx))
 
+    def _keras_input(self, x):
+        """Keras fit/evaluate/predict input: a tf.data dataset is auto-sharded as
+        experimental_distribute_dataset does (FILE: this worker's files; OFF: all; batches
+        of global batch / workers) and read by this worker only (WorkerBatches); DATA (and
+        other inputs) stay global batches of which each worker keeps its rows."""
+        if self._num_workers == 1 or not hasattr(x, "options") or not hasattr(x, "_inputs"):
+            return x
+        local = shard_for_worker(x, self._num_workers, self._worker_index)
+        return x if local is None else WorkerBatches(self, local)
+
+    def _fetchable(self, outputs):
+        """A compiled step's outputs readable here (per-row outputs gathered from all)."""
+        return outputs if self._num_workers == 1 else fetchable(outputs)
+
     def shard_batch(self, array, axis=0):
-        """This worker's slice of a global batch, assembled into the global array."""
+        """This worker's slice of a global batch, assembled into the global array (a batch
+        that already is a global array, from WorkerBatches, is taken as it is)."""
+        if isinstance(array, jax.Array) and not array.is_fully_addressable:
+            return array
         if self._num_workers == 1 or axis != 0:
             return super().shard_batch(array, axis)
         a = np.asarray(array)

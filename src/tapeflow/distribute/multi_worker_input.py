@@ -21,7 +21,8 @@ from ..framework.tensor import Tensor
 from .input_lib import groups_of
 from .values import PerReplica
 
-__all__ = ["ShardedBatch", "GlobalBatches", "LocalReplicaBatches"]
+__all__ = ["ShardedBatch", "GlobalBatches", "LocalReplicaBatches", "WorkerBatches",
+           "fetchable"]
 
 
 class ShardedBatch(PerReplica):
@@ -120,3 +121,78 @@ class LocalReplicaBatches:
             flat = [nest.flatten(g) for g in group]
             yield nest.pack_sequence_as(group[0], [self._leaf([f[k] for f in flat])
                                                    for k in range(len(flat[0]))])
+
+
+class WorkerBatches:
+    """This worker's batches of an auto-sharded dataset, as Keras fit/evaluate/predict's input.
+
+    Each step the workers exchange their batch sizes (one small collective, as TF's
+    get_next_as_optional): when every worker has a batch of one size that its
+    replicas split evenly, the leaves are global arrays (the workers' batches
+    together, in worker order) laid out over 'batch', which the compiled step takes as
+    they are; otherwise (unequal or missing batches near the end) the workers' rows
+    are gathered into one host batch that every worker holds (the DATA path). The
+    epoch ends when every worker's pipeline has ended.
+    """
+
+    def __init__(self, strategy, dataset):
+        self._strategy, self._dataset = strategy, dataset
+        counts = multihost_utils.process_allgather(np.asarray(int(dataset.cardinality())))
+        counts = np.asarray(counts).tolist()
+        self._card = max(counts) if min(counts) >= 0 else min(counts)
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def cardinality(self):
+        return self._card
+
+    def __iter__(self):
+        workers = self._strategy._num_workers
+        local_replicas = len(self._strategy._local_replica_ids)
+        it = iter(self._dataset)
+        while True:
+            element = next(it, None)
+            flat = [] if element is None else [np.asarray(v) for v in nest.flatten(element)]
+            rows = -1 if element is None else (flat[0].shape[0] if flat and flat[0].ndim else 0)
+            counts = np.asarray(multihost_utils.process_allgather(np.asarray(rows))).tolist()
+            if max(counts) < 0:
+                return
+            if min(counts) == max(counts) and rows and rows % local_replicas == 0:
+                sharding = self._strategy._batch_sharding
+                yield nest.pack_sequence_as(element, [Tensor._from_host(
+                    jax.make_array_from_process_local_data(
+                        sharding, a, (a.shape[0] * workers,) + a.shape[1:])) for a in flat])
+                continue
+            yield self._gathered(element, counts)
+
+    def _gathered(self, element, counts):
+        """Every worker's rows of this step, concatenated in worker order (host arrays)."""
+        spec = nest.flatten(self._dataset.element_spec)
+        if element is None:
+            flat = [np.zeros((0,) + tuple(d or 0 for d in s.shape[1:]), s.dtype.as_numpy_dtype)
+                    for s in spec]
+        else:
+            flat = [np.asarray(v) for v in nest.flatten(element)]
+        top = max(counts)
+        padded = [np.concatenate([a, np.zeros((top - a.shape[0],) + a.shape[1:], a.dtype)])
+                  for a in flat]
+        gathered = multihost_utils.process_allgather(padded)
+        whole = [np.concatenate([g[w, :c] for w, c in enumerate(counts) if c > 0])
+                 for g in gathered]
+        structure = element if element is not None else self._dataset.element_spec
+        return nest.pack_sequence_as(structure, whole)
+
+
+def fetchable(structure):
+    """Leaves that span other processes' devices without being replicated (a compiled
+    step's per-row outputs), gathered so that this process can read them."""
+    def one(v):
+        a = getattr(v, "_value", None)
+        if isinstance(a, jax.Array) and not a.is_fully_addressable and \
+                not a.is_fully_replicated:
+            return Tensor._from_host(jnp.asarray(multihost_utils.process_allgather(a,
+                                                                               tiled=True)))
+        return v
+    return nest.map_structure(one, structure)

@@ -101,6 +101,14 @@ class Strategy:
         """The variables created in this strategy's scope that are still alive."""
         return [self._variables[k] for k in sorted(self._variables.keys())]
 
+    def _keras_input(self, x):
+        """The input Keras fit/evaluate/predict iterate (a multi-worker strategy shards it)."""
+        return x
+
+    def _fetchable(self, outputs):
+        """A compiled step's outputs, readable in this process."""
+        return outputs
+
     def shard_batch(self, array, axis=0):
         """A global batch laid out over the replicas along `axis` (as is if it does not divide)."""
         n = self.num_replicas_in_sync

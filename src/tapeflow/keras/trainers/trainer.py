@@ -303,6 +303,12 @@ class Trainer:
             return None  # state rows carry from batch to batch
         return lambda data, n: self._masked_step(data, n, training)
 
+    def _worker_input(self, x):
+        """A tf.data input auto-sharded for this worker under a multi-worker strategy (its
+        AutoShardPolicy, as TF; distribute/multi_worker.py), else `x`."""
+        strategy = getattr(self, "_distribution_strategy", None)
+        return strategy._keras_input(x) if hasattr(strategy, "_keras_input") else x
+
     # -- step functions --------------------------------------------------------
     def _make_function(self, step, masked_step=None):
         k = getattr(self, "_steps_per_execution", 1)
@@ -313,7 +319,7 @@ class Trainer:
 
         def call(batches):  # new variables (slots, metrics) are the strategy's too
             with strategy.scope():
-                return fn(batches)
+                return strategy._fetchable(fn(batches))
         call.single, call.looped = getattr(fn, "single", None), getattr(fn, "looped", None)
         return call
 
@@ -355,8 +361,8 @@ class Trainer:
                                                                    validation_split)
             validation_data = tuple(v for v in val if v is not None) if val[2] is not None \
                 else (val[0], val[1])
-        data = da.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
-                            class_weight)
+        data = da.make_data(self._worker_input(x), y, sample_weight, batch_size,
+                            steps_per_epoch, shuffle, class_weight)
         val_data = self._validation_data(validation_data, validation_batch_size or batch_size,
                                          validation_steps)
         cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
@@ -412,7 +418,7 @@ class Trainer:
         if isinstance(validation_data, (tuple, list)) and da.is_array_data(validation_data):
             vx, vy, vsw = da.unpack_x_y_sample_weight(tuple(validation_data))
             return da.make_data(vx, vy, vsw, batch_size, steps)
-        return da.make_data(validation_data, steps=steps)
+        return da.make_data(self._worker_input(validation_data), steps=steps)
 
     # -- evaluate / predict ------------------------------------------------------
     def _run_evaluate(self, data, cbs, k=1):
@@ -432,7 +438,7 @@ class Trainer:
         """Loss and metric values on the data (a list, a scalar, or a dict)."""
         self._assert_compile_was_called()
         verbose = 1 if verbose == "auto" else verbose
-        data = da.make_data(x, y, sample_weight, batch_size, steps)
+        data = da.make_data(self._worker_input(x), y, sample_weight, batch_size, steps)
         cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=data.cardinality())
@@ -445,7 +451,7 @@ class Trainer:
                 max_queue_size=10, workers=1, use_multiprocessing=False):
         """Model outputs for `x`, concatenated over batches as NumPy arrays."""
         verbose = 1 if verbose == "auto" else verbose
-        data = da.make_data(x, None, None, batch_size, steps)
+        data = da.make_data(self._worker_input(x), None, None, batch_size, steps)
         cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=data.cardinality())
