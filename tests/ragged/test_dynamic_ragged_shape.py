@@ -147,37 +147,31 @@ def test_shape_ops_inside_tf_function():
     assert f(rt).to_list() == [[2.0, 3.0], [4.0]]
 
 
-_TF_SCRIPT = r"""
-import json, tensorflow as tf
+_SETUP = """
 DRS = tf.experimental.DynamicRaggedShape
 rt = tf.ragged.constant([[1], [2, 3, 4], [], [5, 6]])
 s = tf.shape(rt)
-out = {
- "repr": repr(s), "dtype": s.dtype.name, "lengths": str(s.static_lengths()),
- "from_lengths": repr(DRS.from_lengths([2, (2, 1), (1, 2, 3)])),
- "uniform": repr(DRS.from_lengths([2, 3], num_row_partitions=1)),
- "inner": DRS.from_lengths([2, (2, 1), 3]).inner_shape.numpy().tolist(),
- "bcast": tf.broadcast_to([[1, 2, 3]], DRS.from_lengths([2, (1, 2), 3])).to_list(),
- "bcast2": tf.broadcast_to([[[10]], [[20]]], DRS.from_lengths([2, (1, 2), 3])).to_list(),
- "ones": tf.ones(s, tf.int32).to_list(),
- "prefix": repr(s[:1]),
+"""
+_CASES = {  # evaluated by tapeflow here and by TensorFlow in its own process
+    "repr": "repr(s)", "dtype": "s.dtype.name", "lengths": "str(s.static_lengths())",
+    "from_lengths": "repr(DRS.from_lengths([2, (2, 1), (1, 2, 3)]))",
+    "uniform": "repr(DRS.from_lengths([2, 3], num_row_partitions=1))",
+    "inner": "DRS.from_lengths([2, (2, 1), 3]).inner_shape.numpy().tolist()",
+    "bcast": "tf.broadcast_to([[1, 2, 3]], DRS.from_lengths([2, (1, 2), 3])).to_list()",
+    "bcast2": "tf.broadcast_to([[[10]], [[20]]], DRS.from_lengths([2, (1, 2), 3])).to_list()",
+    "ones": "tf.ones(s, tf.int32).to_list()", "prefix": "repr(s[:1])",
 }
-print(json.dumps(out))
+_TF_SCRIPT = r"""
+import json, sys, tensorflow as tf
+cases = json.loads(sys.argv[1])
+exec(cases.pop("_setup"))
+print(json.dumps({k: eval(v) for k, v in cases.items()}))
 """
 
 
 def test_against_tensorflow(tf_peer):
-    ref = tf_peer(_TF_SCRIPT)
-    rt = tf.ragged.constant([[1], [2, 3, 4], [], [5, 6]])
-    s = tf.shape(rt)
-    mine = {
-        "repr": repr(s), "dtype": s.dtype.name, "lengths": str(s.static_lengths()),
-        "from_lengths": repr(DRS.from_lengths([2, (2, 1), (1, 2, 3)])),
-        "uniform": repr(DRS.from_lengths([2, 3], num_row_partitions=1)),
-        "inner": DRS.from_lengths([2, (2, 1), 3]).inner_shape.numpy().tolist(),
-        "bcast": tf.broadcast_to([[1, 2, 3]], DRS.from_lengths([2, (1, 2), 3])).to_list(),
-        "bcast2": tf.broadcast_to([[[10]], [[20]]], DRS.from_lengths([2, (1, 2), 3])).to_list(),
-        "ones": tf.ones(s, tf.int32).to_list(),
-        "prefix": repr(s[:1]),
-    }
+    ref = tf_peer(_TF_SCRIPT, json.dumps({"_setup": _SETUP, **_CASES}))
+    scope = {"tf": tf}
+    exec(_SETUP, scope)
+    mine = {k: eval(v, scope) for k, v in _CASES.items()}
     assert json.loads(json.dumps(mine)) == ref

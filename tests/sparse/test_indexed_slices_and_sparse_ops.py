@@ -181,41 +181,34 @@ def test_sparse_segment_errors():
         tf.sparse.segment_mean(c, [0, 1], [0, 0])
 
 
-_TF_SCRIPT = r"""
-import json, tensorflow as tf
+_SETUP = """
 def sp(x): return [x.indices.numpy().tolist(), x.values.numpy().tolist(), x.dense_shape.numpy().tolist()]
-st = tf.sparse.SparseTensor([[0,0],[0,2],[1,1],[1,4],[2,3]], [1,2,3,4,5], [3,5])
+st = tf.sparse.SparseTensor([[0, 0], [0, 2], [1, 1], [1, 4], [2, 3]], [1, 2, 3, 4, 5], [3, 5])
 d = tf.constant([[1., 2, 3, 4], [4, 3, 2, 1], [5, 6, 7, 8]])
 s = tf.IndexedSlices(tf.constant([[1., 2.], [3., 4.]]), tf.constant([2, 0]), tf.constant([3, 2]))
-print(json.dumps({
- "bincount": sp(tf.sparse.bincount([[1, 1, 2], [5, 5, 0]], axis=-1, maxlength=5)),
- "ragged": sp(tf.sparse.bincount(tf.ragged.constant([[1, 1], [3]]), axis=-1)),
- "split": [sp(x) for x in tf.sparse.split(sp_input=st, num_split=3, axis=1)],
- "mean": tf.sparse.segment_mean(d, [0, 1, 2], [0, 0, 2]).numpy().tolist(),
- "sqrt_n": tf.sparse.segment_sqrt_n(d, [0, 2], [1, 1], num_segments=3).numpy().tolist(),
- "dense": tf.convert_to_tensor(s).numpy().tolist(),
- "eye": sp(tf.sparse.eye(2, 3)),
-}))
+"""
+_CASES = {  # evaluated by tapeflow here and by TensorFlow in its own process
+    "bincount": "sp(tf.sparse.bincount([[1, 1, 2], [5, 5, 0]], axis=-1, maxlength=5))",
+    "ragged": "sp(tf.sparse.bincount(tf.ragged.constant([[1, 1], [3]]), axis=-1))",
+    "split": "[sp(x) for x in tf.sparse.split(sp_input=st, num_split=3, axis=1)]",
+    "mean": "tf.sparse.segment_mean(d, [0, 1, 2], [0, 0, 2]).numpy().tolist()",
+    "sqrt_n": "tf.sparse.segment_sqrt_n(d, [0, 2], [1, 1], num_segments=3).numpy().tolist()",
+    "dense": "tf.convert_to_tensor(s).numpy().tolist()",
+    "eye": "sp(tf.sparse.eye(2, 3))",
+}
+_TF_SCRIPT = r"""
+import json, sys, tensorflow as tf
+cases = json.loads(sys.argv[1])
+exec(cases.pop("_setup"))
+print(json.dumps({k: eval(v) for k, v in cases.items()}))
 """
 
 
 def test_against_tensorflow(tf_peer):
-    ref = tf_peer(_TF_SCRIPT)
-    st = tf.SparseTensor([[0, 0], [0, 2], [1, 1], [1, 4], [2, 3]], [1, 2, 3, 4, 5], [3, 5])
-    d = tf.constant([[1., 2, 3, 4], [4, 3, 2, 1], [5, 6, 7, 8]])
-    s = tf.IndexedSlices(tf.constant([[1., 2.], [3., 4.]]), tf.constant([2, 0]),
-                         tf.constant([3, 2]))
-    mine = {
-        "bincount": list(_sp(tf.sparse.bincount([[1, 1, 2], [5, 5, 0]], axis=-1,
-                                                maxlength=5))),
-        "ragged": list(_sp(tf.sparse.bincount(tf.ragged.constant([[1, 1], [3]]), axis=-1))),
-        "split": [list(_sp(x)) for x in tf.sparse.split(sp_input=st, num_split=3, axis=1)],
-        "mean": tf.sparse.segment_mean(d, [0, 1, 2], [0, 0, 2]).numpy().tolist(),
-        "sqrt_n": tf.sparse.segment_sqrt_n(d, [0, 2], [1, 1], num_segments=3).numpy().tolist(),
-        "dense": tf.convert_to_tensor(s).numpy().tolist(),
-        "eye": list(_sp(tf.sparse.eye(2, 3))),
-    }
-    mine = json.loads(json.dumps(mine))
+    ref = tf_peer(_TF_SCRIPT, json.dumps({"_setup": _SETUP, **_CASES}))
+    scope = {"tf": tf}
+    exec(_SETUP, scope)
+    mine = json.loads(json.dumps({k: eval(v, scope) for k, v in _CASES.items()}))
     for key in ref:
         if key in ("mean", "sqrt_n"):
             np.testing.assert_allclose(mine[key], ref[key], rtol=1e-6, err_msg=key)
