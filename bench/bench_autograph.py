@@ -9,7 +9,8 @@ neither side is charged for jax's one-time start-up:
   vs the same step hand-written with jax.value_and_grad + jax.jit; also how
   many times the tapeflow step's Python ran on that call;
 * per-call: a one-op compiled function (`x * 2 + 1` on a [16] float32) called
-  many times, tapeflow.function vs a raw jax.jit call (best of 7 x 2000), each in
+  many times, tapeflow.function vs a raw jax.jit call (best of 150 x 200: short
+  windows, so a loaded box's preemptions miss some of them), each in
   its own process (the jax one without tapeflow imported, so without x64) and
   both in one tapeflow process, alternating (best 200-call window of 180 each);
 * AutoGraph: first call of a function with a tensor `for` over tf.range and a
@@ -72,7 +73,7 @@ def child_step_jax():
     return {"first_call_s": time.perf_counter() - t0}
 
 
-def _best_per_call(call, n=2000, repeats=7):
+def _best_per_call(call, n=200, repeats=150):
     call()
     best = float("inf")
     for _ in range(repeats):

@@ -6,13 +6,15 @@ It is jitted with ONE flat positional signature, `(*written, *read, *args)
 to flatten on every call) and donates the written variables' buffers by
 position (`flat_jit`; `invoke` calls it with the three lists of the slow path).
 
-`prepare(entry)` builds the callable the Function's per-signature cache
-(`Function._fast`) maps a cheap argument key to: it takes the tensor
-arguments' arrays and calls the program directly — no nest flattening, no
-binding, no context managers. A function without variables and with one
-tensor output is one jitted call and one Tensor wrap. The Function takes
-this path only when no trace is running, no GradientTape is active and
-functions are not forced to run eagerly; everything else goes the general way.
+`prepare(entry, one_tensor)` builds what the Function's per-signature caches
+map a cheap argument key (`fast_key`) to: a callable of the tensor
+arguments' arrays that calls the program directly — no nest flattening, no
+binding, no context managers (`Function._fast`) — or, for one Tensor in, one
+array out and no variables, the jitted program itself (`Function._fast1`,
+keyed by the argument's aval: one jitted call and one Tensor wrap). The
+Function takes this path only when no trace is running, no GradientTape is
+active and functions are not forced to run eagerly; everything else goes the
+general way (`Function._call`), which prepares the signature after its call.
 
 >>> import tapeflow as tf
 >>> f = tf.function(lambda x: x + 1.0)

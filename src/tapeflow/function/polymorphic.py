@@ -41,6 +41,7 @@ _RETRACE_WARN = 5
 _MAX_FAST = 64  # prepared calls kept per Function
 _STACK, _TAPES = STACK, recording.STATE  # thread-local: the trace stack, the active tapes
 _new, _set_value = object.__new__, Tensor._value.__set__
+_NO_ARG = object()  # no positional argument at all
 
 
 def _leaf_key(x):
@@ -189,40 +190,39 @@ class Function:
         return bound
 
     # -- calling ----------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    def __call__(self, arg=_NO_ARG, /, *args, **kwargs):
         # Prepared calls (function/fast_call.py), taken outside traces, with no GradientTape
         # active and functions not run eagerly (this thread's trace stack and tapes are read
         # through their __dict__: one lookup each). `_fast1`: one Tensor in, one array out,
         # no variables: the jitted program itself; `_fast`: any other prepared signature.
-        if not kwargs:
-            if len(args) == 1:
-                arg = args[0]
-                if type(arg) is Tensor:
-                    value = arg._value
+        # (The first argument is a positional-only parameter: no tuple to unpack for it.)
+        if type(arg) is Tensor and not args and not kwargs:
+            value = arg._value
+            try:
+                jitted = self._fast1.get(value.aval)
+            except AttributeError:  # a host (NumPy) value
+                jitted = None
+            if jitted is not None:
+                stack = _STACK.__dict__
+                if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
+                    try:  # wrapped as Tensor._from_host does
+                        out = _new(Tensor)
+                        _set_value(out, jitted(value))
+                        return out
+                    except Exception as e:  # noqa: BLE001 - a failed assertion: TF's error
+                        self._fast_failed(e)
+        if arg is not _NO_ARG:
+            args = (arg, *args)
+        if not kwargs and self._fast:
+            key, vals = fast_key(args)
+            run = self._fast.get(key)
+            if run is not None:
+                stack = _STACK.__dict__
+                if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
                     try:
-                        jitted = self._fast1.get(value.aval)
-                    except AttributeError:  # a host (NumPy) value
-                        jitted = None
-                    if jitted is not None:
-                        stack = _STACK.__dict__
-                        if not (stack["traces"] or stack["run_eagerly"]
-                                or _TAPES.__dict__["tapes"]):
-                            try:  # wrapped as Tensor._from_host does
-                                out = _new(Tensor)
-                                _set_value(out, jitted(value))
-                                return out
-                            except Exception as e:  # noqa: BLE001 - failed assertion: TF's
-                                self._fast_failed(e)
-            if self._fast:
-                key, vals = fast_key(args)
-                run = self._fast.get(key)
-                if run is not None:
-                    stack = _STACK.__dict__
-                    if not (stack["traces"] or stack["run_eagerly"] or _TAPES.__dict__["tapes"]):
-                        try:
-                            return run(*vals)
-                        except Exception as e:  # noqa: BLE001 - failed assertion: TF's error
-                            self._fast_failed(e)
+                        return run(*vals)
+                    except Exception as e:  # noqa: BLE001 - a failed assertion: TF's error
+                        self._fast_failed(e)
         return self._call(args, kwargs)
 
     def _fast_failed(self, err):
