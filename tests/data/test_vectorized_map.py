@@ -128,3 +128,37 @@ def test_print_and_assert_run_per_element(capsys):
         lambda x: tf.debugging.assert_less(x, tf.constant(2, tf.int64)) or x).batch(3)
     with pytest.raises(tf.errors.InvalidArgumentError, match="x < y"):
         _batches(bad)
+
+
+def _compiled(map_node):
+    """True when the map ran as a compiled block program."""
+    return any(p for b in map_node.__dict__.get("_bmaps", {}).values()
+               for p in b._compiled.values())
+
+
+def test_map_before_padded_batch_and_ragged_batch_is_vectorized():
+    x = np.arange(21, dtype=np.int64).reshape(7, 3)
+    ds = Dataset.from_tensor_slices(x).map(lambda v: v * 2)
+    padded = ds.padded_batch(3, padded_shapes=[5], padding_values=np.int64(-1))
+    got = _batches(padded)
+    assert _compiled(padded._node._input)
+    want = _batches(_no_fusion(padded))
+    assert len(got) == len(want) == 3
+    for a, b in zip(got, want):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got[2], [[36, 38, 40, -1, -1]])
+    ragged = ds.ragged_batch(3)
+    got = [b.to_list() for b in ragged]
+    assert _compiled(ragged._node._input)
+    assert got == [b.to_list() for b in _no_fusion(ds).ragged_batch(3)]
+    assert got[2] == [[36, 38, 40]]
+
+
+def test_padded_batch_of_varying_shapes_after_a_map_runs_per_element():
+    def gen():
+        for n in (1, 3, 2, 2, 1):
+            yield np.arange(n, dtype=np.int32)
+    ds = Dataset.from_generator(gen, output_signature=tf.TensorSpec([None], tf.int32))
+    got = _batches(ds.map(lambda v: v + 1).padded_batch(2))
+    assert [b.tolist() for b in got] == [[[1, 0, 0], [1, 2, 3]], [[1, 2], [1, 2]], [[1]]]

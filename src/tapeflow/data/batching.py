@@ -13,6 +13,7 @@ from ..framework.tensor_shape import TensorShape
 from . import structure
 from .pipeline import INFINITE, UNKNOWN, Node
 from .blocks import _index_blocks, cut_blocks, stack, string_blocks  # noqa: F401
+from .ignore_errors import Failure, ignoring
 from .transforms import MapDataset, _Unary
 
 __all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "WindowDataset",
@@ -68,8 +69,13 @@ class BatchDataset(_Unary):
     def _compute_spec(self):
         return _batched_spec(self._input.element_spec, self._size, self._drop)
 
+    def _fused(self):
+        """True when the input is a `map` to run on whole blocks (map-and-batch fusion)."""
+        return (type(self._input) is MapDataset and self._input._vectorize()
+                and not ignoring(self))
+
     def _elements(self):
-        if type(self._input) is MapDataset and self._input._vectorize():
+        if self._fused():
             yield from self._input._batched(self._size, self._drop, stack)
             return
         plan = self._input._index_plan()
@@ -78,18 +84,28 @@ class BatchDataset(_Unary):
             for idx in _index_blocks(chunks, self._size, self._drop):
                 yield source._gather(idx)
             return
-        blocks = string_blocks(self._input)
+        blocks = None if ignoring(self) else string_blocks(self._input)
         if blocks is not None:
             yield from cut_blocks(blocks, self._size, self._drop)
             return
-        batch = []
-        for elem in self._input._elements():
-            batch.append(elem)
-            if len(batch) == self._size:
-                yield stack(batch)
-                batch = []
-        if batch and not self._drop:
-            yield stack(batch)
+        yield from _per_element(self._input._elements(), self._size, self._drop, stack)
+
+
+def _per_element(elements, size, drop, stack_fn):
+    """Batches of `size` elements; a Failure (under ignore_errors) drops the batch being
+    filled and is passed on, as TF's batch discards its partial batch on an input error."""
+    batch = []
+    for elem in elements:
+        if type(elem) is Failure:
+            batch = []
+            yield elem
+            continue
+        batch.append(elem)
+        if len(batch) == size:
+            yield stack_fn(batch)
+            batch = []
+    if batch and not drop:
+        yield stack_fn(batch)
 
 
 def _pad_value(value, dtype):
@@ -132,6 +148,40 @@ def pad_stack(elements, padded_shapes=None, padding_values=None):
     return structure.pack(template, out)
 
 
+def pad_dense(batch, padded_shapes=None, padding_values=None):
+    """A batch of equal-shaped rows padded as `pad_stack` pads them (to `padded_shapes`;
+    unknown dims keep the batch's size)."""
+    leaves = structure.flat(batch)
+    n = len(leaves)
+    shapes = [None] * n if padded_shapes is None else (
+        structure.flat(padded_shapes) if structure.is_structure(padded_shapes)
+        else [padded_shapes])
+    values = [None] * n if padding_values is None else (
+        structure.flat(padding_values) if structure.is_structure(padding_values)
+        else [padding_values] * n)
+    out = []
+    for a, shape, value in zip(leaves, shapes, values):
+        want = TensorShape(shape).as_list() if shape is not None else None
+        if want is None or TensorShape(shape).rank is None:
+            out.append(a)
+            continue
+        if len(want) != a.ndim - 1:
+            raise ValueError(f"The padded shape {want} is not compatible with the shape "
+                             f"{list(a.shape[1:])} of a batch component.")
+        target = [d if w in (None, -1) else int(w) for d, w in zip(a.shape[1:], want)]
+        if any(d > t for d, t in zip(a.shape[1:], target)):
+            raise errors.invalid_argument(
+                f"Attempted to pad to a smaller size than the input element: element shape "
+                f"{list(a.shape[1:])}, padded shape {target}.")
+        if target == list(a.shape[1:]):
+            out.append(a)
+            continue
+        arr = np.full([a.shape[0]] + target, _pad_value(value, a.dtype), dtype=a.dtype)
+        arr[(slice(None),) + tuple(slice(0, d) for d in a.shape[1:])] = a
+        out.append(arr)
+    return structure.pack(batch, out)
+
+
 class PaddedBatchDataset(BatchDataset):
     """Batches of elements padded to a common shape."""
 
@@ -153,15 +203,15 @@ class PaddedBatchDataset(BatchDataset):
                 [None] * (s.shape.rank or 0), s.dtype), spec)
         return _batched_spec(spec, self._size, self._drop)
 
+    def _stack(self, elements):
+        return pad_stack(elements, self._shapes, self._values)
+
     def _elements(self):
-        batch = []
-        for elem in self._input._elements():
-            batch.append(elem)
-            if len(batch) == self._size:
-                yield pad_stack(batch, self._shapes, self._values)
-                batch = []
-        if batch and not self._drop:
-            yield pad_stack(batch, self._shapes, self._values)
+        if self._fused():  # map(fn).padded_batch: fn on whole blocks, then padding
+            for batch in self._input._batched(self._size, self._drop, self._stack):
+                yield pad_dense(batch, self._shapes, self._values)
+            return
+        yield from _per_element(self._input._elements(), self._size, self._drop, self._stack)
 
 
 class UnbatchDataset(_Unary):

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from . import structure
+from .ignore_errors import IgnoreErrorsDataset
 from .batching import (BatchDataset, BucketDataset, PaddedBatchDataset, UnbatchDataset,
                        WindowDataset)
 from .options import set_active_options
@@ -350,6 +351,18 @@ class Dataset(Node):
     def cache(self, filename="", name=None):
         """Caches the elements after the first full iteration, in memory or in `filename`."""
         return Dataset(CacheDataset(self._pipeline(), filename))
+
+    def ignore_errors(self, log_warning=False, name=None):
+        """Drops the elements whose production raised an error (a failing `map` function,
+        a damaged TFRecord file: the rest of that file), logging them if `log_warning`.
+
+        >>> import tapeflow as tf
+        >>> ds = Dataset.from_tensor_slices([1., 0., 4.]).map(
+        ...     lambda x: tf.debugging.check_numerics(1. / x, "division by zero"))
+        >>> [float(v) for v in ds.ignore_errors()]
+        [1.0, 0.25]
+        """
+        return Dataset(IgnoreErrorsDataset(self._pipeline(), log_warning))
 
     def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64,
                      name=None):

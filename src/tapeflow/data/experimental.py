@@ -15,7 +15,7 @@ __all__ = ["cardinality", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALI
            "sample_from_datasets", "choose_from_datasets", "bucket_by_sequence_length",
            "AutoShardPolicy", "assert_cardinality", "enable_debug_mode", "dense_to_ragged_batch",
            "CsvDataset", "make_csv_dataset", "group_by_window", "save", "load",
-           "dense_to_sparse_batch", "rejection_resample",
+           "dense_to_sparse_batch", "rejection_resample", "ignore_errors",
            "SHARD_HINT"]
 
 def enable_debug_mode():
@@ -58,6 +58,13 @@ def assert_cardinality(expected_cardinality):
             def _card(self):
                 return int(expected_cardinality)
         return Dataset(_Asserted(ds._pipeline()))
+    return apply
+
+
+def ignore_errors(log_warning=False):
+    """`Dataset.ignore_errors` for `Dataset.apply` (TF's deprecated alias)."""
+    def apply(ds):
+        return ds.ignore_errors(log_warning)
     return apply
 
 

@@ -16,6 +16,7 @@ from ..framework import dtypes
 from ..framework.tensor import Tensor
 from . import structure
 from .pipeline import Node
+from .transforms import MapDataset
 
 __all__ = ["RaggedBatchDataset", "dense_to_ragged_batch"]
 
@@ -33,7 +34,11 @@ def _rows_to_ragged(rows, splits_dtype):
                          f"Received shapes {[a.shape for a in arrays]}")
     lengths = np.array([a.shape[0] for a in arrays], dtypes.as_dtype(splits_dtype)._np)
     values = np.concatenate(arrays, 0) if arrays else np.zeros((0,))
-    splits = np.concatenate([[0], np.cumsum(lengths)]).astype(lengths.dtype)
+    return _ragged(values, np.concatenate([[0], np.cumsum(lengths)]).astype(lengths.dtype))
+
+
+def _ragged(values, splits):
+    from ..ragged import RaggedTensor
     vals = Tensor(values) if values.dtype == object else Tensor(jnp.asarray(values))
     return RaggedTensor(vals, Tensor(splits), internal=True)
 
@@ -90,6 +95,12 @@ class RaggedBatchDataset(Node):
 
     def _elements(self):
         dense = self._dense_components()
+        if type(self._input) is MapDataset and self._input._vectorize():
+            # map(fn).ragged_batch: fn on whole blocks; its equal-shaped rows become ragged
+            stack = lambda rows: self._stack(rows, dense)  # noqa: E731
+            for b in self._input._batched(self._size, self._drop, stack):
+                yield self._ragged_from_dense(b, dense)
+            return
         batch = []
         for elem in self._input._elements():
             batch.append(elem)
@@ -98,6 +109,23 @@ class RaggedBatchDataset(Node):
                 batch = []
         if batch and not self._drop:
             yield self._stack(batch, dense)
+
+    def _ragged_from_dense(self, batch, dense):
+        """A vectorized block's components, the non-dense ones as RaggedTensors of its rows
+        (components the element path already made ragged are kept)."""
+        flat = structure.flat(batch)
+        out = []
+        for a, is_dense in zip(flat, dense):
+            if is_dense or not isinstance(a, np.ndarray):
+                out.append(a)
+                continue
+            if a.ndim < 2:
+                raise ValueError(f"ragged_batch: a component of rank {a.ndim - 1} cannot be "
+                                 "a ragged row")
+            n, length = a.shape[:2]
+            splits = (np.arange(n + 1) * length).astype(self._splits_dtype._np)
+            out.append(_ragged(a.reshape((n * length,) + a.shape[2:]), splits))
+        return structure.pack(batch, out)
 
     def _stack(self, batch, dense):
         flats = [structure.flat(e) for e in batch]

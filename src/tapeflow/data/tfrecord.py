@@ -14,10 +14,11 @@ Framing and CRC checks are `tapeflow.io.tfrecord`'s: a damaged file raises
 """
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..io import tfrecord
 from . import structure
 from .dataset import Dataset
+from .ignore_errors import Failure, ignoring
 
 __all__ = ["TFRecordDataset"]
 
@@ -49,11 +50,16 @@ class TFRecordDataset(Dataset):
         return structure.TensorSpec([], dtypes.string)
 
     def _records(self, path):
-        for block in tfrecord.read_record_blocks(path, self._compression):
-            for rec in block:
-                elem = np.empty((), dtype=object)
-                elem[()] = rec
-                yield elem
+        try:
+            for block in tfrecord.read_record_blocks(path, self._compression):
+                for rec in block:
+                    elem = np.empty((), dtype=object)
+                    elem[()] = rec
+                    yield elem
+        except errors.OpError as e:  # DataLossError, NotFoundError
+            if not ignoring(self):
+                raise
+            yield Failure(e)  # under ignore_errors: on with the next file, as TF's reader
 
     def _string_blocks(self):
         """The records as 1-D object arrays, file after file (what `batch` cuts into

@@ -10,6 +10,7 @@ arguments); exceptions they raise propagate unchanged, with their traceback.
 """
 import collections
 import concurrent.futures
+import functools
 import itertools
 import os
 
@@ -19,6 +20,7 @@ from ..framework.dynamic_shape import DynamicShapeError
 from . import structure
 from .blocks import _index_blocks, _stacked
 from .blocks import stack as stack_rows
+from .ignore_errors import Failure, ignoring, marked
 from .options import SHARD_HINT, debug_mode
 from .parse_map import parsed_batches
 from .pipeline import INFINITE, UNKNOWN, Node
@@ -96,9 +98,12 @@ class MapDataset(_Unary):
         yield from self._map_stream(self._input._elements())
 
     def _map_stream(self, elements):
+        apply = self._apply
+        if ignoring(self):  # under ignore_errors: a failing element becomes a Failure marker
+            apply = functools.partial(marked, self._apply)
         if self._parallel is None or self._parallel == 1 or _debug():
-            return map(self._apply, elements)
-        return _pool_map(self._apply, elements, self._pool_size(), self._in_order())
+            return map(apply, elements)
+        return _pool_map(apply, elements, self._pool_size(), self._in_order())
 
     def _pipeline_options(self):
         """This dataset's Options merged with those of the pipeline being iterated (TF
@@ -144,11 +149,11 @@ class MapDataset(_Unary):
         bmap = self._batched_map(size)
         it = self._input._elements()
         rows = list(itertools.islice(it, size))
-        block = _stack_plain(rows, stack)
+        block = _stack_plain(rows, stack_rows)
         if block is None or bmap(structure._map(lambda a: a[:1], block)) is None:
             return _stacked(self._map_stream(itertools.chain(rows, it)), size, drop, stack)
-        return self._run_blocks(bmap, ((b, [len(structure.leaves(b)[0])])
-                                       for b in _blocks_of(rows, it, size, drop, stack)))
+        return self._run_blocks(bmap, ((b, [n]) for b, n in _blocks_of(rows, it, size, drop)),
+                                stack)
 
     def _batched_map(self, rows):
         """The compiled `fn` for blocks of `rows` rows (kept across epochs)."""
@@ -158,16 +163,18 @@ class MapDataset(_Unary):
             cache[rows] = BatchedMap(self._fn, rows)
         return cache[rows]
 
-    def _run_blocks(self, bmap, blocks):
-        """Mapped batches from (stacked input rows, batch lengths) pairs."""
+    def _run_blocks(self, bmap, blocks, stack=stack_rows):
+        """Mapped batches from (stacked input rows, batch lengths) pairs; a block may be a
+        list of rows (inputs of differing shapes), mapped row by row."""
 
         def apply(item):
             block, lengths = item
-            out = bmap(block)
+            out = None if isinstance(block, list) else bmap(block)
             if out is None:  # a block the program cannot take (e.g. other shapes)
                 n = sum(lengths)
-                rows = [structure._map(lambda a: a[i], block) for i in range(n)]
-                out = stack_rows([self._apply(r) for r in rows])
+                rows = block if isinstance(block, list) else [
+                    structure._map(lambda a: a[i], block) for i in range(n)]
+                out = stack([self._apply(r) for r in rows])
             if len(lengths) == 1:
                 return [out]
             ends = np.cumsum(lengths)
@@ -227,12 +234,14 @@ def _stack_plain(rows, stack):
         return None
 
 
-def _blocks_of(rows, it, size, drop, stack):
-    """Stacked blocks of `size` input elements (`rows` first, then `it`)."""
+def _blocks_of(rows, it, size, drop):
+    """(block, row count) pairs of `size` input elements (`rows` first, then `it`): the rows
+    stacked, or left a list when they cannot stack (other shapes, strings)."""
     while rows:
         if drop and len(rows) < size:
             return
-        yield stack(rows)
+        block = _stack_plain(rows, stack_rows)
+        yield (rows if block is None else block), len(rows)
         if len(rows) < size:
             return
         rows = list(itertools.islice(it, size))
@@ -249,14 +258,26 @@ class FilterDataset(_Unary):
         return INFINITE if self._input._card() == INFINITE else UNKNOWN
 
     def _elements(self):
+        tolerant = ignoring(self)
         for elem in self._input._elements():
-            keep = structure.to_numpy_leaf(structure.call(self._pred, elem))
-            if keep.dtype != np.bool_ or keep.ndim != 0:
-                raise ValueError("Invalid `predicate`. `predicate` must return a scalar boolean "
-                                 f"tensor, but its return type was {keep.dtype} of shape "
-                                 f"{keep.shape}.")
-            if keep:
+            if tolerant:  # under ignore_errors: failures pass up, predicate errors too
+                if type(elem) is not Failure:
+                    elem = marked(lambda e: self._keep(e) and e, elem)
+                if type(elem) is Failure:
+                    yield elem
+                elif elem is not False:
+                    yield elem
+                continue
+            if self._keep(elem):
                 yield elem
+
+    def _keep(self, elem):
+        keep = structure.to_numpy_leaf(structure.call(self._pred, elem))
+        if keep.dtype != np.bool_ or keep.ndim != 0:
+            raise ValueError("Invalid `predicate`. `predicate` must return a scalar boolean "
+                             f"tensor, but its return type was {keep.dtype} of shape "
+                             f"{keep.shape}.")
+        return bool(keep)
 
 
 def _slice_chunks(chunks, start, stop):
@@ -295,6 +316,8 @@ class TakeDataset(_Unary):
 
     def _elements(self):
         it = self._input._elements()
+        if self._count >= 0 and ignoring(self):
+            return _successes(it, 0, self._count)
         return it if self._count < 0 else itertools.islice(it, self._count)
 
 
@@ -325,7 +348,26 @@ class SkipDataset(_Unary):
             for _ in it:
                 pass
             return iter(())
+        if ignoring(self):
+            return _successes(it, self._count, None)
         return itertools.islice(it, self._count, None)
+
+
+def _successes(it, skip, take):
+    """`it` after `skip` elements, `take` of them (None: all), counting only elements
+    that did not fail; Failure markers (under ignore_errors) pass through uncounted."""
+    if take == 0:
+        return
+    n = 0
+    for elem in it:
+        if type(elem) is Failure:
+            yield elem
+            continue
+        n += 1
+        if n > skip:
+            yield elem
+            if take is not None and n >= skip + take:
+                return
 
 
 class RepeatDataset(_Unary):
