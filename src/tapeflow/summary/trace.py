@@ -23,7 +23,8 @@ _TRACE = {"profiler": None, "graph": None}
 
 def _functions():
     from ..function.polymorphic import Function
-    return [o for o in gc.get_objects() if isinstance(o, Function)]
+    # type(), not isinstance(): a dead weakref proxy raises when asked for __class__
+    return [o for o in gc.get_objects() if issubclass(type(o), Function)]
 
 
 def _traces():
