@@ -162,3 +162,21 @@ def test_padded_batch_of_varying_shapes_after_a_map_runs_per_element():
     ds = Dataset.from_generator(gen, output_signature=tf.TensorSpec([None], tf.int32))
     got = _batches(ds.map(lambda v: v + 1).padded_batch(2))
     assert [b.tolist() for b in got] == [[[1, 0, 0], [1, 2, 3]], [[1, 2], [1, 2]], [[1]]]
+
+
+def test_map_before_rebatch_is_vectorized():
+    x = np.arange(120, dtype=np.float32).reshape(40, 3)
+    ds = Dataset.from_tensor_slices(x).batch(8).map(lambda v: (v * 2.0, tf.reduce_sum(v, 1)))
+    got = _batches(ds.rebatch(6))
+    assert _compiled(ds._node)
+    want = _batches(_no_fusion(ds).rebatch(6))
+    assert [len(a) for a, _ in got] == [len(a) for a, _ in want] == [6] * 6 + [4]
+    for (a, b), (c, d) in zip(got, want):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+    np.testing.assert_array_equal(np.concatenate([a for a, _ in got]), x * 2)
+    ragged_sizes = Dataset.range(10).batch(3).map(lambda v: v * 2)  # 3, 3, 3, 1 rows
+    assert [b.tolist() for b in _batches(ragged_sizes.rebatch(4))] == [
+        [0, 2, 4, 6], [8, 10, 12, 14], [16, 18]]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="non-scalar"):
+        list(Dataset.range(4).batch(2).map(lambda v: tf.reduce_sum(v)).rebatch(2))

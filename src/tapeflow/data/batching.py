@@ -6,6 +6,8 @@ Over in-memory sources `batch` gathers each batch with one fancy index
 >>> [b.tolist() for b in tf.data.Dataset.range(5).batch(2).as_numpy_iterator()]
 [[0, 1], [2, 3], [4]]
 """
+import itertools
+
 import numpy as np
 
 from ..framework import errors
@@ -83,6 +85,10 @@ class BatchDataset(_Unary):
             source, chunks = plan
             for idx in _index_blocks(chunks, self._size, self._drop):
                 yield source._gather(idx)
+            return
+        rows = self._input._fused_rows() if type(self._input) is UnbatchDataset else None
+        if rows is not None:  # map(fn).rebatch(n)
+            yield from cut_rows(rows, self._size, self._drop)
             return
         blocks = None if ignoring(self) else string_blocks(self._input)
         if blocks is not None:
@@ -227,16 +233,106 @@ class UnbatchDataset(_Unary):
     def _elements(self):
         for elem in self._input._elements():
             leaves = structure.flat(elem)
-            sizes = {a.shape[0] if a.ndim else None for a in leaves}
-            if None in sizes:
-                raise errors.invalid_argument("Input element must have a non-scalar value in "
-                                              "each component.")
-            if len(sizes) > 1:
-                raise errors.invalid_argument(
-                    f"Input element must have the same batch size in each component. Component "
-                    f"sizes: {[a.shape[0] for a in leaves]}")
-            for i in range(sizes.pop() if sizes else 0):
+            for i in range(_rows(leaves)):
                 yield structure.pack(elem, [np.asarray(a[i]) for a in leaves])
+
+    def _fused_rows(self):
+        """Blocks of rows (a structure of arrays) when the input is a vectorizable `map`:
+        `map(fn).rebatch(n)` runs fn on `_GROUP` elements per compiled call; else None."""
+        map_ds = self._input
+        if type(map_ds) is not MapDataset or not map_ds._vectorize() or ignoring(self):
+            return None
+        return _mapped_rows(map_ds)
+
+
+def _rows(leaves):
+    """The number of rows of an element being unbatched (TF's errors when it has none)."""
+    sizes = {a.shape[0] if a.ndim else None for a in leaves}
+    if None in sizes:
+        raise errors.invalid_argument("Input element must have a non-scalar value in "
+                                      "each component.")
+    if len(sizes) > 1:
+        raise errors.invalid_argument(
+            f"Input element must have the same batch size in each component. Component "
+            f"sizes: {[a.shape[0] for a in leaves]}")
+    return sizes.pop() if sizes else 0
+
+
+_GROUP = 64  # input elements per compiled call of a map before rebatch
+
+
+def _mapped_rows(map_ds):
+    """The rows of `map_ds`'s elements in blocks: groups of elements mapped by one compiled
+    call (elements of one shape), else element by element."""
+    plan = map_ds._input._index_plan()
+    if plan is not None:
+        source, chunks = plan
+        groups = (source._gather(idx) for idx in _index_blocks(chunks, _GROUP, False))
+    else:
+        groups = blocks_of_rows(map_ds._input._elements(), _GROUP)
+    bmap = map_ds._batched_map(_GROUP)
+    for group in groups:
+        block = group if not isinstance(group, list) else _stack_or_none(group)
+        out = None if block is None else bmap(block)
+        if out is not None:
+            leaves = structure.flat(out)
+            _rows([a[0] for a in leaves])  # TF's errors for elements without rows
+            yield structure.pack(out, [a.reshape((-1,) + a.shape[2:]) for a in leaves])
+            continue
+        rows = group if isinstance(group, list) else [
+            structure._map(lambda a: a[i], group) for i in range(len(structure.flat(group)[0]))]
+        for row in rows:
+            elem = map_ds._apply(row)
+            _rows(structure.flat(elem))
+            yield elem
+
+
+def blocks_of_rows(elements, k):
+    """Lists of `k` consecutive elements (the last may be shorter)."""
+    while True:
+        group = list(itertools.islice(elements, k))
+        if not group:
+            return
+        yield group
+
+
+def _stack_or_none(rows):
+    from .vectorize import _plain
+    if not all(_plain(r) for r in rows):
+        return None
+    try:
+        return stack(rows)
+    except errors.InvalidArgumentError:  # elements of different shapes
+        return None
+
+
+def cut_rows(blocks, size, drop):
+    """Batches of `size` rows cut from a stream of row blocks (structures of arrays)."""
+    pending, have = [], 0
+    for block in blocks:
+        n = len(structure.flat(block)[0])
+        if not n:
+            continue
+        pending.append(block)
+        have += n
+        if have < size:
+            continue
+        joined = _concat(pending)
+        full = have - have % size
+        for s in range(0, full, size):
+            yield structure._map(lambda a: a[s:s + size], joined)
+        pending = [structure._map(lambda a: a[full:], joined)] if full < have else []
+        have -= full
+    if have and not drop:
+        yield _concat(pending)
+
+
+def _concat(blocks):
+    if len(blocks) == 1:
+        return blocks[0]
+    flats = [structure.flat(b) for b in blocks]
+    return structure.pack(blocks[0], [np.concatenate([f[c] for f in flats])
+                                      for c in range(len(flats[0]))])
 
 
 class WindowDataset(_Unary):
