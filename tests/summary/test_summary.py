@@ -87,3 +87,16 @@ def test_summaries_inside_tf_function(tmp_path):
     writer.flush()
     got = _tensor_values(_load(tmp_path), "loss")
     assert [(s, float(v)) for s, v in got] == [(0, 1.0), (1, 2.0), (2, 5.0)]
+
+
+def test_write_raw_pb_writes_serialized_summaries(tmp_path):
+    summary_pb2 = pytest.importorskip("tensorboard.compat.proto.summary_pb2")
+    pbs = [summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=f"raw{i}", simple_value=i)])
+           .SerializeToString() for i in range(2)]
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default():
+        assert bool(tf.summary.experimental.write_raw_pb(tf.constant(pbs), step=7))
+    writer.flush()
+    acc = ea.EventAccumulator(str(tmp_path))
+    acc.Reload()
+    assert [(e.step, e.value) for e in acc.Scalars("raw1")] == [(7, 1.0)]

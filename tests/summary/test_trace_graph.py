@@ -107,3 +107,4 @@ def test_summary_graph_writes_a_concrete_functions_graph(tmp_path):
     writer.flush()
     ops = [n.op for n in _graph(tmp_path).node if n.op not in _FRAMING]
     assert ops == [op.type for op in g.get_operations()]
+

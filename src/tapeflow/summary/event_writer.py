@@ -136,6 +136,11 @@ class EventWriter:
             plugin_name="graph_keras_model", content=b"1"))
         self._strings("keras", [json_config.encode()], [], meta, step)
 
+    def raw_pb(self, tag, serialized, step):
+        """Serialized Summary protos, written as they are (`write_raw_pb`)."""
+        for pb in np.asarray(serialized, object).reshape(-1):
+            self._add(self.tb["summary"].Summary.FromString(bytes(pb)), step)
+
     def graph(self, graph_def_bytes, step=0):
         """A serialized GraphDef (TensorBoard's Graphs tab)."""
         self.file.add_event(self.tb["event"].Event(wall_time=time.time(), step=int(step),

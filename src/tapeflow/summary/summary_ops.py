@@ -20,7 +20,7 @@ from .event_writer import EventWriter
 
 __all__ = ["SummaryWriter", "create_file_writer", "create_noop_writer", "scalar", "histogram",
            "image", "text", "audio", "write", "record_if", "should_record_summaries", "flush",
-           "get_step", "set_step", "summary_scope"]
+           "get_step", "set_step", "summary_scope", "write_raw_pb"]
 
 _STATE = threading.local()
 
@@ -239,6 +239,11 @@ def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, desc
                          f"shape {t.shape}")
     rate = int(convert_to_tensor(sample_rate).numpy())
     return _emit("audio", name, t[:max_outputs], step, rate, description)
+
+
+def write_raw_pb(tensor, step=None, name=None):
+    """Writes serialized `Summary` protos (a string scalar or vector) as they are."""
+    return _emit("raw_pb", name or "", tensor, step)
 
 
 def write(tag, tensor, step=None, metadata=None, name=None):
