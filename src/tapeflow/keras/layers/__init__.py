@@ -113,27 +113,7 @@ from . import experimental  # noqa: F401,E402 - keras.layers.experimental(.prepr
 
 import sys as _sys  # noqa: E402
 
-from .._lookup import find as _find  # noqa: E402 - the one name-resolution path
-
-
-def serialize(layer):
-    """`{"class_name": ..., "config": ...}` of a layer."""
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
-
-
-def deserialize(config, custom_objects=None):
-    """Rebuilds a layer from `serialize`'s output (built-in or `custom_objects` classes).
-
-    >>> deserialize(serialize(Dense(2))).units
-    2
-    """
-    name = config["class_name"]
-    cls = _find(name, globals(), custom_objects)
-    if not (isinstance(cls, type) and issubclass(cls, Layer)):
-        raise ValueError(f"Unknown layer: '{name}'. Please ensure you are using a "
-                         "`keras.utils.custom_object_scope` and that this object is included "
-                         "in the scope (or pass it in `custom_objects`).")
-    return cls.from_config(config["config"])
+from .serialization import deserialize, serialize  # noqa: E402,F401
 
 
 def __dir__():
