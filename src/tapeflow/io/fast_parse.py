@@ -194,7 +194,34 @@ def _parse(records, specs):
         out = _parse_uniform(buf, raw, n, int(lens[0]), specs, keys)
         if out is not None:
             return out
+    elif n >= 16:  # a few record lengths (varints of different sizes): one layout each
+        out = _parse_by_length(records, lens, specs, keys)
+        if out is not None:
+            return out
     return _parse_general(buf, raw, starts, ends, specs, keys)
+
+
+def _parse_by_length(records, lens, specs, keys):
+    kinds, inverse = np.unique(lens, return_inverse=True)
+    if len(kinds) > 8 or kinds[0] == 0:
+        return None
+    out = None
+    for k in range(len(kinds)):
+        rows = np.flatnonzero(inverse.reshape(-1) == k)
+        group = [records[i] for i in rows.tolist()]
+        raw = b"".join(group)
+        buf = np.frombuffer(raw + bytes(16), np.uint8)
+        part = _parse_uniform(buf, raw, len(group), int(kinds[k]), specs, keys) if len(
+            group) > 1 else _parse_general(buf, raw, np.zeros(1, np.int64),
+                                           np.array([len(raw)]), specs, keys)
+        if part is None:
+            return None
+        if out is None:
+            out = {name: np.empty((len(records),) + v.shape[1:], v.dtype)
+                   for name, v in part.items()}
+        for name, v in part.items():
+            out[name][rows] = v
+    return out
 
 
 def _table(buf, starts, ends, keys):
