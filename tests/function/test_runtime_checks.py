@@ -129,3 +129,29 @@ def test_a_model_whose_call_asserts_fails_fit_with_tf_error():
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[inputs must be >= 0\.  \] "
                        r"\[Condition x >= 0 did not hold element-wise:\]"):
         model.fit(-x, y, batch_size=4, epochs=1, verbose=0)
+
+
+def test_a_failed_check_leaves_variables_and_the_trace_as_they_were():
+    v = tf.Variable([1.0, 2.0])
+    traces = []
+
+    @tf.function
+    def step(x):
+        traces.append(1)
+        tf.debugging.assert_positive(x, message="pos")
+        v.assign_add(x)  # after the check, as TF orders stateful ops
+        return v.read_value()
+
+    for bad_first in (True, False):
+        traces.clear()
+        v.assign([1.0, 2.0])
+        if not bad_first:
+            step(tf.constant([1.0, 1.0]))
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[pos\.  \]"):
+            step(tf.constant([-1.0, 1.0]))
+        want = [1.0, 2.0] if bad_first else [2.0, 3.0]
+        np.testing.assert_array_equal(v.numpy(), want)  # no buffer was given away
+        np.testing.assert_array_equal(step(tf.constant([1.0, 1.0])).numpy(),
+                                      np.add(want, 1.0))
+        assert len(traces) == 1  # the failed call's program is kept, not traced again
+        step = tf.function(step.python_function)

@@ -127,6 +127,7 @@ class Function:
         self._traced_once = False
         self._created_any = False
         self._read_only = False  # backward functions never write variables back
+        self._checks = False  # a trace checks assertions at run time: donate nothing
         self._tracing_count = 0
         self._bound = {}
         self._fast = {}  # fast_call.fast_key of positional calls -> prepared call

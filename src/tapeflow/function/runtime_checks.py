@@ -8,7 +8,9 @@ aborts the program. jax reports the abort as its own runtime error; the
 tf.function call boundary (`raise_failed_assertion`, on the error path
 only, so calls that succeed pay nothing) replaces it with
 `tf.errors.InvalidArgumentError` carrying that text. Programs without an
-assertion contain no callback at all.
+assertion contain no callback at all. A program with one does not donate its
+variables' buffers (the trace is marked `runtime_checks`): an aborted run
+leaves every variable as it was, as TF's ordered assertion does.
 
 >>> import numpy as np
 >>> summarize_value(np.arange(12).reshape(3, 4), 3)
@@ -23,6 +25,7 @@ import jax
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError
+from ..framework.trace_stack import current_trace
 
 __all__ = ["summarize_value", "format_data", "host_assert", "raise_failed_assertion"]
 
@@ -110,6 +113,9 @@ def host_assert(ok, data, arrays, summarize=None, text=None):
             del _FAILED[:-16]
         raise InvalidArgumentError(None, _MARK, failed)
     _quiet_jax_callback_log()
+    trace = current_trace()
+    if trace is not None:  # its program must not donate variable buffers (tracing.py)
+        trace.runtime_checks = True
     jax.debug.callback(check, *([] if ok is None else [ok]), *arrays)
 
 

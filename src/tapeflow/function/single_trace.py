@@ -51,6 +51,8 @@ def trace_once(entry, known, written, allow, arg_vals, donate):
         staged = dict(STAGED)
         STAGED.clear()
     ctx = run["ctx"]
+    if getattr(ctx, "runtime_checks", False):  # a failed check must leave the buffers
+        f._checks, donate = True, False
     if ctx.created:  # TF traces again without creation: that trace raises if it re-creates
         f._created_any = True
         found = known + [v for v in ctx.discovered + ctx.created
@@ -113,8 +115,12 @@ def trace_once(entry, known, written, allow, arg_vals, donate):
     w2, r2 = _partition(all_vars, written2)
     jitted = flat_jit(rewired, len(w2), len(r2), donate)
     entry._keep_rng(w2 + r2)
-    res = invoke(jitted, _donatable(w2) if donate else [v._value for v in w2],
-                 [v._value for v in r2], arg_vals)
     run2.setdefault("ctx", ctx)
     run2["order"] = written2
+    try:
+        res = invoke(jitted, _donatable(w2) if donate else [v._value for v in w2],
+                     [v._value for v in r2], arg_vals)
+    except Exception:  # compiled, failed while running: later calls run this program
+        entry.install(all_vars, written2, jitted, run2, written2)
+        raise
     return res, jitted, all_vars, written2, run2

@@ -38,6 +38,11 @@ class Retrace(Exception):
     """Raised inside a trace that touched variables it was not given as state."""
 
 
+class _KeepBuffers(Retrace):
+    """The program checks assertions at run time: a failed one aborts it, so it must not
+    consume (donate) the variables' buffers — they keep their values, as in TF."""
+
+
 class _Unstage(Retrace):
     """A new variable's initial value came from a staged variable: redo, unstaged."""
 
@@ -154,10 +159,13 @@ class Entry:
                         raise _with_user_line(e) from None
                     raise
                 outs = self._split_outputs(result)
+                if run.get("donating") and getattr(ctx, "runtime_checks", False):
+                    raise _KeepBuffers()
                 if (ctx.discovered or ctx.created) and not run.get("reuse"):
                     raise Retrace()
                 order = sorted(wset | writes)
                 run["order"] = order
+                run["complete"] = True
                 if run.get("reuse"):  # single_trace.py: new variables' values come out too
                     return outs, [known[i]._value for i in order], \
                         [v._value for v in ctx.discovered + ctx.created]
@@ -197,22 +205,19 @@ class Entry:
         stage = True  # variables met mid-trace hold traced copies (see `_stage`)
         once = None if known else trace_once(  # first trace: record once, rewire
             self, known, written, not f._traced_once and not f._created_any, arg_vals,
-            _donate() and not f._read_only)
+            _donate() and not f._read_only and not f._checks)
         if once is not None and len(once) == 2:  # it created variables: trace again
             known, written = once
         elif once is not None:
             res, jitted, known, written, run = once
-            self.known, self.written, self.jitted, self._run = known, written, jitted, run
-            self.w_vars, self.r_vars = _partition(known, written)
-            self.out_vars = [known[i] for i in written]
-            f._note_state(known, self.out_vars)
-            f._forget_prepared()  # prepared calls of an earlier program of this entry are stale
+            self.install(known, written, jitted, run, written)
             return res
         for _ in range(8):
             allow = not f._traced_once and not f._created_any
             run = {}
             pure = self._pure(known, written, allow, run, stage)
-            donate = _donate() and not f._read_only
+            donate = _donate() and not f._read_only and not f._checks
+            run["donating"] = donate and bool(written)
             jitted = flat_jit(pure, len(written), len(known) - len(written), donate)
             w_vars, r_vars = _partition(known, written)
             try:
@@ -222,6 +227,9 @@ class Entry:
                              [v._value for v in w_vars], [v._value for v in r_vars], arg_vals)
                 if time.perf_counter() - t0 > _TRIM_AFTER_S:
                     release_freed_memory()  # the compiler's scratch memory, back to the OS
+            except _KeepBuffers:
+                f._checks = True
+                continue
             except _Unstage:
                 stage = False
                 continue
@@ -237,17 +245,27 @@ class Entry:
                 if donate:  # guess the written set from this attempt: saves a retrace
                     written = [i for i, v in enumerate(known) if id(v) in wids]
                 continue
+            except Exception:
+                if run.get("complete") and not (donate and run["order"] != written):
+                    # traced and compiled, failed while running (a failed assertion):
+                    # later calls run this program, as TF keeps the concrete function
+                    self.install(known, written, jitted, run, run["order"])
+                raise
             if donate and run["order"] != written:
                 written = run["order"]  # retrace once so the written buffers are donated
                 continue
-            self.known, self.written, self.jitted = known, written, jitted
-            self.w_vars, self.r_vars, self._run = w_vars, r_vars, run
-            self.out_vars = [known[i] for i in run["order"]]
-            f._note_state(known, self.out_vars)
-            f._forget_prepared()
+            self.install(known, written, jitted, run, run["order"])
             return res
         raise RuntimeError("tapeflow.function: the set of variables kept changing while "
                            "tracing; create variables once, outside later calls.")
+
+    def install(self, known, written, jitted, run, out_order):
+        """Makes `jitted` this entry's program: its variables, the written ones donated."""
+        self.known, self.written, self.jitted, self._run = known, written, jitted, run
+        self.w_vars, self.r_vars = _partition(known, written)
+        self.out_vars = [known[i] for i in out_order]
+        self.function._note_state(known, self.out_vars)
+        self.function._forget_prepared()  # prepared calls of an earlier program are stale
 
     def _keep_rng(self, variables):
         """Copies the RNG states' input values (donation deletes them) for gradient replay."""
