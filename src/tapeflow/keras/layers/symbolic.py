@@ -77,6 +77,7 @@ def _trace(layer, structure, kts, fill, training, mask_fn, flags=None):
                 mask = mask_fn(args, kwargs)
                 if flags is not None:
                     out = _ragged_out(out, flags)
+                    mask = _ragged_out(mask, [])  # a ragged mask's placeholder is dense
         finally:
             call_context.frames().pop()
         return out, mask

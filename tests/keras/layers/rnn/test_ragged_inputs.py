@@ -131,3 +131,12 @@ def test_against_tf_keras(tf_peer):
         for got, want in zip(mine[key], ref[key]):
             np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4,
                                        atol=1e-5)
+
+
+def test_ragged_ids_with_mask_zero_in_a_functional_model():
+    ids = tf.ragged.constant([[1, 0, 3], [4], [5, 6]])  # id 0 inside a row is masked too
+    inp = keras.Input(shape=(None,), ragged=True, dtype="int32")
+    emb, lstm = keras.layers.Embedding(10, 3, mask_zero=True), keras.layers.LSTM(2)
+    model = keras.Model(inp, lstm(emb(inp)))
+    padded = ids.to_tensor()  # zeros: masked by Embedding(mask_zero=True) as well
+    np.testing.assert_allclose(model(ids).numpy(), lstm(emb(padded)).numpy(), rtol=1e-6)
