@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
+from tf_peer import tf_eval
 
 DRS = tf.experimental.DynamicRaggedShape
 RP = tf.experimental.RowPartition
@@ -161,17 +162,10 @@ _CASES = {  # evaluated by tapeflow here and by TensorFlow in its own process
     "bcast2": "tf.broadcast_to([[[10]], [[20]]], DRS.from_lengths([2, (1, 2), 3])).to_list()",
     "ones": "tf.ones(s, tf.int32).to_list()", "prefix": "repr(s[:1])",
 }
-_TF_SCRIPT = r"""
-import json, sys, tensorflow as tf
-cases = json.loads(sys.argv[1])
-exec(cases.pop("_setup"))
-print(json.dumps({k: eval(v) for k, v in cases.items()}))
-"""
+_TF_CODE = _SETUP + f"print(json.dumps({{k: eval(v) for k, v in {_CASES!r}.items()}}))"
 
 
-def test_against_tensorflow(tf_peer):
-    ref = tf_peer(_TF_SCRIPT, json.dumps({"_setup": _SETUP, **_CASES}))
-    scope = {"tf": tf}
+def test_against_tensorflow():
+    ref, scope = tf_eval(_TF_CODE), {"tf": tf}
     exec(_SETUP, scope)
-    mine = {k: eval(v, scope) for k, v in _CASES.items()}
-    assert json.loads(json.dumps(mine)) == ref
+    assert json.loads(json.dumps({k: eval(v, scope) for k, v in _CASES.items()})) == ref

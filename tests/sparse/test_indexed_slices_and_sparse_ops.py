@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
+from tf_peer import tf_eval
 
 
 def _sp(x):
@@ -196,17 +197,11 @@ _CASES = {  # evaluated by tapeflow here and by TensorFlow in its own process
     "dense": "tf.convert_to_tensor(s).numpy().tolist()",
     "eye": "sp(tf.sparse.eye(2, 3))",
 }
-_TF_SCRIPT = r"""
-import json, sys, tensorflow as tf
-cases = json.loads(sys.argv[1])
-exec(cases.pop("_setup"))
-print(json.dumps({k: eval(v) for k, v in cases.items()}))
-"""
+_TF_CODE = _SETUP + f"print(json.dumps({{k: eval(v) for k, v in {_CASES!r}.items()}}))"
 
 
-def test_against_tensorflow(tf_peer):
-    ref = tf_peer(_TF_SCRIPT, json.dumps({"_setup": _SETUP, **_CASES}))
-    scope = {"tf": tf}
+def test_against_tensorflow():
+    ref, scope = tf_eval(_TF_CODE), {"tf": tf}
     exec(_SETUP, scope)
     mine = json.loads(json.dumps({k: eval(v, scope) for k, v in _CASES.items()}))
     for key in ref:

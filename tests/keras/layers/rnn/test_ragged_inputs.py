@@ -11,6 +11,7 @@ import pytest
 
 import tapeflow as tf
 from tapeflow import keras
+from tf_peer import tf_eval
 
 RNG = np.random.default_rng(3)
 ROWS = [RNG.normal(size=(n, 2)).astype("float32") for n in (3, 1, 2)]
@@ -104,9 +105,7 @@ def test_functional_ragged_model_fit_and_predict_match_dense_with_mask():
     np.testing.assert_allclose(pred, dense(padded).numpy(), rtol=1e-5, atol=1e-6)
 
 
-_TF_SCRIPT = r"""
-import json, sys, numpy as np, tensorflow as tf
-d = json.loads(sys.argv[1])
+_TF_CODE = r"""
 x = tf.RaggedTensor.from_row_lengths(np.asarray(d["values"], "float32"), d["lengths"])
 lstm = tf.keras.layers.LSTM(3, return_sequences=True, go_backwards=True)
 lstm.build((None, None, 2))
@@ -118,7 +117,7 @@ print(json.dumps({"lstm": lstm(x).to_list(), "bi": bi(x).to_list()}))
 """
 
 
-def test_against_tf_keras(tf_peer):
+def test_against_tf_keras():
     lstm = keras.layers.LSTM(3, return_sequences=True, go_backwards=True,
                              bias_initializer="random_normal")
     bi = keras.layers.Bidirectional(keras.layers.GRU(2, return_sequences=True))
@@ -126,7 +125,7 @@ def test_against_tf_keras(tf_peer):
     args = {"values": X.flat_values.numpy().tolist(), "lengths": [3, 1, 2],
             "lstm": [w.tolist() for w in lstm.get_weights()],
             "bi": [w.tolist() for w in bi.get_weights()]}
-    ref = tf_peer(_TF_SCRIPT, json.dumps(args))
+    ref = tf_eval(f"d = json.loads({json.dumps(args)!r})\n" + _TF_CODE)
     for key in ("lstm", "bi"):
         for got, want in zip(mine[key], ref[key]):
             np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4,
