@@ -208,6 +208,15 @@ class MultiWorkerMirroredStrategy(Strategy):
             total = total / jnp.asarray(len(parts) * self._num_workers, total.dtype)
         return Tensor._from_host(total)
 
+    def experimental_local_results(self, value):
+        """This process's replicas' components (a compiled run's result holds every
+        replica's; the ones of this process's replicas are picked, as TF)."""
+        local = super().experimental_local_results(value)
+        n, mine = self.num_replicas_in_sync, self._local_replica_ids
+        if self._num_workers > 1 and current_trace() is None and len(local) == n != len(mine):
+            return tuple(local[i] for i in mine)
+        return local
+
     def gather(self, value, axis):
         """Every replica's component of every process, concatenated along `axis`."""
         if self._num_workers == 1 or current_trace() is not None:

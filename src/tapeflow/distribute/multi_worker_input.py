@@ -5,7 +5,8 @@ Each element is a global array laid out over the strategy's 'batch' mesh axis
 wrapped as a ShardedBatch: a PerReplica whose `values` are this process's
 replicas' shards and whose one traced component, in a tf.function, is the
 global array itself. A batch that cannot be one even global array (a short
-last batch) gives this process's replicas' slices of TF's ceil split.
+last batch) is an UnevenBatch: this process's replicas' slices of TF's ceil split,
+and every replica's slice for a compiled run.
 
 >>> import numpy as np
 >>> _ceil_split(np.arange(5), 4, [2, 3])[0].numpy().tolist()
@@ -21,7 +22,7 @@ from ..framework.tensor import Tensor
 from .input_lib import groups_of
 from .values import PerReplica
 
-__all__ = ["ShardedBatch", "GlobalBatches", "LocalReplicaBatches", "WorkerBatches",
+__all__ = ["ShardedBatch", "UnevenBatch", "GlobalBatches", "LocalReplicaBatches", "WorkerBatches",
            "fetchable"]
 
 
@@ -45,6 +46,27 @@ class ShardedBatch(PerReplica):
         obj = object.__new__(ShardedBatch)
         obj._global, obj._values = components[0], ()
         return obj
+
+
+class UnevenBatch(PerReplica):
+    """A global batch that does not split evenly over the replicas (TF's ceil split).
+
+    `values` are this process's replicas' slices (what eager `strategy.run` and
+    `experimental_local_results` take). As a tf.function argument its components are
+    EVERY replica's slice, replicated on all devices (each process knows them all), so a
+    compiled `strategy.run` traces the replicas one by one (unrolled_run.py) into the
+    same program in every process; the variables and results stay replicated.
+    """
+
+    def __init__(self, strategy, local, everyone):
+        super().__init__(local)
+        self._strategy, self._everyone = strategy, everyone
+
+    def _to_components(self):
+        return tuple(Tensor._from_host(self._strategy._globalize(a)) for a in self._everyone)
+
+    def _with_components(self, components):
+        return PerReplica(components)
 
 
 class GlobalBatches:
@@ -71,13 +93,15 @@ class GlobalBatches:
         if not self._per_worker:
             if a.shape[0] % strategy.num_replicas_in_sync == 0:
                 return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
-            return PerReplica(_ceil_split(a, strategy.num_replicas_in_sync, local_ids))
+            everyone = _ceil_slices(a, strategy.num_replicas_in_sync)
+            return UnevenBatch(strategy, _local(everyone, local_ids), everyone)
         counts = np.asarray(multihost_utils.process_allgather(np.asarray(a.shape[0])))
         if len(set(counts.tolist())) == 1 and a.shape[0] % len(local_ids) == 0:
             shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
             return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
                 strategy._batch_sharding, a, shape)))
-        return PerReplica(_ceil_split(a, len(local_ids), range(len(local_ids))))
+        everyone = _workers_slices(strategy, a, counts.tolist())
+        return UnevenBatch(strategy, _local(everyone, local_ids), everyone)
 
     @property
     def element_spec(self):
@@ -88,12 +112,34 @@ class GlobalBatches:
             yield nest.map_structure(self._leaf, element)
 
 
-def _ceil_split(a, n, ids):
-    """Replicas `ids`' slices of `a` split as TF does: ceil(rows / n) each, the last fewer."""
+def _ceil_slices(a, n):
+    """`a` split as TF splits a batch over n replicas: ceil(rows / n) each, the last fewer."""
     rows = a.shape[0]
     k = -(-rows // n)
-    return [Tensor._from_host(jnp.asarray(a[min(r * k, rows):min((r + 1) * k, rows)]))
-            for r in ids]
+    return [a[min(r * k, rows):min((r + 1) * k, rows)] for r in range(n)]
+
+
+def _ceil_split(a, n, ids):
+    """Replicas `ids`' slices of `a` (TF's ceil split over n replicas), as Tensors."""
+    return _local(_ceil_slices(a, n), ids)
+
+
+def _local(slices, ids):
+    return [Tensor._from_host(jnp.asarray(slices[r])) for r in ids]
+
+
+def _workers_slices(strategy, a, counts):
+    """Every replica's slice when each worker splits its own batch (`counts` rows each)
+    over its replicas: the workers' rows gathered (padded to the longest), then split."""
+    top = max(counts)
+    padded = np.concatenate([a, np.zeros((top - a.shape[0],) + a.shape[1:], a.dtype)])
+    gathered = np.asarray(multihost_utils.process_allgather(padded))
+    slices = [None] * strategy.num_replicas_in_sync
+    for w, rows in enumerate(counts):
+        ids = [i for i, d in enumerate(strategy._devices) if d.process_index == w]
+        for r, part in zip(ids, _ceil_slices(gathered[w, :rows], len(ids))):
+            slices[r] = part
+    return slices
 
 
 class LocalReplicaBatches:

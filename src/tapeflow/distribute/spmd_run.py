@@ -120,10 +120,13 @@ def run_spmd(strategy, fn, args, kwargs):
     n = strategy.num_replicas_in_sync
     leaves = nest.flatten((args, kwargs))
     if getattr(strategy, "_num_workers", 1) > 1 and any(
-            isinstance(v, DistributedValues) and not hasattr(v, "_global") for v in leaves):
-        raise ValueError("strategy.run inside tf.function across processes needs global "
-                         "batches that split evenly over the replicas (this one is split "
-                         "unevenly, e.g. a short last batch): batch with drop_remainder=True, "
+            isinstance(v, DistributedValues) and not hasattr(v, "_global") and len(v.values) != n
+            for v in leaves):
+        raise ValueError("strategy.run inside tf.function across processes needs per-replica "
+                         f"values of all {n} replicas (a global array split over them, or "
+                         "an uneven batch from experimental_distribute_dataset); this one "
+                         "holds only this process's replicas' values (e.g. uneven batches of "
+                         "distribute_datasets_from_function): batch with drop_remainder=True, "
                          "or run this step eagerly (strategy.run outside tf.function)")
     if is_uneven(leaves):  # a short last batch: the replicas traced one by one
         return run_unrolled(strategy, fn, args, kwargs)

@@ -316,10 +316,11 @@ class Trainer:
         if strategy is None:
             return make_step_function(step, self.run_eagerly, k, masked_step=masked_step)
         fn = make_step_function(step, self.run_eagerly, k, shard=strategy.shard_batch)
+        fetchable = getattr(strategy, "_fetchable", lambda outputs: outputs)  # multi-process
 
         def call(batches):  # new variables (slots, metrics) are the strategy's too
             with strategy.scope():
-                return strategy._fetchable(fn(batches))
+                return fetchable(fn(batches))
         call.single, call.looped = getattr(fn, "single", None), getattr(fn, "looped", None)
         return call
 
