@@ -161,6 +161,8 @@ _CASES = {  # evaluated by tapeflow here and by TensorFlow in its own process
     "bcast": "tf.broadcast_to([[1, 2, 3]], DRS.from_lengths([2, (1, 2), 3])).to_list()",
     "bcast2": "tf.broadcast_to([[[10]], [[20]]], DRS.from_lengths([2, (1, 2), 3])).to_list()",
     "ones": "tf.ones(s, tf.int32).to_list()", "prefix": "repr(s[:1])",
+    "nested": "tf.broadcast_to([[[7]], [[8]]], DRS.from_lengths([2, (2, 1), (1, 2, 3)])).to_list()",
+    "nested_ones": "tf.ones(DRS.from_lengths([2, (2, 1), (1, 0, 3), 2]), tf.int32).to_list()",
 }
 _TF_CODE = _SETUP + f"print(json.dumps({{k: eval(v) for k, v in {_CASES!r}.items()}}))"
 
