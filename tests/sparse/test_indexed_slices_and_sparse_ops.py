@@ -110,6 +110,10 @@ def test_bincount_weights_ragged_sparse_and_flat():
                                                     [2, 3])
     with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
         tf.sparse.bincount([1, -1])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="2-dimensional"):
+        tf.sparse.bincount([[[1, 1], [2, 0]]], axis=-1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="int32 or int64"):
+        tf.sparse.bincount([1.0, 2.0])
 
 
 def test_eye():

@@ -64,6 +64,10 @@ def _rows_and_values(values, weights):
         return rows, _host(values.flat_values, "values"), w, len(splits) - 1, values.dtype
     t = convert_to_tensor(values)
     v = _host(t, "values")
+    if v.ndim > 2:
+        raise invalid_argument(f"tf.sparse.bincount: input must be a 1 or 2-dimensional "
+                               f"tensor; Received: values with shape {list(v.shape)}",
+                               "DenseCountSparseOutput")
     w = None if weights is None else _host(weights, "weights")
     if v.ndim > 1:
         rows = np.repeat(np.arange(v.shape[0]), int(np.prod(v.shape[1:])))
@@ -88,6 +92,9 @@ def bincount(values, weights=None, axis=0, minlength=None, maxlength=None,
         raise ValueError(f"tf.sparse.bincount: unsupported axis value {axis}; only 0 and -1 "
                          "are supported")
     rows, v, w, nrows, vdtype = _rows_and_values(values, weights)
+    if vdtype not in (dtypes.int32, dtypes.int64):
+        raise invalid_argument(f"tf.sparse.bincount: values must be int32 or int64; "
+                               f"Received: values with dtype {vdtype.name}", "SparseBincount")
     if v.size and v.min() < 0:
         raise invalid_argument(f"Input values must all be non-negative; Received: min value "
                                f"{int(v.min())}", "SparseBincount")
