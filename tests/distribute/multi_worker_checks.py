@@ -120,13 +120,13 @@ def write_records(directory):
                 w.write(x[i].tobytes() + np.int64(y[i]).tobytes())
 
 
-def records(directory, policy=None):
+def records(directory, policy=None, count=4):
     """The records in batches of 16: one batch holds files 2k and 2k + 1 in order, which
     is also the global batch of 2 workers that read files i, i + 2 (FILE), 8 rows each."""
     def parse(r):
         xb = tf.io.decode_raw(tf.strings.substr(r, 0, 32), tf.float32)
         return tf.reshape(xb, [8]), tf.io.decode_raw(tf.strings.substr(r, 32, 8), tf.int64)[0]
-    files = [os.path.join(directory, f"rec{f}.tfrecord") for f in range(4)]
+    files = [os.path.join(directory, f"rec{f}.tfrecord") for f in range(count)]
     ds = tf.data.TFRecordDataset(files).map(parse).batch(16)
     if policy is not None:
         options = tf.data.Options()
@@ -149,6 +149,8 @@ def record_fit(directory, strategy=None):
     out = {"loss": h.history["loss"], "evaluate": m.evaluate(records(directory, policy),
                                                              verbose=0),
            "predict": np.asarray(m.predict(records(directory, policy), verbose=0)).tolist(),
+           # 3 files: worker 1 has no second batch; that step is worker 0's rows alone
+           "evaluate_3_files": m.evaluate(records(directory, policy, count=3), verbose=0),
            "weights": [np.asarray(v._value.addressable_data(0)).tolist()
                        if hasattr(v._value, "addressable_data") else v.numpy().tolist()
                        for v in m.weights]}

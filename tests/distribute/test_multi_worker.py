@@ -140,6 +140,7 @@ def test_keras_fit_reads_each_workers_files_with_file_policy(results):
         assert rec["read"] == sorted(first[i] + first[i + 2])  # its files only
         np.testing.assert_allclose(rec["loss"], ref["loss"], atol=1e-5)
         np.testing.assert_allclose(rec["evaluate"], ref["evaluate"], atol=1e-5)
+        np.testing.assert_allclose(rec["evaluate_3_files"], ref["evaluate_3_files"], atol=1e-5)
         np.testing.assert_allclose(rec["predict"], ref["predict"], atol=1e-5)
         for w, w_ref in zip(rec["weights"], ref["weights"]):
             np.testing.assert_allclose(w, w_ref, atol=1e-5)
