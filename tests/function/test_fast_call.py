@@ -89,3 +89,24 @@ def test_tapes_eager_mode_and_outer_traces_take_the_general_path():
     outer = tf.function(lambda x: f(x) + 1.0)
     assert float(outer(x)) == 7.0
     assert len(calls) == n + 2  # inlined: f's Python ran inside outer's trace
+
+
+def test_structures_and_host_values_as_fit_feeds_them():
+    traces = []
+
+    @tf.function
+    def step(batch, scale):
+        traces.append(1)
+        x, (y, w) = batch
+        return tf.reduce_sum((x - y) * w) * scale
+
+    rng = np.random.default_rng(0)
+    for i in range(4):
+        x, y, w = (rng.normal(size=(3, 2)).astype(np.float32) for _ in range(3))
+        host = [tf.Tensor._from_host(a) for a in (x, y, w)]  # NumPy-backed, as fit's batches
+        got = step((host[0], [host[1], host[2]]), 2.0)
+        assert float(got) == pytest.approx(float(((x - y) * w).sum() * 2.0), rel=1e-5)
+    assert len(traces) == 1
+    step((tf.constant(x), [tf.constant(y), tf.constant(w)]), 2.0)  # device arrays: same trace
+    step((host[0], (host[1], host[2])), 2.0)  # a tuple where a list was: a new trace
+    assert len(traces) == 2

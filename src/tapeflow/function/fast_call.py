@@ -22,6 +22,7 @@ general way (`Function._call`), which prepares the signature after its call.
 (2.0, 3.0)
 """
 import jax
+import numpy as np
 
 from ..framework.tensor import Tensor
 from .memory import donatable_buffers
@@ -71,28 +72,42 @@ def invoke(program, written, read, args):
 
 
 def fast_key(args):
-    """(key, tensor arrays) for positional arguments that are Tensors or Python scalars.
+    """(key, tensor arrays) for positional arguments that are Tensors, Python scalars and
+    plain tuples/lists of them, in `nest.flatten` order; (None, None) for anything else.
 
     A Tensor's part is its array's abstract value (shape, dtype, weak type,
-    sharding: jax interns them, so hashing is cheap); a Python scalar's is
-    its type and value, as TF's cache keys do. None when another kind of
-    argument (a Variable, a structure, a NumPy-backed host value) is present.
+    sharding: jax interns them, so hashing is cheap), or (shape, dtype) for a
+    NumPy-backed numeric value (what `fit` feeds); a Python scalar's is its
+    type and value, as TF's cache keys do. A Variable, a string tensor, a dict,
+    a namedtuple or a composite make the key None: those calls go the general way.
     """
     key, vals = [], []
-    for a in args:
+    if _collect(args, key, vals):
+        return tuple(key), vals
+    return None, None
+
+
+def _collect(items, key, vals):
+    for a in items:
         t = type(a)
         if t is Tensor:
             v = a._value
-            aval = getattr(v, "aval", None)  # host (NumPy) values have none
-            if aval is None:
-                return None, None
+            aval = getattr(v, "aval", None)
+            if aval is None:  # a host value: numeric NumPy arrays only (strings are static)
+                if type(v) is not np.ndarray or v.dtype.kind not in "biufc":
+                    return False
+                aval = (v.shape, v.dtype)
             key.append(aval)
             vals.append(v)
         elif t in _SCALARS:
             key.append((t, a))
+        elif t is tuple or t is list:
+            key.append((t, len(a)))
+            if not _collect(a, key, vals):
+                return False
         else:
-            return None, None
-    return tuple(key), vals
+            return False
+    return True
 
 
 def prepare(entry, one_tensor):

@@ -261,7 +261,8 @@ class Function:
             if key is not None:
                 if len(self._fast) + len(self._fast1) >= _MAX_FAST:  # a new float each call
                     self._forget_prepared()
-                jitted, run = prepare(entry, len(args) == 1 and type(args[0]) is Tensor)
+                jitted, run = prepare(entry, len(args) == 1 and type(args[0]) is Tensor
+                                      and hasattr(args[0]._value, "aval"))
                 if run is None:
                     self._fast1[key[0]] = jitted
                 else:
