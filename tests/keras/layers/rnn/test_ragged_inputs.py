@@ -139,3 +139,20 @@ def test_ragged_ids_with_mask_zero_in_a_functional_model():
     model = keras.Model(inp, lstm(emb(inp)))
     padded = ids.to_tensor()  # zeros: masked by Embedding(mask_zero=True) as well
     np.testing.assert_allclose(model(ids).numpy(), lstm(emb(padded)).numpy(), rtol=1e-6)
+
+
+def test_gradients_through_ragged_rnn_reach_the_flat_values():
+    layer = keras.layers.GRU(3, return_sequences=True)
+    values = X.flat_values
+    mask = tf.sequence_mask(X.row_lengths(), 3)
+    grads = []
+    for ragged in (True, False):
+        with tf.GradientTape() as tape:
+            tape.watch(values)
+            x = tf.RaggedTensor.from_row_lengths(values, X.row_lengths())
+            y = layer(x).flat_values if ragged else tf.boolean_mask(
+                layer(x.to_tensor(), mask=mask), mask)
+            loss = tf.reduce_sum(y * y)
+        grads.append(tape.gradient(loss, values).numpy())
+    assert np.abs(grads[0]).sum() > 0
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5, atol=1e-7)
