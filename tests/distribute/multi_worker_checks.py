@@ -231,6 +231,7 @@ if __name__ == "__main__":
         lambda b: s.run(lambda x: ctx().all_reduce("SUM", tf.reduce_sum(tf.cast(
             x, tf.float32)) + 100 * tf.cast(tf.size(x), tf.float32)), args=(b,)))(short))]
     out["custom_uneven"] = custom_loop(s, rows=62)
+    out["from_function_uneven"] = custom_loop(s, from_function=True, rows=62)
     out["records"] = record_fit(os.environ["SHARD_DIR"], s)
     out["hint"] = hint_checks(s, os.environ["SHARD_DIR"])
     print("RESULT " + json.dumps(out))

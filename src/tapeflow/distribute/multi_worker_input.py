@@ -100,7 +100,7 @@ class GlobalBatches:
             shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
             return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
                 strategy._batch_sharding, a, shape)))
-        everyone = _workers_slices(strategy, a, counts.tolist())
+        everyone = _every_replica(strategy, _ceil_slices(a, len(local_ids)))
         return UnevenBatch(strategy, _local(everyone, local_ids), everyone)
 
     @property
@@ -128,23 +128,27 @@ def _local(slices, ids):
     return [Tensor._from_host(jnp.asarray(slices[r])) for r in ids]
 
 
-def _workers_slices(strategy, a, counts):
-    """Every replica's slice when each worker splits its own batch (`counts` rows each)
-    over its replicas: the workers' rows gathered (padded to the longest), then split."""
-    top = max(counts)
-    padded = np.concatenate([a, np.zeros((top - a.shape[0],) + a.shape[1:], a.dtype)])
+def _every_replica(strategy, parts):
+    """Every replica's part, from each process's `parts` (one per local replica, rows may
+    differ): the parts padded to the longest and gathered from all processes."""
+    counts = np.asarray(multihost_utils.process_allgather(
+        np.asarray([p.shape[0] for p in parts])))
+    top = int(counts.max())
+    padded = np.stack([np.concatenate([p, np.zeros((top - p.shape[0],) + p.shape[1:],
+                                                    p.dtype)]) for p in parts])
     gathered = np.asarray(multihost_utils.process_allgather(padded))
     slices = [None] * strategy.num_replicas_in_sync
-    for w, rows in enumerate(counts):
+    for w in range(gathered.shape[0]):
         ids = [i for i, d in enumerate(strategy._devices) if d.process_index == w]
-        for r, part in zip(ids, _ceil_slices(gathered[w, :rows], len(ids))):
-            slices[r] = part
+        for k, r in enumerate(ids):
+            slices[r] = gathered[w, k, :counts[w, k]]
     return slices
 
 
 class LocalReplicaBatches:
     """A worker's per-replica dataset (distribute_datasets_from_function across processes):
-    each step is one element per local replica, as a global array when they have one shape."""
+    each step is one element per local replica, as a global array when every replica's
+    has one shape, else an UnevenBatch."""
 
     def __init__(self, strategy, dataset):
         self._strategy, self._dataset = strategy, dataset
@@ -155,8 +159,14 @@ class LocalReplicaBatches:
 
     def _leaf(self, parts):
         arrays = [np.asarray(p._value if isinstance(p, Tensor) else p) for p in parts]
-        if len({a.shape for a in arrays}) != 1 or not arrays[0].ndim:
+        if not arrays[0].ndim:
             return PerReplica([Tensor._from_host(jnp.asarray(a)) for a in arrays])
+        shapes = np.asarray(multihost_utils.process_allgather(  # one decision everywhere
+            np.asarray([a.shape for a in arrays])))
+        if len({tuple(row) for row in shapes.reshape(-1, shapes.shape[-1]).tolist()}) != 1:
+            everyone = _every_replica(self._strategy, arrays)
+            return UnevenBatch(self._strategy, [Tensor._from_host(jnp.asarray(a))
+                                                for a in arrays], everyone)
         mine = np.concatenate(arrays, axis=0)
         shape = (mine.shape[0] * self._strategy._num_workers,) + mine.shape[1:]
         return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
