@@ -130,19 +130,28 @@ fn = lambda: sum(int(b["y"].shape[0]) for b in ds)
 }
 
 
-def tfrecord_suite(repeats):
-    path = os.path.join(tempfile.mkdtemp(), "examples.tfrecord")
+def _write_examples(path, labels):
     with tf.io.TFRecordWriter(path) as w:
         for i in range(RECORDS):
             w.write(tf.train.Example(features=tf.train.Features(feature={
                 "x": tf.train.Feature(float_list=tf.train.FloatList(value=[i, 1.0, 2.0, 3.0])),
-                "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 10]))}),
+                "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(labels[i])]))}),
             ).SerializeToString())
+
+
+def tfrecord_suite(repeats):
+    path = os.path.join(tempfile.mkdtemp(), "examples.tfrecord")
+    _write_examples(path, np.arange(RECORDS) % 10)
+    mixed = os.path.join(tempfile.mkdtemp(), "mixed.tfrecord")  # labels of 1- and 2-byte varints
+    _write_examples(mixed, np.random.default_rng(0).integers(0, 1000, RECORDS))
     print(f"3. TFRecord read + parse of {RECORDS} Examples (4 floats + 1 int64 each)")
-    for name, text in PIPELINES.items():
-        t_tf = _own_process(f"PATH = {path!r}\n" + SPEC + text, repeats, RECORDS)
-        t_real = _peer(f"PATH = {path!r}\n" + SPEC + text, repeats, RECORDS)
-        print(f"{name:40s} tapeflow.data {t_tf * 1e3:8.1f} ms", end="")
+    cases = [(name, path, text) for name, text in PIPELINES.items()]
+    cases.append(("labels 0..999 (2 record lengths), batch.map", mixed,
+                  PIPELINES["batch(1000).map(parse_example)"]))
+    for name, file, text in cases:
+        t_tf = _own_process(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
+        t_real = _peer(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
+        print(f"{name:44s} tapeflow.data {t_tf * 1e3:8.1f} ms", end="")
         if t_real is not None:
             print(f"   tf.data {t_real * 1e3:8.1f} ms   ({t_tf / t_real:.2f}x: tapeflow / tf.data)")
         else:

@@ -80,3 +80,18 @@ def test_reader_across_buffer_boundaries_and_damage(tmp_path, monkeypatch):
     open(path, "wb").write(raw[:at + 7])
     with pytest.raises(tf.errors.DataLossError, match=f"truncated record at {at}"):
         list(tfrecord.read_records(path))
+
+
+def test_few_lengths_are_found_by_header_search_even_with_frames_inside_data(monkeypatch):
+    monkeypatch.setattr(record_scan, "_SPAN", 64)  # walk little, search headers after
+    rng = np.random.default_rng(5)
+    inner = _frame(b"abc")  # data that itself looks like a record (a false header)
+    data = [bytes(rng.integers(0, 256, n).astype(np.uint8))
+            for n in rng.choice([3, 9, 27], 300)]
+    data[150] = b"\x00" * 4 + inner + b"\x00" * 4  # 27 bytes, a length in use
+    data += [bytes([i % 7]) * (3 if i % 2 else 9) for i in range(600)]
+    raw = b"".join(_frame(d) for d in data)
+    segments, stop = record_scan.scan(raw, 0, len(raw))
+    assert stop == len(raw)
+    assert any(len(s) == 2 and len(s[0]) >= 32 and s[0][0] > 0 for s in segments)  # jumped
+    assert record_scan.cut(raw, segments) == (data, -1)

@@ -83,7 +83,7 @@ def scan(raw, start, end):
     `end` (== end when all fit). Lengths are not checked here (`cut` does).
     """
     buf = np.frombuffer(raw, np.uint8)
-    segments, off, grow = [], start, 64
+    segments, off, grow, seen = [], start, 64, set()
     while off + HEADER <= end:
         length = _U64(raw, off)[0]
         step = length + HEADER + FOOTER
@@ -98,6 +98,12 @@ def scan(raw, start, end):
                 segments.append((off, length, k))
                 off += step * k
                 grow = k
+                continue
+        if len(seen) <= _FEW:  # lengths from a few values: find all their headers at once
+            got = _jump(raw, buf, off, end, seen | {length})
+            if got is not None:
+                segments.append(got[:2])
+                off, grow = got[2], 1
                 continue
         # differing lengths: a plain walk over offsets until a streak of equal lengths
         starts, streak, add, limit = [off], 0, HEADER + FOOTER, end - HEADER
@@ -118,8 +124,60 @@ def scan(raw, start, end):
                 length, streak = nxt, 0
         starts = np.array(starts, np.int64)
         segments.append((starts, np.diff(starts, append=off) - add))
+        if len(seen) <= _FEW:
+            seen.update(np.unique(segments[-1][1]).tolist())
         grow = 1
     return segments, off
+
+
+_FEW = 8  # most distinct record lengths for which `_jump` looks for headers
+_WINDOW = 1 << 18  # bytes searched per `_jump`
+
+
+def _jump(raw, buf, off, end, lengths):
+    """(starts, lengths, stop) of the chain of records from `off` whose lengths are in
+    `lengths`, found without walking: every 8-byte value in a window equal to one of
+    those lengths and followed by its masked CRC is a candidate header; the candidates
+    must chain (each start = previous start + 16 + length), else the chain ends there.
+    None when fewer than _STREAK records chain (the caller walks instead)."""
+    stop = min(end, off + _WINDOW)
+    want = sorted(lengths)
+    crc_of = {n: _header_crc(n) for n in want}
+    starts, lens = [], []
+    for a in range(8):  # the uint64 at every byte offset, as 8 aligned views
+        count = (stop - off - a) // 8
+        if count < 2:
+            continue
+        values = np.frombuffer(raw, "<u8", count, off + a)
+        head = values[:-1]
+        hit = head == want[0]
+        for n in want[1:]:
+            hit |= head == n
+        idx = np.flatnonzero(hit)
+        if not len(idx):
+            continue
+        length = values[idx]
+        crc = np.zeros(len(idx), np.uint64)
+        for n in want:
+            crc[length == n] = crc_of[n]
+        good = idx[(values[idx + 1] & np.uint64(0xFFFFFFFF)) == crc]  # the CRC follows
+        starts.append(off + a + 8 * good)
+        lens.append(values[good].astype(np.int64))
+    if not starts:
+        return None
+    starts, lens = np.concatenate(starts), np.concatenate(lens)
+    order = np.argsort(starts, kind="stable")
+    starts, lens = starts[order], lens[order]
+    if not len(starts) or starts[0] != off:
+        return None
+    nxt = starts + lens + (HEADER + FOOTER)
+    chained = starts[1:] == nxt[:-1]
+    k = len(starts) if chained.all() else int(np.argmin(chained)) + 1
+    while k and nxt[k - 1] > end:  # the last record must fit
+        k -= 1
+    if k < _STREAK:
+        return None
+    return starts[:k], lens[:k], int(nxt[k - 1])
 
 
 def _header_crc(length):
