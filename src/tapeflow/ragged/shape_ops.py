@@ -120,8 +120,8 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     """
     A, G = _ops()
     if not isinstance(shape, DynamicRaggedShape):
-        shape = DynamicRaggedShape.from_tensor(A.zeros(
-            [int(d) for d in concrete(convert_to_tensor(shape), "broadcast_to")]))
+        dims = concrete(convert_to_tensor(shape, dtype_hint=dtypes.int64), "broadcast_to")
+        shape = DynamicRaggedShape([], np.asarray(dims, np.int64).reshape(-1))
     if not shape.num_row_partitions:
         return A.broadcast_to(input.to_tensor() if isinstance(input, RaggedTensor) else input,
                               _inner(shape))
