@@ -69,8 +69,8 @@ def test_values_match_the_records_and_in_memory_sources_shuffle(path):
     out = next(tf.data.TFRecordDataset(path).map(FUNCS["dict"]).batch(53).as_numpy_iterator())
     np.testing.assert_array_equal(out["x"], x)
     np.testing.assert_array_equal(out["y"], y)
-    ds = tf.data.Dataset.from_tensor_slices(recs).shuffle(20, seed=3, reshuffle_each_iteration=False).map(FUNCS["pick"]).batch(
-        8, drop_remainder=True)
+    ds = tf.data.Dataset.from_tensor_slices(recs).shuffle(
+        20, seed=3, reshuffle_each_iteration=False).map(FUNCS["pick"]).batch(8, drop_remainder=True)
     got, ref = list(ds.as_numpy_iterator()), list(_unfused(ds).as_numpy_iterator())
     assert len(got) == len(ref) == 6
     for a, b in zip(got, ref):

@@ -7,12 +7,13 @@ as TF's reader does after a DataLossError). A `batch` between them drops the
 batch that was being filled when the error came (TF's batch discards its
 partial batch on an input error) and starts the next batch after it.
 
-How: while `IgnoreErrorsDataset` pulls an element, the maps, TFRecord readers
-and batches it reaches through `batch`/`padded_batch`/`repeat`/`take`/`skip`/
-`filter`/`with_options` steps are marked in a thread-local set; a marked step turns an error into a `Failure`
-marker element instead of raising (a Python generator cannot go on after
-raising). Errors from any other step end the input, as a failed Python
-generator does in TF too; `log_warning=True` logs each dropped error.
+How: while `IgnoreErrorsDataset` pulls an element, the steps it reaches
+through `map`/`batch`/`padded_batch`/`repeat`/`take`/`skip`/`filter`/
+`with_options` (and TFRecord readers) are marked in a thread-local set; a marked
+step turns an error into a `Failure` marker element instead of raising (a Python
+generator cannot go on after raising). Errors from any other step (shuffle,
+prefetch, interleave, ...) end the input, as a failed Python generator does in
+TF; a missing file is skipped (TF 2.15 retries it forever). `log_warning=True` logs each dropped error.
 
 >>> import tapeflow as tf
 >>> ds = tf.data.Dataset.from_tensor_slices([1., 2., 0., 4.])
