@@ -13,7 +13,8 @@ through `map`/`batch`/`padded_batch`/`repeat`/`take`/`skip`/`filter`/
 step turns an error into a `Failure` marker element instead of raising (a Python
 generator cannot go on after raising). Errors from any other step (shuffle,
 prefetch, interleave, ...) end the input, as a failed Python generator does in
-TF; a missing file is skipped (TF 2.15 retries it forever). `log_warning=True` logs each dropped error.
+TF; a missing file is skipped (TF 2.15 retries it forever). `log_warning=True`
+logs each dropped error.
 
 >>> import tapeflow as tf
 >>> ds = tf.data.Dataset.from_tensor_slices([1., 2., 0., 4.])
