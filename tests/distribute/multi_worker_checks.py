@@ -102,6 +102,8 @@ def shard_checks(strategy, directory):
             os.path.join(directory, "*.txt"), shuffle=False).interleave(
             tf.data.TextLineDataset, cycle_length=1)), policy.FILE),
         "auto_one_file": seen(lines(tf.data.TextLineDataset(files[:1]))),  # DATA fallback
+        # 3 files: worker 1 (file 1) runs out first and hands in empty batches
+        "file_3": seen(lines(tf.data.TextLineDataset(files[:3])), policy.FILE),
         "off": seen(lines(tf.data.TextLineDataset(files)), policy.OFF)}
     try:
         seen(lines(tf.data.TextLineDataset(files[:1])), policy.FILE)

@@ -110,6 +110,8 @@ def test_auto_shard_policies_across_two_workers(results):
     assert sorted(w0["auto_one_file"] + w1["auto_one_file"]) == [0, 1, 2, 3]
     assert w0["auto_one_file"] and w1["auto_one_file"]
     assert w0["off"] == everything and w1["off"] == everything  # OFF: no sharding
+    assert sorted(w0["file_3"] + w1["file_3"]) == everything[:12]  # each element once
+    assert {v // 10 for v in w1["file_3"]} == {1}
     assert "fewer than the 2 workers" in w0["file_error"]
 
 

@@ -71,11 +71,12 @@ class UnevenBatch(PerReplica):
 
 class GlobalBatches:
     """Iterates a dataset of global batches as ShardedBatch leaves (multi-process); a batch
-    that does not split evenly (a short last one) gives this process's PerReplica slices
-    (eager `strategy.run` takes them; a compiled one needs even batches).
+    that does not split evenly (a short last one) is an UnevenBatch.
 
     per_worker: the dataset yields this worker's batches (already sharded), which
-    the workers' batches together make one global batch.
+    the workers' batches together make one global batch; the workers exchange their
+    batch sizes each step, and one whose pipeline has ended hands in empty batches
+    until every worker's has (TF's partial batches).
     """
 
     def __init__(self, strategy, dataset, per_worker=False):
@@ -83,20 +84,21 @@ class GlobalBatches:
         self._per_worker = per_worker
 
     def _leaf(self, value):
-        """A ShardedBatch (a global array) when the batch splits evenly over the replicas,
-        else this process's replicas' slices of TF's ceil(batch / replicas) split."""
-        a = np.asarray(value)
-        if not a.ndim:
-            raise ValueError("experimental_distribute_dataset needs batched elements: "
-                             f"Received a scalar element of dtype {a.dtype}")
+        """A ShardedBatch (a global array) when the global batch `value` splits evenly over
+        the replicas, else an UnevenBatch of TF's ceil(batch / replicas) split."""
+        a = _batched(value)
+        strategy = self._strategy
+        if a.shape[0] % strategy.num_replicas_in_sync == 0:
+            return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
+        everyone = _ceil_slices(a, strategy.num_replicas_in_sync)
+        return UnevenBatch(strategy, _local(everyone, strategy._local_replica_ids), everyone)
+
+    def _worker_leaf(self, a, counts):
+        """This worker's batch `a` as its part of the global batch (`counts`: every
+        worker's rows); each worker splits its batch over its own replicas."""
         strategy, local_ids = self._strategy, self._strategy._local_replica_ids
-        if not self._per_worker:
-            if a.shape[0] % strategy.num_replicas_in_sync == 0:
-                return ShardedBatch(Tensor._from_host(strategy.shard_batch(a)))
-            everyone = _ceil_slices(a, strategy.num_replicas_in_sync)
-            return UnevenBatch(strategy, _local(everyone, local_ids), everyone)
-        counts = np.asarray(multihost_utils.process_allgather(np.asarray(a.shape[0])))
-        if len(set(counts.tolist())) == 1 and a.shape[0] % len(local_ids) == 0:
+        a = _batched(a)
+        if len(set(counts)) == 1 and a.shape[0] % len(local_ids) == 0:
             shape = (a.shape[0] * strategy._num_workers,) + a.shape[1:]
             return ShardedBatch(Tensor._from_host(jax.make_array_from_process_local_data(
                 strategy._batch_sharding, a, shape)))
@@ -108,8 +110,21 @@ class GlobalBatches:
         return self._dataset.element_spec
 
     def __iter__(self):
-        for element in self._dataset:
-            yield nest.map_structure(self._leaf, element)
+        if not self._per_worker:
+            for element in self._dataset:
+                yield nest.map_structure(self._leaf, element)
+            return
+        for structure, flat, counts in _steps(self._dataset):
+            yield nest.pack_sequence_as(structure, [self._worker_leaf(a, counts)
+                                                    for a in flat])
+
+
+def _batched(value):
+    a = np.asarray(value)
+    if not a.ndim:
+        raise ValueError("experimental_distribute_dataset needs batched elements: "
+                         f"Received a scalar element of dtype {a.dtype}")
+    return a
 
 
 def _ceil_slices(a, n):
@@ -207,38 +222,43 @@ class WorkerBatches:
     def __iter__(self):
         workers = self._strategy._num_workers
         local_replicas = len(self._strategy._local_replica_ids)
-        it = iter(self._dataset)
-        while True:
-            element = next(it, None)
-            flat = [] if element is None else [np.asarray(v) for v in nest.flatten(element)]
-            rows = -1 if element is None else (flat[0].shape[0] if flat and flat[0].ndim else 0)
-            counts = np.asarray(multihost_utils.process_allgather(np.asarray(rows))).tolist()
-            if max(counts) < 0:
-                return
+        for structure, flat, counts in _steps(self._dataset):
+            rows = counts[jax.process_index()]
             if min(counts) == max(counts) and rows and rows % local_replicas == 0:
                 sharding = self._strategy._batch_sharding
-                yield nest.pack_sequence_as(element, [Tensor._from_host(
+                yield nest.pack_sequence_as(structure, [Tensor._from_host(
                     jax.make_array_from_process_local_data(
                         sharding, a, (a.shape[0] * workers,) + a.shape[1:])) for a in flat])
                 continue
-            yield self._gathered(element, counts)
+            top = max(counts)  # every worker's rows, in worker order, on every worker
+            padded = [np.concatenate([a, np.zeros((top - a.shape[0],) + a.shape[1:], a.dtype)])
+                      for a in flat]
+            gathered = multihost_utils.process_allgather(padded)
+            yield nest.pack_sequence_as(structure, [
+                np.concatenate([g[w, :c] for w, c in enumerate(counts) if c > 0])
+                for g in gathered])
 
-    def _gathered(self, element, counts):
-        """Every worker's rows of this step, concatenated in worker order (host arrays)."""
-        spec = nest.flatten(self._dataset.element_spec)
+
+def _steps(dataset):
+    """(structure, host leaves, every worker's row count) per step of this worker's
+    `dataset`, until EVERY worker's dataset has ended: the workers exchange their counts
+    each step (one small collective, as TF's get_next_as_optional) and a worker whose
+    dataset has ended hands in zero rows (count -1)."""
+    it = iter(dataset)
+    spec = dataset.element_spec
+    while True:
+        element = next(it, None)
         if element is None:
+            structure = spec
             flat = [np.zeros((0,) + tuple(d or 0 for d in s.shape[1:]), s.dtype.as_numpy_dtype)
-                    for s in spec]
+                    for s in nest.flatten(spec)]
         else:
-            flat = [np.asarray(v) for v in nest.flatten(element)]
-        top = max(counts)
-        padded = [np.concatenate([a, np.zeros((top - a.shape[0],) + a.shape[1:], a.dtype)])
-                  for a in flat]
-        gathered = multihost_utils.process_allgather(padded)
-        whole = [np.concatenate([g[w, :c] for w, c in enumerate(counts) if c > 0])
-                 for g in gathered]
-        structure = element if element is not None else self._dataset.element_spec
-        return nest.pack_sequence_as(structure, whole)
+            structure, flat = element, [np.asarray(v) for v in nest.flatten(element)]
+        rows = -1 if element is None else (flat[0].shape[0] if flat and flat[0].ndim else 0)
+        counts = np.asarray(multihost_utils.process_allgather(np.asarray(rows))).tolist()
+        if max(counts) < 0:
+            return
+        yield structure, flat, [max(c, 0) for c in counts]
 
 
 def fetchable(structure):
