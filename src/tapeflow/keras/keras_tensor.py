@@ -137,6 +137,15 @@ class Node:
 
     def map_arguments(self, values):
         """(args, kwargs) with every KerasTensor replaced by its computed value."""
+        simple = self.__dict__.get("_one_plain_arg")
+        if simple is None:  # one KerasTensor argument, plain keyword values: no walks
+            simple = self._one_plain_arg = len(self.call_args) == 1 and isinstance(
+                self.call_args[0], KerasTensor) and not any(
+                isinstance(v, (KerasTensor, list, tuple, dict))
+                for v in self.call_kwargs.values())
+        if simple:
+            return [values[id(self.call_args[0])]], dict(self.call_kwargs)
+
         def sub(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
         args = nest.map_structure(sub, list(self.call_args))

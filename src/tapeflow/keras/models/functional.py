@@ -143,7 +143,7 @@ class Graph:
                 continue
             args, kwargs = node.map_arguments(values)
             out = node.layer(*args, **kwargs)
-            flat = nest.flatten(out)
+            flat = [out] if type(out) is tf.Tensor else nest.flatten(out)
             if len(flat) != len(node.flat_outputs):
                 raise ValueError(f"Layer {node.layer.name} returned {len(flat)} outputs when "
                                  f"run, but {len(node.flat_outputs)} when the model was built.")
