@@ -118,3 +118,23 @@ def test_shard_hint_in_one_worker_strategy_is_shard_one_zero():
     assert got == np.arange(8).reshape(4, 2).tolist()
     with pytest.raises(tf.errors.FailedPreconditionError):
         list(strategy.experimental_distribute_dataset(ds))  # AUTO leaves the placeholder
+
+
+def test_keras_fit_under_one_worker_strategy_fills_the_shard_hint():
+    from tapeflow import keras
+    x = np.linspace(-1, 1, 16, dtype="float32").reshape(8, 2)
+    y = x @ np.array([[1.0], [-2.0]], "float32")
+
+    def fit(ds, strategy):
+        with strategy.scope():
+            keras.utils.set_random_seed(3)
+            m = keras.Sequential([keras.layers.Dense(1)])
+            m.build((None, 2))
+            m.compile(keras.optimizers.SGD(0.1), "mse")
+        m.fit(ds, epochs=2, verbose=0)
+        return [w.numpy() for w in m.weights]
+    plain = tf.data.Dataset.from_tensor_slices((x, y))
+    hinted = with_policy(plain.shard(HINT, HINT).batch(4), POLICY.HINT)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    for w, w_ref in zip(fit(hinted, strategy), fit(plain.batch(4), strategy)):
+        np.testing.assert_allclose(w, w_ref, atol=1e-6)

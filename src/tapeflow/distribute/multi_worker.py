@@ -257,7 +257,9 @@ class MultiWorkerMirroredStrategy(Strategy):
         experimental_distribute_dataset does (FILE: this worker's files; OFF: all; batches
         of global batch / workers) and read by this worker only (WorkerBatches); DATA (and
         other inputs) stay global batches of which each worker keeps its rows."""
-        if self._num_workers == 1 or not hasattr(x, "options") or not hasattr(x, "_inputs"):
+        if self._num_workers == 1:
+            return super()._keras_input(x)
+        if not hasattr(x, "options") or not hasattr(x, "_inputs"):
             return x
         local = shard_for_worker(x, self._num_workers, self._worker_index)
         return x if local is None else WorkerBatches(self, local)

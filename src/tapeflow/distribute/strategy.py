@@ -102,8 +102,9 @@ class Strategy:
         return [self._variables[k] for k in sorted(self._variables.keys())]
 
     def _keras_input(self, x):
-        """The input Keras fit/evaluate/predict iterate (a multi-worker strategy shards it)."""
-        return x
+        """The input Keras fit/evaluate/predict iterate (a multi-worker strategy shards it;
+        one worker: HINT's shard placeholders become shard(1, 0))."""
+        return fill_hints_in_process(x)
 
     def _fetchable(self, outputs):
         """A compiled step's outputs, readable in this process."""
