@@ -23,13 +23,12 @@ import numpy as np
 from .. import nest
 from ..framework import recording
 from ..framework.tensor import Tensor
-from ..framework.variables import Variable
 from ..framework.context import STACK, current_trace
 from .fast_call import fast_key, prepare
 from .gradient import call_recorded
 from .introspection import Introspection
-from .signatures import (arg_names, input_signature, is_host_value, pretty_signature,
-                         retrace_reason, special_key)
+from .signatures import (arg_names, covers, input_signature, is_host_value, relax,
+                         retrace_reason, struct_key)
 from .tensor_spec import TensorSpec, check_against
 from .runtime_checks import raise_failed_assertion
 from .tracing import Entry, Retrace, strip
@@ -44,36 +43,6 @@ _new, _set_value = object.__new__, Tensor._value.__set__
 _NO_ARG = object()  # no positional argument at all
 
 
-def _leaf_key(x):
-    special = special_key(x)  # string tensors, __tf_tracing_type__, unknown-rank specs
-    if special is not None:
-        return special
-    if isinstance(x, Tensor):
-        v = x._value
-        return ("T", v.shape, v.dtype)
-    if isinstance(x, (jax.Array, np.ndarray)):
-        return ("T", x.shape, x.dtype)
-    if isinstance(x, Variable):
-        return ("V", id(x))
-    if isinstance(x, TensorSpec):
-        return ("T", tuple(x.shape.as_list()), x.dtype._np)
-    try:
-        hash(x)
-        return ("P", type(x), x)
-    except TypeError:
-        return ("O", id(x))
-
-
-def _struct_key(x):
-    if hasattr(x, "_function_components"):  # RaggedTensor, ...
-        return (type(x), tuple(_leaf_key(c) for c in x._function_components()))
-    if isinstance(x, (list, tuple)):
-        return (type(x), tuple(_struct_key(c) for c in x))
-    if isinstance(x, dict):
-        return (type(x), tuple((k, _struct_key(x[k])) for k in sorted(x, key=repr)))
-    return _leaf_key(x)
-
-
 def _values(leaves):
     out = []
     for x in leaves:
@@ -83,30 +52,6 @@ def _values(leaves):
         elif isinstance(x, (jax.Array, np.ndarray)):
             out.append(jnp.asarray(x))
     return out
-
-
-def _relax(a, b):
-    """Merges two shape-keyed structure keys, replacing differing dims with None."""
-    if isinstance(a, tuple) and len(a) == 3 and a[0] == "T" and isinstance(b, tuple) \
-            and len(b) == 3 and b[0] == "T":
-        if a[2] != b[2] or len(a[1]) != len(b[1]):
-            return None
-        return ("T", tuple(x if x == y else None for x, y in zip(a[1], b[1])), a[2])
-    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        parts = [_relax(x, y) for x, y in zip(a, b)]
-        return None if any(p is None and (x is not None) for p, x in zip(parts, a)) else tuple(parts)
-    return a if a == b else None
-
-
-def _covers(general, key):
-    """True when the structure key `general` (None dims allowed) accepts `key`."""
-    if isinstance(general, tuple) and len(general) == 3 and general[0] == "T":
-        return isinstance(key, tuple) and len(key) == 3 and key[0] == "T" and \
-            general[2] == key[2] and len(general[1]) == len(key[1]) and \
-            all(g is None or g == d for g, d in zip(general[1], key[1]))
-    if isinstance(general, tuple) and isinstance(key, tuple) and len(general) == len(key):
-        return all(_covers(g, k) for g, k in zip(general, key))
-    return general == key
 
 
 class Function:
@@ -301,11 +246,11 @@ class Function:
     def _key(self, args, kwargs):
         if self._input_signature is not None:
             return ("sig",)
-        key = _struct_key((args, kwargs))
+        key = struct_key((args, kwargs))
         if not self._reduce_retracing:
             return key
         for k in self._cache:  # reuse or widen an existing, more general trace
-            merged = _relax(k, key)
+            merged = relax(k, key)
             if merged is not None:
                 return merged
         return key
@@ -314,7 +259,7 @@ class Function:
         key = self._key(args, kwargs)
         entry = self._cache.get(key)
         if entry is None:  # a trace with None dimensions may cover these shapes
-            entry = next((e for k, e in self._cache.items() if _covers(k, key)), None)
+            entry = next((e for k, e in self._cache.items() if covers(k, key)), None)
         if entry is None:
             previous = next(reversed(self._cache), None)
             entry = Entry(self, (args, kwargs))

@@ -16,15 +16,17 @@
 """
 import inspect
 
+import jax
 import numpy as np
 
 from .. import nest
 from ..framework import dtypes
 from ..framework.tensor import Tensor
+from ..framework.variables import Variable
 from .tensor_spec import TensorSpec
 
 __all__ = ["special_key", "is_host_value", "retrace_reason", "arg_names", "input_signature",
-           "pretty_signature", "TraceType"]
+           "pretty_signature", "TraceType", "struct_key", "relax", "covers"]
 
 
 class TraceType:
@@ -220,3 +222,60 @@ def pretty_signature(name, names, signature, outputs):
     lines.append("  Returns:")
     lines.append(f"    {_describe_struct(outputs, 4)}")
     return "\n".join(lines)
+
+
+# -- cache keys of tf.function calls ---------------------------------------------
+
+def _leaf_key(x):
+    special = special_key(x)  # string tensors, __tf_tracing_type__, unknown-rank specs
+    if special is not None:
+        return special
+    if isinstance(x, Tensor):
+        v = x._value
+        return ("T", v.shape, v.dtype)
+    if isinstance(x, (jax.Array, np.ndarray)):
+        return ("T", x.shape, x.dtype)
+    if isinstance(x, Variable):
+        return ("V", id(x))
+    if isinstance(x, TensorSpec):
+        return ("T", tuple(x.shape.as_list()), x.dtype._np)
+    try:
+        hash(x)
+        return ("P", type(x), x)
+    except TypeError:
+        return ("O", id(x))
+
+
+def struct_key(x):
+    """The trace-cache key of a call's (args, kwargs): structure, shapes/dtypes, values."""
+    if hasattr(x, "_function_components"):  # RaggedTensor, ...
+        return (type(x), tuple(_leaf_key(c) for c in x._function_components()))
+    if isinstance(x, (list, tuple)):
+        return (type(x), tuple(struct_key(c) for c in x))
+    if isinstance(x, dict):
+        return (type(x), tuple((k, struct_key(x[k])) for k in sorted(x, key=repr)))
+    return _leaf_key(x)
+
+
+def relax(a, b):
+    """Merges two shape-keyed structure keys, replacing differing dims with None."""
+    if isinstance(a, tuple) and len(a) == 3 and a[0] == "T" and isinstance(b, tuple) \
+            and len(b) == 3 and b[0] == "T":
+        if a[2] != b[2] or len(a[1]) != len(b[1]):
+            return None
+        return ("T", tuple(x if x == y else None for x, y in zip(a[1], b[1])), a[2])
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        parts = [relax(x, y) for x, y in zip(a, b)]
+        return None if any(p is None and (x is not None) for p, x in zip(parts, a)) else tuple(parts)
+    return a if a == b else None
+
+
+def covers(general, key):
+    """True when the structure key `general` (None dims allowed) accepts `key`."""
+    if isinstance(general, tuple) and len(general) == 3 and general[0] == "T":
+        return isinstance(key, tuple) and len(key) == 3 and key[0] == "T" and \
+            general[2] == key[2] and len(general[1]) == len(key[1]) and \
+            all(g is None or g == d for g, d in zip(general[1], key[1]))
+    if isinstance(general, tuple) and isinstance(key, tuple) and len(general) == len(key):
+        return all(covers(g, k) for g, k in zip(general, key))
+    return general == key
