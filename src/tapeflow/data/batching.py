@@ -59,6 +59,8 @@ def _batched_spec(spec, size, drop):
 class BatchDataset(_Unary):
     """Consecutive elements stacked along a new first dimension."""
 
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
+
     def __init__(self, input_dataset, batch_size, drop_remainder):
         super().__init__(input_dataset)
         self._size = _check_size(batch_size)
@@ -149,6 +151,8 @@ def pad_stack(elements, padded_shapes=None, padding_values=None):
 
 class PaddedBatchDataset(BatchDataset):
     """Batches of elements padded to a common shape."""
+
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
 
     def __init__(self, input_dataset, batch_size, padded_shapes, padding_values, drop):
         super().__init__(input_dataset, batch_size, drop)

@@ -7,14 +7,13 @@ into new batches (`mapped_rows`, `cut_rows`).
 >>> [b.tolist() for b in cut_rows(iter([np.arange(3), np.arange(3, 5)]), 2, False)]
 [[0, 1], [2, 3], [4]]
 """
-import itertools
-
 import numpy as np
 
 from ..framework import errors
 from ..framework.tensor_shape import TensorShape
 from . import structure
 from .blocks import _index_blocks, stack
+from .transforms import _groups
 
 __all__ = ["pad_dense", "mapped_rows", "cut_rows", "unbatch_rows"]
 
@@ -83,7 +82,7 @@ def mapped_rows(map_ds):
         source, chunks = plan
         groups = (source._gather(idx) for idx in _index_blocks(chunks, _GROUP, False))
     else:
-        groups = blocks_of_rows(map_ds._input._elements(), _GROUP)
+        groups = _groups(map_ds._input._elements(), _GROUP)
     bmap = map_ds._batched_map(_GROUP)
     for group in groups:
         block = group if not isinstance(group, list) else _stack_or_none(group)
@@ -99,15 +98,6 @@ def mapped_rows(map_ds):
             elem = map_ds._apply(row)
             unbatch_rows(structure.flat(elem))
             yield elem
-
-
-def blocks_of_rows(elements, k):
-    """Lists of `k` consecutive elements (the last may be shorter)."""
-    while True:
-        group = list(itertools.islice(elements, k))
-        if not group:
-            return
-        yield group
 
 
 def _stack_or_none(rows):

@@ -64,18 +64,13 @@ def marked(fn, elem):
 
 
 def _reachable(node):
-    """ids of the steps below `node` that hand errors over one element at a time: maps,
-    batches, repeat/take/skip/filter, `with_options` and Dataset wrappers on the way, and
-    record readers."""
-    from .batching import BatchDataset, PaddedBatchDataset
-    from .transforms import (FilterDataset, MapDataset, RepeatDataset, SkipDataset, TakeDataset,
-                             _Identity)
-    through = (MapDataset, RepeatDataset, _Identity, BatchDataset, PaddedBatchDataset,
-               TakeDataset, SkipDataset, FilterDataset)
+    """ids of the steps below `node` that hand errors over one element at a time: steps
+    whose class sets `_passes_failures` (map, batch, padded_batch, repeat, take, skip,
+    filter, `with_options`), Dataset wrappers on the way, and record readers."""
     out, stack = set(), [node]
     while stack:
         n = stack.pop()
-        if getattr(n, "_node", None) is not None or type(n) in through:
+        if getattr(n, "_node", None) is not None or type(n).__dict__.get("_passes_failures"):
             out.add(id(n))
             stack.extend(n._inputs())
         elif hasattr(n, "_string_blocks"):  # TFRecordDataset

@@ -47,6 +47,7 @@ class _Unary(Node):
 
 
 class _Identity(_Unary):
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
     def _index_plan(self):
         return self._input._index_plan()
 
@@ -61,6 +62,8 @@ def _threads(n):
 class MapDataset(_Unary):
     """`fn` applied to every element (optionally on a thread pool, order kept unless
     `deterministic=False`); before `batch` it runs on whole batches (vectorize.py)."""
+
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
 
     def __init__(self, input_dataset, fn, num_parallel_calls=None, deterministic=None):
         super().__init__(input_dataset)
@@ -250,6 +253,8 @@ def _blocks_of(rows, it, size, drop):
 class FilterDataset(_Unary):
     """Elements for which `predicate` returns True (a scalar bool tensor)."""
 
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
+
     def __init__(self, input_dataset, predicate):
         super().__init__(input_dataset)
         self._pred = predicate
@@ -296,6 +301,8 @@ def _slice_chunks(chunks, start, stop):
 class TakeDataset(_Unary):
     """The first `count` elements (all of them when count is -1)."""
 
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
+
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
         self._count = int(count)
@@ -323,6 +330,8 @@ class TakeDataset(_Unary):
 
 class SkipDataset(_Unary):
     """All but the first `count` elements (count -1 skips everything)."""
+
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
 
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
@@ -372,6 +381,8 @@ def _successes(it, skip, take):
 
 class RepeatDataset(_Unary):
     """The input repeated `count` times (forever when count is None or -1)."""
+
+    _passes_failures = True  # under ignore_errors (ignore_errors.py)
 
     def __init__(self, input_dataset, count):
         super().__init__(input_dataset)
