@@ -17,14 +17,16 @@ def data():
     return rng.normal(size=(64, 8)).astype("float32"), rng.integers(0, 3, 64)
 
 
-def train(strategy=None):
-    x, y = data()
+def train(strategy=None, rows=64, k=1):
+    """Keras fit; rows=62: the last batch (14 rows) does not divide by the 4 replicas."""
+    x, y = (a[:rows] for a in data())
     with strategy.scope() if strategy is not None else _null():
         keras.utils.set_random_seed(1)
         m = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
         m.build((None, 8))
         m.compile(keras.optimizers.SGD(0.1),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  steps_per_execution=k)
     h = m.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
     weights = [np.asarray(v._value.addressable_data(0)) if hasattr(v._value, "addressable_data")
                else v.numpy() for v in m.weights]
@@ -233,6 +235,7 @@ if __name__ == "__main__":
         lambda b: s.run(lambda x: ctx().all_reduce("SUM", tf.reduce_sum(tf.cast(
             x, tf.float32)) + 100 * tf.cast(tf.size(x), tf.float32)), args=(b,)))(short))]
     out["custom_uneven"] = custom_loop(s, rows=62)
+    out["fit_uneven"] = train(s, rows=62, k=3)  # 3 steps per compiled loop, then the short one
     out["from_function_uneven"] = custom_loop(s, from_function=True, rows=62)
     out["records"] = record_fit(os.environ["SHARD_DIR"], s)
     out["hint"] = hint_checks(s, os.environ["SHARD_DIR"])

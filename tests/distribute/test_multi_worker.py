@@ -120,7 +120,12 @@ def test_compiled_run_over_uneven_batches_across_processes(results):
     the compiled loop across 2 processes gives the one-device weights."""
     results = results[0]
     ref = multi_worker_checks.custom_loop(rows=62)
+    ref_fit = multi_worker_checks.train(rows=62)
     for r in results:
+        # Keras fit: the short batch (14 rows) runs replicated on every device
+        np.testing.assert_allclose(r["fit_uneven"]["loss"], ref_fit["loss"], atol=1e-5)
+        for w, w_ref in zip(r["fit_uneven"]["weights"], ref_fit["weights"]):
+            np.testing.assert_allclose(w, w_ref, atol=1e-5)
         # distribute_datasets_from_function: the last step's per-replica batches are 4, 3
         # in each worker (its rows i mod 2), the same 14 rows as the one-device last batch
         for key in ("custom_uneven", "from_function_uneven"):

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.experimental import multihost_utils
+from jax.sharding import NamedSharding, PartitionSpec as P
 
 from .. import nest
 from ..framework.context import current_trace
@@ -269,20 +270,22 @@ class MultiWorkerMirroredStrategy(Strategy):
         return outputs if self._num_workers == 1 else fetchable(outputs)
 
     def shard_batch(self, array, axis=0):
-        """This worker's slice of a global batch, assembled into the global array (a batch
-        that already is a global array, from WorkerBatches, is taken as it is)."""
+        """This worker's slice (along `axis`) of a global batch, assembled into the global
+        array; a batch that already is a global array (from WorkerBatches) is taken as it
+        is. A batch that does not divide by the replicas (a short last one) is replicated:
+        every device computes all its rows, which gives the same step as one device."""
         if isinstance(array, jax.Array) and not array.is_fully_addressable:
             return array
-        if self._num_workers == 1 or axis != 0:
+        if self._num_workers == 1:
             return super().shard_batch(array, axis)
         a = np.asarray(array)
-        n = self.num_replicas_in_sync
-        if not a.ndim or a.shape[0] % n:
-            raise ValueError(f"The global batch ({a.shape[0] if a.ndim else 0}) must divide "
-                             f"by the {n} replicas of {self._num_workers} workers")
-        rows = a.shape[0] // self._num_workers
-        mine = a[self._worker_index * rows:(self._worker_index + 1) * rows]
-        return jax.make_array_from_process_local_data(self._batch_sharding, mine, a.shape)
+        if a.ndim <= axis or a.shape[axis] % self.num_replicas_in_sync:
+            return self._globalize(a)
+        rows = a.shape[axis] // self._num_workers
+        mine = np.take(a, range(self._worker_index * rows, (self._worker_index + 1) * rows),
+                       axis=axis)
+        sharding = NamedSharding(self._mesh, P(*([None] * axis + ["batch"])))
+        return jax.make_array_from_process_local_data(sharding, mine, a.shape)
 
 
 def _host_local(value):
