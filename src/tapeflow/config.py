@@ -12,6 +12,7 @@ import types
 import jax
 
 from .framework.context import STACK
+from .framework.jax_compat import backends_are_initialized
 
 __all__ = ["list_physical_devices", "list_logical_devices", "run_functions_eagerly",
            "functions_run_eagerly", "experimental", "device", "set_visible_devices",
@@ -70,7 +71,6 @@ _LOGICAL = {}
 
 
 def _backends_started():
-    from .framework.jax_compat import backends_are_initialized
     return backends_are_initialized()
 
 

@@ -13,8 +13,10 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor
-from ..ops import dispatch
+from ..ops import array_ops, dispatch, math_ops
 from .promotion import STATE, result_type
+from ..ops.math_ops import cast
+from .. import ops as _ops  # noqa: F401 - make sure op modules are loaded
 
 __all__ = ["experimental_enable_numpy_behavior", "promote_pair"]
 
@@ -44,14 +46,11 @@ def promote_pair(x, y):
 
 
 def _cast(v, dtype):
-    from ..ops.math_ops import cast
     t = dispatch.to_tensor(v, dtype_hint=dtype) if not isinstance(v, Tensor) else v
     return t if t.dtype == dtype else cast(t, dtype)
 
 
 def _install_methods():
-    from .. import ops as _ops  # noqa: F401 - make sure op modules are loaded
-    from ..ops import array_ops, math_ops
 
     def reshape(self, *shape, order="C"):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (list, tuple)) else shape

@@ -413,12 +413,6 @@ def einsum(subscripts, *operands):
     return tf.einsum(subscripts, *_promote(*operands))
 
 
-def diag(v, k=0):
-    t = asarray(v)
-    from .numpy_more import diagflat, diagonal
-    return diagflat(t, k) if t.ndim == 1 else diagonal(t, k)
-
-
 def tril(m, k=0):
     t = asarray(m)
     return tf.linalg.band_part(t, -1, k) if k >= 0 else t * tf.constant(

@@ -19,7 +19,7 @@ __all__ = [
     "ascontiguousarray", "atleast_1d", "atleast_2d", "atleast_3d", "average", "bitwise_and",
     "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_arrays", "broadcast_to", "cbrt",
     "compress", "conj", "conjugate", "copy", "count_nonzero", "cross", "deg2rad", "rad2deg",
-    "diag_indices", "diagflat", "diagonal", "diff", "divmod", "dsplit", "dstack",
+    "diag", "diag_indices", "diagflat", "diagonal", "diff", "divmod", "dsplit", "dstack",
     "empty_like", "exp2", "fabs", "finfo", "iinfo", "fix", "flatten", "fliplr", "flipud",
     "float_power", "gcd", "lcm", "geomspace", "logspace", "heaviside", "hsplit", "vsplit",
     "split", "hypot", "imag", "real", "iscomplex", "iscomplexobj", "isreal", "isrealobj",
@@ -251,6 +251,11 @@ def diagflat(v, k=0):
     i = np.arange(n)
     idx = np.stack([i + max(0, -k), i + max(0, k)], 1)
     return tf.scatter_nd(tf.constant(idx), flat, [size, size])
+
+
+def diag(v, k=0):
+    t = asarray(v)
+    return diagflat(t, k) if t.ndim == 1 else diagonal(t, k)
 
 
 def diag_indices(n, ndim=2):

@@ -10,6 +10,7 @@ True
 """
 import jax
 import numpy as np
+from .tensor import Tensor
 
 __all__ = ["StaticArray", "static_or_tensor", "to_tensor", "CompositeSpec"]
 
@@ -46,7 +47,6 @@ def static_or_tensor(t):
 def to_tensor(x):
     """Inverse of `static_or_tensor` (anything else passes through)."""
     if isinstance(x, StaticArray):
-        from .tensor import Tensor
         with jax.ensure_compile_time_eval():  # a concrete array even while tracing
             return Tensor(jax.numpy.asarray(x.array))
     return x

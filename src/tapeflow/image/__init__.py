@@ -24,12 +24,12 @@ from .random_image_ops import (  # noqa: F401
     stateless_random_flip_up_down, stateless_random_hue, stateless_random_saturation)
 from .resize_ops import ResizeMethod, resize, resize_with_pad  # noqa: F401
 from . import transform_grad as _transform_grad  # noqa: F401,E402 - registers its rule
+from ..ops.symbolic_dispatch import _dispatching
 
 
 def _accept_keras_tensors():
     """Lets every tf.image op take Keras functional inputs (recorded as TFOpLambda layers)."""
     import types
-    from ..ops.symbolic_dispatch import _dispatching
     namespace = globals()
     for name, fn in list(namespace.items()):
         if (not name.startswith("_") and isinstance(fn, types.FunctionType)

@@ -14,6 +14,7 @@ from .. import _core as tf
 
 from . import color_ops
 from ._checks import as_batched, restore
+from ..ops.dispatch import static_int_list
 
 __all__ = ["random_flip_left_right", "random_flip_up_down", "random_crop",
            "random_brightness", "random_contrast", "random_saturation", "random_hue",
@@ -57,7 +58,6 @@ def stateless_random_flip_up_down(image, seed):
 
 
 def _crop(value, size, seed, stateless):
-    from ..ops.dispatch import static_int_list
     x = tf.convert_to_tensor(value)
     size = static_int_list(size, "size")
     shape = x.shape.as_list()

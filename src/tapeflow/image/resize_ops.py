@@ -22,6 +22,8 @@ import numpy as np
 from .. import _core as tf
 
 from ._checks import as_batched, restore, static_hw
+from ..ops.dispatch import static_int_list
+from .crop_ops import pad_to_bounding_box
 
 __all__ = ["ResizeMethod", "resize", "resize_with_pad"]
 
@@ -129,7 +131,6 @@ def _apply_weights(x, wh, ww):
 
 
 def _target_size(size, h, w, preserve_aspect_ratio):
-    from ..ops.dispatch import static_int_list
     s = static_int_list(size, "size")
     if len(s) != 2:
         raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width. "
@@ -185,7 +186,6 @@ def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILI
     >>> resize_with_pad(tf.ones([2, 4, 1]), 4, 4).numpy()[..., 0].tolist()[0]
     [0.0, 0.0, 0.0, 0.0]
     """
-    from .crop_ops import pad_to_bounding_box
     x, unbatched = as_batched(image, "resize_with_pad")
     th, tw = int(target_height), int(target_width)
     if th <= 0 or tw <= 0:

@@ -1,6 +1,8 @@
 """Gradient rules of special_ops, written with tapeflow ops."""
 from ..framework.gradient_registry import RegisterGradient
+from . import array_ops as A
 from . import elementwise_ops as E
+from . import logic_ops as L
 from . import math_ops as M
 from . import special_ops as S
 
@@ -50,8 +52,6 @@ def _i1(op, g):  # I1' = I0 - I1 / x (-> 1/2 at 0)
     x, y = op.inputs[0], op.outputs[0]
     ratio = E.divide_no_nan(y, x)
     d = M.subtract(S.bessel_i0(x), ratio)
-    from . import array_ops as A
-    from . import logic_ops as L
     return M.multiply(g, A.where(L.equal(x, 0.0), A.fill(A.shape(x), M.cast(0.5, x.dtype)), d))
 
 
@@ -59,6 +59,4 @@ def _i1(op, g):  # I1' = I0 - I1 / x (-> 1/2 at 0)
 def _i1e(op, g):  # I1e' = I0e - I1e (sign(x) + 1/x)
     x, y = op.inputs[0], op.outputs[0]
     d = M.subtract(S.bessel_i0e(x), M.add(M.multiply(M.sign(x), y), E.divide_no_nan(y, x)))
-    from . import array_ops as A
-    from . import logic_ops as L
     return M.multiply(g, A.where(L.equal(x, 0.0), A.fill(A.shape(x), M.cast(0.5, x.dtype)), d))

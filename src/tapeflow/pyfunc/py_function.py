@@ -15,6 +15,9 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework.errors import invalid_argument
+from ..ops.dispatch import outs, wrap
+from ..autodiff.tape import GradientTape
 
 __all__ = ["py_function", "numpy_function", "eager_py_func"]
 
@@ -42,7 +45,6 @@ def _as_outputs(result, tout, single, what):
     for v, d in zip(vals, tout):
         t = convert_to_tensor(v, dtype_hint=d)
         if t.dtype != d:
-            from ..framework.errors import invalid_argument
             raise invalid_argument(f"{what}: returned a {t.dtype.name} value where Tout "
                                    f"expects {d.name}", "EagerPyFunc")
         out.append(t)
@@ -70,7 +72,6 @@ def _compiled(func, inputs, tout, single, numpy, what, differentiable):
         probe = run(*[np.zeros(t.shape.as_list(), t._value.dtype) for t in inputs])
     specs = tuple(jax.ShapeDtypeStruct(p.shape, d._np) for p, d in zip(probe, tout))
     vals = jax.pure_callback(run, specs, *[t._value for t in inputs])
-    from ..ops.dispatch import outs, wrap
     if differentiable:
         res = outs(list(vals), "EagerPyFunc", tuple(inputs), {"func": func, "tout": tout})
     else:
@@ -127,7 +128,6 @@ def _py_func_grad(op, *dys):
     float_in = [t.dtype.is_floating or t.dtype.is_complex for t in inputs]
 
     def host(*arrays):
-        from ..autodiff.tape import GradientTape
         n = len(inputs)
         xs = [Tensor(jax.numpy.asarray(a)) for a in arrays[:n]]
         gs = [Tensor(jax.numpy.asarray(a)) for a in arrays[n:]]

@@ -15,6 +15,8 @@ from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from .sparse_tensor import SparseTensor, dense_shape_list, is_concrete
+from ..ragged.ragged_tensor import RaggedTensor
+from ..ops import gather_ops
 
 __all__ = ["eye", "bincount", "split"]
 
@@ -48,7 +50,6 @@ def _host(x, what):
 
 def _rows_and_values(values, weights):
     """(row id per value or None, flat values, flat weights or None, number of rows)."""
-    from ..ragged.ragged_tensor import RaggedTensor
     if isinstance(values, SparseTensor):
         idx = _host(values.indices, "indices")
         w = None if weights is None else _host(
@@ -134,7 +135,6 @@ def split(sp_input=None, num_split=None, axis=None, name=None, keyword_required=
     >>> [s.dense_shape.numpy().tolist() for s in tf.sparse.split(st, 2, axis=1)]
     [[2, 3], [2, 2]]
     """
-    from ..ops import gather_ops
     if not isinstance(sp_input, SparseTensor):
         raise TypeError(f"tf.sparse.split: sp_input must be a SparseTensor; Received: "
                         f"{type(sp_input).__name__}")

@@ -12,6 +12,7 @@ from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from .sparse_tensor import SparseTensor, dense_shape_list, is_concrete
+from ..ops import array_ops, gather_ops, math_ops
 
 __all__ = ["to_dense", "from_dense", "to_indicator"]
 
@@ -28,7 +29,6 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     Gradients flow to `sp_input.values`. Repeated indices raise
     InvalidArgumentError when `validate_indices` (TF's rule).
     """
-    from ..ops import array_ops, gather_ops, math_ops
     sp = _as_sparse(sp_input, "tf.sparse.to_dense")
     shape = dense_shape_list(sp, "tf.sparse.to_dense")
     v = sp.values
@@ -62,7 +62,6 @@ def from_dense(tensor, name=None):
     a = np.asarray(t._value)
     zero = b"" if t.dtype == dtypes.string else 0
     idx = np.argwhere(a != zero).astype(np.int64).reshape(-1, a.ndim)
-    from ..ops import gather_ops
     values = gather_ops.gather_nd(t, Tensor(jnp.asarray(idx))) if t.dtype != dtypes.string \
         else Tensor(a[tuple(idx.T)])
     return SparseTensor._trusted(Tensor(jnp.asarray(idx)), values,

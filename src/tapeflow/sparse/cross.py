@@ -18,6 +18,8 @@ import numpy as np
 
 from ..framework.tensor import Tensor, convert_to_tensor
 from .sparse_tensor import SparseTensor
+from ..strings.hashing import fingerprint64
+from ..ragged import RaggedTensor
 
 __all__ = ["cross", "cross_hashed", "cross_ragged"]
 
@@ -76,7 +78,6 @@ def _crossed(inputs):
 
 
 def _hash(combo, num_buckets, hash_key):
-    from ..strings.hashing import fingerprint64
     h = hash_key
     for v in combo:
         if isinstance(v, (bytes, str)):
@@ -115,6 +116,5 @@ def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
 
 def cross_ragged(inputs, hashed=False, num_buckets=0, hash_key=None):
     """`tf.ragged.cross` / `cross_hashed`: the crosses as a RaggedTensor."""
-    from ..ragged import RaggedTensor
     st = cross_hashed(inputs, num_buckets, hash_key) if hashed else cross(inputs)
     return RaggedTensor.from_sparse(st)

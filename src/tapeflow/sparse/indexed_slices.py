@@ -16,6 +16,7 @@ from ..framework import dtypes
 from ..framework.composite import CompositeSpec, static_or_tensor, to_tensor
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+from ..ops import gather_ops, math_ops, segment_ops
 
 __all__ = ["IndexedSlices", "IndexedSlicesSpec"]
 
@@ -94,7 +95,6 @@ class IndexedSlices:
     __str__ = __repr__
 
     def __neg__(self):
-        from ..ops import math_ops
         return IndexedSlices(math_ops.negative(self._values), self._indices, self._dense_shape)
 
     def _as_tensor(self):
@@ -102,7 +102,6 @@ class IndexedSlices:
         if self._dense_shape is None:
             raise ValueError(f"Tensor conversion requested for IndexedSlices without "
                              f"dense_shape: {self!r}")
-        from ..ops import segment_ops
         nrows = int(np.asarray(self._dense_shape._value)[0])
         return segment_ops.unsorted_segment_sum(self._values, self._indices, nrows)
 
@@ -199,7 +198,6 @@ def mask(a, mask_indices, name=None):
     >>> tf.sparse.mask(a, tf.constant([12, 45])).indices.numpy().tolist()
     [26, 37]
     """
-    from ..ops import gather_ops
     if not isinstance(a, IndexedSlices):
         raise TypeError(f"tf.sparse.mask: a must be an IndexedSlices; Received: "
                         f"{type(a).__name__}")

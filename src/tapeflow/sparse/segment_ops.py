@@ -13,12 +13,13 @@ import numpy as np
 
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
+from .sparse_tensor import is_concrete
+from ..ops import gather_ops, math_ops, segment_ops
 
 __all__ = ["segment_sum", "segment_mean", "segment_sqrt_n"]
 
 
 def _known(t, what, op):
-    from .sparse_tensor import is_concrete
     if not is_concrete(t):
         raise TypeError(f"{op}: {what} must be known (they fix the output shape); they are "
                         "symbolic here")
@@ -27,7 +28,6 @@ def _known(t, what, op):
 
 def _prepare(data, indices, segment_ids, num_segments, op):
     """(gathered rows, segment ids Tensor, number of segments, counts per segment)."""
-    from ..ops import gather_ops
     data = convert_to_tensor(data)
     indices = convert_to_tensor(indices)
     ids_t = convert_to_tensor(segment_ids)
@@ -57,7 +57,6 @@ def _prepare(data, indices, segment_ids, num_segments, op):
 
 
 def _scaled(data, indices, segment_ids, num_segments, op, scale):
-    from ..ops import math_ops, segment_ops
     if not convert_to_tensor(data).dtype.is_floating:
         raise invalid_argument(f"{op} needs floating-point data; Received: data with dtype "
                                f"{convert_to_tensor(data).dtype.name}", op)
@@ -71,7 +70,6 @@ def _scaled(data, indices, segment_ids, num_segments, op, scale):
 def segment_sum(data, indices, segment_ids, num_segments=None, name=None,
                 sparse_gradient=False):
     """Sums of `data[indices]` rows per (sorted) segment id; missing segments are 0."""
-    from ..ops import segment_ops
     rows, ids, n, _ = _prepare(data, indices, segment_ids, num_segments, "SparseSegmentSum")
     return segment_ops.unsorted_segment_sum(rows, ids, n)
 

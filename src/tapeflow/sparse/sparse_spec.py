@@ -7,6 +7,7 @@ SparseTensorSpec(TensorShape([None, 4]), tf.float32)
 from ..framework import dtypes
 from ..framework.composite import CompositeSpec
 from ..framework.tensor_shape import TensorShape
+from . import sparse_tensor  # module import: sparse_tensor imports this module too
 
 __all__ = ["SparseTensorSpec"]
 
@@ -24,8 +25,7 @@ class SparseTensorSpec(CompositeSpec):
 
     @property
     def value_type(self):
-        from .sparse_tensor import SparseTensor
-        return SparseTensor
+        return sparse_tensor.SparseTensor
 
     def is_compatible_with(self, other):
         spec = other if isinstance(other, SparseTensorSpec) else (

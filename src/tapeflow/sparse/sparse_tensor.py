@@ -19,6 +19,7 @@ from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
 from ..ops.gather_ops import gather
+from . import sparse_spec  # module import: sparse_spec imports this module too
 
 __all__ = ["SparseTensor", "is_concrete", "dense_shape_list", "host_indices"]
 
@@ -146,8 +147,7 @@ class SparseTensor:
 
     @property
     def _type_spec(self):
-        from .sparse_spec import SparseTensorSpec
-        return SparseTensorSpec.from_value(self)
+        return sparse_spec.SparseTensorSpec.from_value(self)
 
     def _to_components(self):
         return (self._indices, self._values, self._dense_shape)

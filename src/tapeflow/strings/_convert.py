@@ -8,6 +8,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..ragged.ragged_tensor import RaggedTensor
 
 
 def is_ragged(x):
@@ -53,7 +54,6 @@ def elementwise(fn, x, op, out=None):
 
 def ragged_from_rows(values, row_splits):
     """RaggedTensor from flat `values` (Tensor or array) and int64 `row_splits`."""
-    from ..ragged.ragged_tensor import RaggedTensor
     if not isinstance(values, Tensor) and not is_ragged(values):
         values = string_tensor(values) if np.asarray(values).dtype == object else \
             convert_to_tensor(values)
@@ -76,7 +76,6 @@ def split_rows(x, fn, op, out_dtype=object):
     splits = np.concatenate([[0], np.cumsum(lengths)])
     rt = ragged_from_rows(flat, splits)
     if a.ndim > 1:  # outer dimensions stay uniform
-        from ..ragged.ragged_tensor import RaggedTensor
         for dim in reversed(a.shape[1:]):
             rt = RaggedTensor.from_uniform_row_length(rt, dim)
     return rt

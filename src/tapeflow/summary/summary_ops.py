@@ -17,6 +17,8 @@ import numpy as np
 
 from ..framework.tensor import Tensor, convert_to_tensor
 from .event_writer import EventWriter
+from ..framework.name_scope import current_scope
+from ..ops import logic_ops, math_ops
 
 __all__ = ["SummaryWriter", "create_file_writer", "create_noop_writer", "scalar", "histogram",
            "image", "text", "audio", "write", "record_if", "should_record_summaries", "flush",
@@ -161,7 +163,6 @@ def flush(writer=None, name=None):
 @contextlib.contextmanager
 def summary_scope(name, default_name=None, values=None):
     """Yields (tag, scope) for a summary name, as `tf.summary.experimental.summary_scope`."""
-    from ..framework.name_scope import current_scope
     tag = current_scope() + (name or default_name or "")
     yield tag, current_scope()
 
@@ -176,7 +177,6 @@ def _emit(kind, name, data, step, *extra):
     if step is None:
         raise ValueError("No step set. Please specify one either through the `step` argument "
                          "or through tf.summary.experimental.set_step()")
-    from ..framework.name_scope import current_scope
     tag = current_scope() + name
     data = convert_to_tensor(data) if not isinstance(data, np.ndarray) else Tensor(data)
     step_t = convert_to_tensor(step)
@@ -196,7 +196,6 @@ def _emit(kind, name, data, step, *extra):
     jax.debug.callback(host, *values, ordered=True)
     ok = Tensor(np.asarray(True))
     for c in conds:
-        from ..ops import logic_ops, math_ops
         ok = logic_ops.logical_and(ok, math_ops.cast(c, "bool"))
     return ok
 

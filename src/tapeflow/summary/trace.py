@@ -15,6 +15,8 @@ import gc
 import jax
 
 from .graph_def import graph_def
+from ..function.polymorphic import ConcreteFunction, Function
+from .summary_ops import _NoopWriter, _state, get_step
 
 __all__ = ["trace_on", "trace_export", "trace_off", "graph"]
 
@@ -22,7 +24,6 @@ _TRACE = {"profiler": None, "graph": None}
 
 
 def _functions():
-    from ..function.polymorphic import Function
     # type(), not isinstance(): a dead weakref proxy raises when asked for __class__
     return [o for o in gc.get_objects() if issubclass(type(o), Function)]
 
@@ -37,7 +38,6 @@ def trace_on(graph=True, profiler=False, profiler_outdir=None):
     if graph:
         _TRACE["graph"] = set(_traces())
     if profiler:
-        from .summary_ops import _state
         writer = _state().writer
         outdir = profiler_outdir or (writer._logdir if writer is not None else None)
         if outdir is None:
@@ -48,7 +48,6 @@ def trace_on(graph=True, profiler=False, profiler_outdir=None):
 
 
 def _programs(seen):
-    from ..function.polymorphic import ConcreteFunction
     programs = {}
     for key, (f, entry) in _traces().items():
         if key in seen or entry.jitted is None:
@@ -65,7 +64,6 @@ def trace_export(name, step=None, profiler_outdir=None):
 
     `step` defaults to `tf.summary.experimental.get_step()`; one of them must be set.
     """
-    from .summary_ops import _NoopWriter, _state, get_step
     seen, _TRACE["graph"] = _TRACE["graph"], None
     if seen is not None and name is not None:
         writer = _state().writer
@@ -97,7 +95,6 @@ def graph(graph_data):
     >>> tf.summary.graph(f.get_concrete_function(tf.constant(1.0)).graph)
     False
     """
-    from .summary_ops import _NoopWriter, _state
     writer = _state().writer
     if writer is None or isinstance(writer, _NoopWriter):
         return False

@@ -22,12 +22,14 @@ from ..framework import dtypes
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
+from ..ops import array_ops, gather_ops
+from ..ops.gather_ops import tensor_scatter_nd_update
+from ..ops.math_ops import cast
 
 __all__ = ["TensorArray"]
 
 
 def _ops():
-    from ..ops import array_ops, gather_ops
     return array_ops, gather_ops
 
 
@@ -171,8 +173,6 @@ class TensorArray:
             if i >= buf.shape[0]:
                 pad = A.zeros([i + 1 - buf.shape[0]] + buf.shape.as_list()[1:], self._dtype)
                 buf = A.concat([buf, pad], 0)
-        from ..ops.gather_ops import tensor_scatter_nd_update
-        from ..ops.math_ops import cast
         idx = A.reshape(cast(it, "int32") if it.dtype != dtypes.int32 else it, [1, 1])
         new = tensor_scatter_nd_update(buf, idx, A.expand_dims(t, 0))
         return TensorArray._make(self, buffer=new, element_shape=shape)

@@ -27,6 +27,7 @@ from ..framework.variables import Variable
 from . import trackable_graph as tg
 from .restore_status import CheckpointLoadStatus, InitializationOnlyStatus
 from .tensor_bundle import BundleReader, index_path, write_bundle
+from .checkpoint_management import latest_checkpoint, update_checkpoint_state
 
 __all__ = ["Checkpoint", "CheckpointLoadStatus", "save_object", "restore_object"]
 
@@ -80,7 +81,6 @@ class Checkpoint:
         The prefix is also recorded in the `checkpoint` state file of its directory,
         so `tf.train.latest_checkpoint` finds it.
         """
-        from .checkpoint_management import update_checkpoint_state
         self.save_counter.assign_add(1)
         path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter.numpy())}")
         update_checkpoint_state(os.path.dirname(os.path.abspath(path)), path)
@@ -96,7 +96,6 @@ class Checkpoint:
         `save_path` may also be a directory holding a `checkpoint` state file.
         """
         if save_path is not None and os.path.isdir(os.fspath(save_path)):
-            from .checkpoint_management import latest_checkpoint
             save_path = latest_checkpoint(save_path) or save_path
         return restore_object(self, save_path)
 

@@ -10,6 +10,7 @@ import os
 
 from ..framework import dtypes
 from .tensor_bundle import DT_STRING, BundleReader, TF_TO_NP, dtype_name
+from .checkpoint_management import latest_checkpoint
 
 __all__ = ["CheckpointReader", "load_checkpoint", "list_variables"]
 
@@ -17,7 +18,6 @@ __all__ = ["CheckpointReader", "load_checkpoint", "list_variables"]
 def _resolve(ckpt_dir_or_file):
     path = os.fspath(ckpt_dir_or_file)
     if os.path.isdir(path):
-        from .checkpoint_management import latest_checkpoint
         found = latest_checkpoint(path)
         if found is None:
             raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given "
