@@ -131,3 +131,17 @@ def test_int64_varints_of_every_width():
     recs = _records({"v": values.reshape(-1, 1).repeat(3, 1)})
     out = tf.io.parse_example(recs, {"v": tf.io.FixedLenFeature([3], tf.int64)})
     np.testing.assert_array_equal(out["v"].numpy(), values.reshape(-1, 1).repeat(3, 1))
+
+
+def test_long_values_have_multi_byte_lengths():
+    rng = np.random.default_rng(4)
+    s = np.empty((20, 1), object)
+    for i in range(20):
+        s[i, 0] = bytes(rng.integers(0, 256, int(rng.integers(100, 20000))).astype(np.uint8))
+    cols = {"s": s, "x": rng.standard_normal((20, 40)).astype(np.float32)}  # 160-byte lists
+    recs = _records(cols)
+    specs = {"s": ((1,), "string", None), "x": ((40,), "float32", None)}
+    assert fast_parse.parse_fixed(recs, specs) is not None
+    out = tf.io.parse_example(recs, {"s": tf.io.FixedLenFeature([1], tf.string),
+                                     "x": tf.io.FixedLenFeature([40], tf.float32)})
+    _check(out, cols)

@@ -28,7 +28,6 @@ import numpy as np
 __all__ = ["parse_fixed"]
 
 _KIND_TAG = {"bytes": 0x0A, "float32": 0x12, "int64": 0x1A}
-_TEN = np.arange(10)
 _SHIFTS = (7 * np.arange(10)).astype(np.uint64)
 
 
@@ -41,15 +40,17 @@ def _varint(buf, pos):
     b0 = buf[pos]
     if not (b0 & 0x80).any():
         return b0.astype(np.int64), pos + 1
-    block = buf[pos[:, None] + _TEN]
-    more = block >= 0x80
-    if more.all(axis=1).any():
-        raise _Fallback
-    size = np.argmin(more, axis=1)  # index of the last byte
-    keep = _TEN[None, :] <= size[:, None]
-    parts = (block & 0x7F).astype(np.uint64) << _SHIFTS
-    value = np.bitwise_or.reduce(np.where(keep, parts, np.uint64(0)), axis=1)
-    return value.view(np.int64), pos + size + 1
+    value = (b0 & 0x7F).astype(np.uint64)
+    more = b0 >= 0x80
+    size = np.ones(len(pos), np.int64)
+    for j in range(1, 10):  # one byte position at a time, while any varint goes on
+        bj = buf[pos + j]
+        value |= np.where(more, (bj & 0x7F).astype(np.uint64) << _SHIFTS[j], np.uint64(0))
+        size += more
+        more &= bj >= 0x80
+        if not more.any():
+            return value.view(np.int64), pos + size
+    raise _Fallback  # more than 10 bytes: not a varint
 
 
 def _field(buf, pos, end, tag):

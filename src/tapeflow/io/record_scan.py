@@ -191,15 +191,15 @@ def _u32_at(buf, offsets):
 def _cut_walked(raw, starts, lengths):
     """(records, index of the first bad one or -1) for records of any lengths."""
     buf = np.frombuffer(raw, np.uint8)
-    kinds, inverse = np.unique(lengths, return_inverse=True)  # a header's CRC is its length's
-    want = np.array([_header_crc(n) for n in kinds.tolist()], np.uint32)
-    bad = want[inverse.reshape(-1)] != _u32_at(buf, starts + 8)
+    heads = lengths.astype("<u8").view(np.uint8).reshape(-1, 8)  # a header's CRC is its length's
+    bad = _mask(crc32c_lanes(heads)) != _u32_at(buf, starts + 8)
     data = starts + HEADER
     records = [raw[a:b] for a, b in zip(data.tolist(), (data + lengths).tolist())]
     if crc32c._native is not None:
         crcs = np.fromiter(map(crc32c._native.value, records), np.uint32, len(records))
     else:
         crcs = np.empty(len(records), np.uint32)
+        kinds, inverse = np.unique(lengths, return_inverse=True)
         for k, n in enumerate(kinds.tolist()):
             rows = np.flatnonzero(inverse.reshape(-1) == k)
             crcs[rows] = crc32c_lanes(buf[data[rows][:, None] + np.arange(n)])
