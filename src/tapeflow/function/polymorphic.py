@@ -349,8 +349,26 @@ class ConcreteFunction(Introspection):
         return self._function
 
     def __call__(self, *args, **kwargs):
+        exact = self.__dict__.get("_exact")
+        if exact is None:
+            exact = self._exact = self._exact_signature()
+        if exact and not kwargs and len(args) == len(exact):
+            for a, (shape, dtype) in zip(args, exact):  # Tensors that match exactly: no checks
+                if type(a) is not Tensor or a._value.shape != shape or a._value.dtype != dtype:
+                    break
+            else:
+                return self._function(*args)
         args, kwargs = self._check_args(args, kwargs)
         return self._function(*args, **kwargs)
+
+    def _exact_signature(self):
+        """((shape, NumPy dtype), ...) when the signature is positional, fully defined
+        TensorSpecs only; else False."""
+        sig = self.structured_input_signature
+        if sig is None or sig[1] or not all(
+                isinstance(s, TensorSpec) and s.shape.is_fully_defined() for s in sig[0]):
+            return False
+        return tuple((tuple(s.shape.as_list()), np.dtype(s.dtype._np)) for s in sig[0])
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
