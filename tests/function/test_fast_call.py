@@ -110,3 +110,13 @@ def test_structures_and_host_values_as_fit_feeds_them():
     step((tf.constant(x), [tf.constant(y), tf.constant(w)]), 2.0)  # device arrays: same trace
     step((host[0], (host[1], host[2])), 2.0)  # a tuple where a list was: a new trace
     assert len(traces) == 2
+
+
+def test_concrete_function_calls_check_only_what_does_not_match():
+    f = tf.function(lambda x: x * 2.0)
+    cf = f.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    for _ in range(2):
+        np.testing.assert_array_equal(cf(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
+    for bad in (tf.constant([1.0, 2.0, 3.0]), tf.constant([1.0, 2.0], tf.float64)):
+        with pytest.raises(TypeError):
+            cf(bad)
