@@ -54,7 +54,10 @@ def to_numpy_leaf(v, dtype=None):
 
 def _to_bytes(a):
     """Object array whose str items are UTF-8 bytes (TF strings are bytes)."""
-    flat = [v.encode() if isinstance(v, str) else v for v in a.reshape(-1).tolist()]
+    items = a.reshape(-1).tolist()
+    if a.dtype == object and set(map(type, items)) <= {bytes}:
+        return a  # already TF strings (parsed records, batches of records)
+    flat = [v.encode() if isinstance(v, str) else v for v in items]
     out = np.empty(len(flat), dtype=object)
     out[:] = flat
     return out.reshape(a.shape)
