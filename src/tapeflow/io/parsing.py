@@ -4,8 +4,11 @@ Feature specs say what to pull out of each record: `FixedLenFeature` (a dense
 tensor of a fixed shape, with an optional default), `VarLenFeature` (a
 SparseTensor), `FixedLenSequenceFeature` (dense, padded along a leading variable
 axis) and `RaggedFeature` (a RaggedTensor). dtypes are TF's three: float32
-(FloatList), int64 (Int64List) and string (BytesList). Records are decoded by the
-protobuf runtime (C); the per-feature values are gathered into NumPy arrays.
+(FloatList), int64 (Int64List) and string (BytesList). A batch asking only for
+`FixedLenFeature`s is parsed by fast_parse.py (the wire format walked in NumPy for
+all records at once); otherwise, or when a record is not in the canonical encoding,
+records are decoded by the protobuf runtime (C) and the per-feature values
+gathered into NumPy arrays — same values, same errors.
 
 >>> from tapeflow.train.example_pb import Example, Features, Feature, Int64List
 >>> rec = Example(features=Features(feature={"a": Feature(int64_list=Int64List(
