@@ -54,6 +54,8 @@ def to_tensor(rt, default_value=None, shape=None):
     if width is None:
         if rt.uniform_row_length is not None and is_concrete(rt.uniform_row_length):
             width = int(rt.uniform_row_length._value)
+        elif not is_concrete(rt.row_splits) and hasattr(rt.row_splits, "max_row_length"):
+            width = rt.row_splits.max_row_length  # bucketing.BoundedSplits: a static bound
         else:
             lengths = np.diff(concrete(rt.row_splits, "RaggedTensor.to_tensor"))
             width = int(lengths.max()) if lengths.size else 0

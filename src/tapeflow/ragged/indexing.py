@@ -12,6 +12,7 @@ as TF's `InvalidArgumentError`).
 import jax.numpy as jnp
 import numpy as np
 
+from ..framework import recording
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor
 from .row_partition import concrete
@@ -84,11 +85,22 @@ def _as_int(k):
     raise TypeError(f"RaggedTensor indices must be integers or slices; Received: {k!r}")
 
 
+def _host(values):
+    """The NumPy array behind host-held values that no tape watches, else None.
+
+    Batching ragged data (Keras fit, tf.data) then slices on the host instead of
+    compiling a device gather for every batch layout.
+    """
+    v = values._value
+    return v if isinstance(v, np.ndarray) and not recording.recording_tapes() else None
+
+
 def _slice_values(values, start, stop):
     if _is_ragged(values):
         return _take_rows(values, np.arange(start, stop),
                           concrete(values.row_splits, "RaggedTensor.__getitem__"))
-    return values[start:stop]
+    host = _host(values)
+    return values[start:stop] if host is None else Tensor._from_host(host[start:stop])
 
 
 def _take_rows(rt, rows, splits):
@@ -110,6 +122,9 @@ def _gather_values(values, pos):
     _, G = _ops()
     if _is_ragged(values):
         return _take_rows(values, pos, concrete(values.row_splits, "RaggedTensor.__getitem__"))
+    host = _host(values)
+    if host is not None:
+        return Tensor._from_host(host[pos])
     return G.gather(values, Tensor(np.asarray(pos)))
 
 

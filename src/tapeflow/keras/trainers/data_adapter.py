@@ -14,6 +14,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from ...ragged import bucketing
 
 __all__ = ["unpack_x_y_sample_weight", "pack_x_y_sample_weight", "ArrayData", "IterData",
            "make_data", "train_validation_split"]
@@ -52,7 +53,7 @@ def _to_numpy(x):
     if x is None:
         return None
     if isinstance(x, tf.RaggedTensor):  # batched by row slicing, kept ragged (as tf.keras)
-        return x
+        return bucketing.to_host(x)  # sliced on the host: no device gather per layout
     if isinstance(x, (tf.Tensor, tf.Variable)):
         return x.numpy()
     a = np.asarray(x)

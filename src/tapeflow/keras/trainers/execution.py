@@ -28,6 +28,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from ...ragged import bucketing
 from .. import _row_mask
 from . import data_adapter as da
 from . import padding
@@ -44,10 +45,25 @@ def _tensorize(data):
 
 
 def _as_arg(v):
-    """NumPy leaves ride in Tensors as-is: the compiled call hands them to XLA directly."""
+    """NumPy leaves ride in Tensors as-is: the compiled call hands them to XLA directly.
+
+    A RaggedTensor rides as a `bucketing.PaddedRagged` (rows padded to a
+    power-of-two width + row lengths): few programs for all batch layouts.
+    """
     if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
         return tf.Tensor._from_host(v)
+    if isinstance(v, tf.RaggedTensor):
+        return bucketing.encode(v)
     return v
+
+
+def _ragged_in(step):
+    """`step` seeing each PaddedRagged leaf of its batch as a RaggedTensor again."""
+    def run(batch, *rest):
+        batch = nest.map_structure(lambda v: v.to_ragged() if isinstance(
+            v, bucketing.PaddedRagged) else v, batch)
+        return step(batch, *rest)
+    return run
 
 
 def _args(batch):
@@ -152,7 +168,8 @@ def groups(batches, k):
         yield tuple(group)
 
 
-_MAX_PROGRAMS = 4  # batch shapes whose compiled step a step function keeps
+_MAX_PROGRAMS = 8  # batch shapes whose compiled step a step function keeps (ragged
+# batches: one per power-of-two width bucket, ragged/bucketing.py)
 
 
 def _sharded(batch, shard, axis=0):
@@ -183,6 +200,9 @@ def make_step_function(step, eager, k=1, shard=None, masked_step=None):
     `masked_step(batch, n)` runs padded batches (see the module docstring); `full`
     is the batch size short batches are padded to (default: the first batch's).
     """
+    step = _ragged_in(step)
+    masked_step = None if masked_step is None else _ragged_in(masked_step)
+
     def run(batches):
         out = None
         for b in batches:

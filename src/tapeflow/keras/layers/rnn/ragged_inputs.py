@@ -16,25 +16,46 @@ reversed row).
 import numpy as np
 
 import tapeflow as tf
+from tapeflow.ragged import bucketing
 
 __all__ = ["dense_with_mask", "ragged_sequences", "call_on_ragged"]
 
 
 def dense_with_mask(rt):
-    """(padded dense tensor, boolean mask [batch, time], row lengths as NumPy)."""
+    """(padded dense tensor, boolean mask [batch, time], row lengths).
+
+    The lengths are NumPy for a concrete partition; inside a compiled Keras
+    step the partition is traced (ragged/bucketing.py) and the dense width is
+    the bucket the splits carry.
+    """
     if rt.ragged_rank != 1:
         raise ValueError(f"RNN layers take RaggedTensors with one ragged (time) dimension; "
                          f"Received: ragged_rank={rt.ragged_rank}")
-    lengths = np.asarray(rt.row_lengths().numpy())
     dense = rt.to_tensor()
     steps = dense.shape[1]
+    if bucketing.is_traced(rt.row_splits):
+        lengths = rt.row_lengths()
+        mask = tf.less(tf.constant(np.arange(steps)[None, :], lengths.dtype), lengths[:, None])
+        return dense, mask, lengths
+    lengths = np.asarray(rt.row_lengths().numpy())
     mask = tf.constant(np.arange(steps)[None, :] < lengths[:, None])
     return dense, mask, lengths
 
 
-def ragged_sequences(outputs, lengths, go_backwards):
-    """Per-step outputs [batch, time, ...] -> ragged rows of each row's real steps."""
+def ragged_sequences(outputs, lengths, go_backwards, row_splits=None):
+    """Per-step outputs [batch, time, ...] -> ragged rows of each row's real steps.
+
+    With traced `lengths`, `row_splits` (the input's bounded splits) partition
+    the result, whose flat values have one slot per [batch, time] cell.
+    """
     steps = outputs.shape[1]
+    if not isinstance(lengths, np.ndarray):
+        row, col = bucketing.slot_positions(row_splits, steps)
+        if go_backwards:
+            col = tf.maximum(col + tf.cast(steps, tf.int64) - tf.gather(
+                tf.cast(lengths, tf.int64), row), 0)
+        values = tf.gather_nd(outputs, tf.stack([row, col], axis=1))
+        return tf.RaggedTensor.from_row_splits(values, row_splits, validate=False)
     rows = np.repeat(np.arange(len(lengths)), lengths)
     starts = (steps - lengths) if go_backwards else np.zeros_like(lengths)
     offsets = np.arange(rows.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
@@ -53,6 +74,7 @@ def call_on_ragged(call, inputs, return_sequences, go_backwards, mask=None, **kw
     out = call(dense, mask=row_mask, **kwargs)
     if not return_sequences:
         return out
+    splits = inputs.row_splits
     if isinstance(out, (list, tuple)):
-        return [ragged_sequences(out[0], lengths, go_backwards)] + list(out[1:])
-    return ragged_sequences(out, lengths, go_backwards)
+        return [ragged_sequences(out[0], lengths, go_backwards, splits)] + list(out[1:])
+    return ragged_sequences(out, lengths, go_backwards, splits)
