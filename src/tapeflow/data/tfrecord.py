@@ -61,15 +61,44 @@ class TFRecordDataset(Dataset):
                 raise
             yield Failure(e)  # under ignore_errors: on with the next file, as TF's reader
 
+    def _file_blocks(self, path):
+        return (_object_array(b) for b in tfrecord.read_record_blocks(path, self._compression))
+
     def _string_blocks(self):
-        """The records as 1-D object arrays, file after file (what `batch` cuts into
-        batches without building scalar elements), or None when reads interleave."""
+        """The records as 1-D object arrays in the order `_elements` yields them (what
+        `batch` cuts into batches without building scalar elements)."""
         files = self._filenames()
         width = len(files) if self._parallel == -1 else self._parallel
-        if width > 1 and len(files) > 1:
-            return None
-        return (_object_array(block) for path in files
-                for block in tfrecord.read_record_blocks(path, self._compression))
+        if width <= 1 or len(files) <= 1:
+            return (block for path in files for block in self._file_blocks(path))
+        return self._interleaved(files, width)
+
+    def _interleaved(self, files, width):
+        """Blocks of the records of `width` files taken one at a time in turn: as many
+        full turns as every file has records in memory, as one interleaving copy."""
+        pending = iter(files[width:])
+        slots = [[self._file_blocks(p), _EMPTY, 0] for p in files[:width]]
+        while True:
+            live = []
+            for slot in slots:  # a finished file's slot takes the next file, in turn
+                while slot[2] >= len(slot[1]):
+                    block = next(slot[0], None)
+                    if block is not None:
+                        slot[1], slot[2] = block, 0
+                        continue
+                    path = next(pending, None)
+                    if path is None:
+                        break
+                    slot[0] = self._file_blocks(path)
+                if slot[2] < len(slot[1]):
+                    live.append(slot)
+            slots = live
+            if not slots:
+                return
+            turns = min(len(s[1]) - s[2] for s in slots)
+            yield np.stack([s[1][s[2]:s[2] + turns] for s in slots], axis=1).reshape(-1)
+            for s in slots:
+                s[2] += turns
 
     def _elements(self):
         files = self._filenames()
@@ -92,6 +121,9 @@ class TFRecordDataset(Dataset):
                     cycle.pop(i)
                 else:
                     cycle[i] = self._records(nxt)
+
+
+_EMPTY = np.empty(0, dtype=object)
 
 
 def _object_array(items):
