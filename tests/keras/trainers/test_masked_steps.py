@@ -187,3 +187,17 @@ def test_custom_train_step_sees_real_rows():
     model.fit(X, Y, batch_size=4, verbose=0)
     assert sorted(set(seen)) == [3, 4]
     assert not hasattr(model.train_function, "masked")
+
+
+def test_loss_without_a_value_per_sample_falls_back():
+    """A user loss that averages the batch itself can't skip padded rows: unpadded steps."""
+    def batch_mse(y_true, y_pred):
+        return tf.reduce_mean(tf.square(tf.cast(y_true, tf.float32) - y_pred[:, :1]))
+    hists = []
+    for eager in (True, False):
+        tf.random.set_seed(2)
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])
+        model.compile("sgd", batch_mse, run_eagerly=eager)
+        hists.append(model.fit(X, Y, batch_size=4, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(hists[1], hists[0], rtol=1e-6)
+    assert model.train_function.single.experimental_get_tracing_count() == 2
