@@ -206,7 +206,7 @@ def _tensor_scatter(kind, op_type):
                                    f"{t.dtype.name}", op_type)
         k = _check_nd(idx, t.shape.as_list(), op_type)
         _check_updates(idx, u, t.shape.as_list(), k, op_type)
-        ref = t._value.at[_nd_key(idx._value)]
+        ref = jnp.asarray(t._value).at[_nd_key(idx._value)]
         v = {"set": ref.set, "add": ref.add, "min": ref.min, "max": ref.max,
              "sub": lambda x: ref.add(-x)}[kind](u._value)
         return out(v, op_type, (t, idx, u))

@@ -214,7 +214,7 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa
                                f"cols)]: input {x.shape.as_list()}, diagonal "
                                f"{d.shape.as_list()}", "MatrixSetDiag")
     i = jnp.arange(n)
-    return out(x._value.at[..., i, i].set(d._value), "MatrixSetDiag", (x, d))
+    return out(jnp.asarray(x._value).at[..., i, i].set(d._value), "MatrixSetDiag", (x, d))
 
 
 def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
