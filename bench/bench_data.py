@@ -117,6 +117,7 @@ def image_suite(repeats):
 RECORDS = 100_000
 SPEC = """
 spec = {"x": tf.io.FixedLenFeature([4], tf.float32), "y": tf.io.FixedLenFeature([], tf.int64)}
+bspec = {"x": tf.io.FixedLenFeature([], tf.string), "y": tf.io.FixedLenFeature([], tf.int64)}
 """
 PIPELINES = {  # name -> the pipeline text, run unchanged by tapeflow and by TF
     "batch(1000).map(parse_example)": """
@@ -145,9 +146,20 @@ def tfrecord_suite(repeats):
     mixed = os.path.join(tempfile.mkdtemp(), "mixed.tfrecord")  # labels of 1- and 2-byte varints
     _write_examples(mixed, np.random.default_rng(0).integers(0, 1000, RECORDS))
     print(f"3. TFRecord read + parse of {RECORDS} Examples (4 floats + 1 int64 each)")
+    varied = os.path.join(tempfile.mkdtemp(), "varied.tfrecord")  # bytes of 50..499 bytes
+    rng = np.random.default_rng(1)
+    with tf.io.TFRecordWriter(varied) as w:
+        for i in range(RECORDS):
+            w.write(tf.train.Example(features=tf.train.Features(feature={
+                "x": tf.train.Feature(bytes_list=tf.train.BytesList(value=[bytes(
+                    rng.integers(0, 256, int(rng.integers(50, 500))).astype(np.uint8))])),
+                "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 10]))}),
+            ).SerializeToString())
     cases = [(name, path, text) for name, text in PIPELINES.items()]
     cases.append(("labels 0..999 (2 record lengths), batch.map", mixed,
                   PIPELINES["batch(1000).map(parse_example)"]))
+    cases.append(("bytes of 50..499 B (450 lengths), batch.map", varied,
+                  PIPELINES["batch(1000).map(parse_example)"].replace("spec", "bspec")))
     for name, file, text in cases:
         t_tf = _own_process(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
         t_real = _peer(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
