@@ -18,6 +18,7 @@ import tapeflow as tf
 
 from ..function.memory import release_freed_memory
 from . import activations
+from .keras_tensor import KerasTensor
 
 __all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
            "set_image_data_format", "clear_session", "get_uid", "unique_object_name",
@@ -124,7 +125,6 @@ def int_shape(x):
 
 
 def is_keras_tensor(x):
-    from .keras_tensor import KerasTensor
     return isinstance(x, KerasTensor)
 
 

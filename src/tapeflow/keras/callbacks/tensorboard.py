@@ -20,6 +20,7 @@ import numpy as np
 from ...summary.event_writer import EventWriter as _Writer
 from ...summary.event_writer import tensorboard_modules
 from .callback import Callback
+from ..optimizers.schedules import LearningRateSchedule
 
 __all__ = ["TensorBoard"]
 
@@ -168,7 +169,6 @@ class TensorBoard(Callback):
         w.flush()
 
     def _scheduled_lr(self):
-        from ..optimizers.schedules import LearningRateSchedule
         opt = getattr(self.model, "optimizer", None)
         sched = getattr(opt, "_learning_rate", None)
         if isinstance(sched, LearningRateSchedule):

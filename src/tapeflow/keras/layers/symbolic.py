@@ -13,6 +13,8 @@ from ... import nest
 from ...framework.eval_shape import eval_shape
 from ..keras_tensor import KerasTensor
 from . import call_context
+from . import layer as layer_module  # module import: layer.py imports this module too
+from ...ragged import RaggedTensor
 
 __all__ = ["infer_outputs"]
 
@@ -36,8 +38,7 @@ def _variables(layer):
 
 def _tracked_metrics(layer):
     """Metric objects tracked by `layer`: their state is restored after a trace too."""
-    from .layer import Layer
-    return Layer.metrics.fget(layer)
+    return layer_module.Layer.metrics.fget(layer)
 
 
 def _state_variables(layer):
@@ -50,13 +51,11 @@ def _ragged_in(kt, t):
     """A ragged KerasTensor's placeholder: a RaggedTensor with uniform (static) rows."""
     if not kt.ragged:
         return t
-    from ...ragged import RaggedTensor
     return RaggedTensor.from_tensor(t)
 
 
 def _ragged_out(out, flags):
     """Ragged outputs -> dense (their row partitions are static here), noting which."""
-    from ...ragged import RaggedTensor
     flat = nest.flatten(out)
     flags[:] = [isinstance(o, RaggedTensor) and o.ragged_rank for o in flat]
     return nest.pack_sequence_as(out, [o.to_tensor() if isinstance(o, RaggedTensor) else o

@@ -11,6 +11,7 @@ import tapeflow as tf
 
 from .. import constraints, initializers, regularizers
 from ..mixed_precision.autocast_variable import AutoCastVariable
+from ...train.checkpoint import notify_variables_created
 
 __all__ = ["Trackable", "UNTRACKED"]
 
@@ -44,7 +45,6 @@ def _walk(value, seen):
 
 def _deferred_restore():
     """Gives pending `tf.train.Checkpoint` restorations the variable just created."""
-    from ...train.checkpoint import notify_variables_created
     notify_variables_created()
 
 

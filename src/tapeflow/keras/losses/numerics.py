@@ -9,6 +9,7 @@ recorded either way.
 0.6931471824645996
 """
 import tapeflow as tf
+from .. import backend
 
 __all__ = ["EPSILON", "epsilon", "logsumexp", "log_softmax", "softmax", "softplus",
            "sigmoid", "l2_normalize", "div_no_nan", "rank", "squeeze_last",
@@ -20,7 +21,6 @@ EPSILON = 1e-7
 def epsilon():
     """Keras's fuzz factor (keras.backend.epsilon(), 1e-7 by default)."""
     try:
-        from .. import backend
         fn = getattr(backend, "epsilon", None)
         return float(fn()) if fn is not None else EPSILON
     except ImportError:  # pragma: no cover - backend always importable

@@ -11,6 +11,7 @@ computes and stores variables in that dtype; 'mixed_float16' and
 <Policy "float32">
 """
 import tapeflow as tf
+from .. import backend
 
 __all__ = ["Policy", "global_policy", "set_global_policy", "resolve"]
 
@@ -93,7 +94,6 @@ def global_policy():
     """
     if _GLOBAL[0] is not None:
         return _GLOBAL[0]
-    from .. import backend
     return Policy(backend.floatx())
 
 

@@ -16,6 +16,8 @@ import json
 from ... import nest
 from ..keras_tensor import KerasTensor
 from ..saving import serialization as ser
+from ..layers.core.input_layer import InputLayer
+from .sequential import Sequential
 
 __all__ = ["functional_config", "functional_from_config", "clone_model", "model_from_json"]
 
@@ -68,7 +70,6 @@ def _ends(spec):
 
 def _make_layer(entry, custom_objects):
     if entry["class_name"] == "InputLayer":
-        from ..layers.core.input_layer import InputLayer
         return InputLayer(**ser.keras3_compat("InputLayer", entry["config"]))
     return ser.deserialize_keras_object(entry, custom_objects, safe_mode=ser.in_safe_mode())
 
@@ -146,7 +147,6 @@ def clone_model(model, input_tensors=None, clone_function=None):
     Functional and Sequential models are rebuilt from their config; `clone_function`
     (a layer -> layer function) is applied to each layer of a Sequential model.
     """
-    from .sequential import Sequential
     if isinstance(model, Sequential):
         layers = [clone_function(l) if clone_function else type(l).from_config(l.get_config())
                   for l in model.layers]

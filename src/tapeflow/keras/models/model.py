@@ -19,6 +19,7 @@ from ..saving import keras_archive, saving_api
 from ..trainers.trainer import Trainer
 from . import cloning
 from .functional import Graph
+from .summary import print_summary
 
 __all__ = ["Model"]
 
@@ -220,7 +221,6 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints the layer table (TF 2.15 tf.keras layout); see `models.summary`."""
-        from .summary import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable,
                       layer_range=layer_range)

@@ -13,6 +13,7 @@ from ..layers.core.input_layer import Input, InputLayer
 from ..layers.layer import Layer
 from .functional import Graph
 from .model import Model
+from .. import layers as layers_module
 
 __all__ = ["Sequential"]
 
@@ -166,7 +167,6 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A new Sequential with fresh layers built from `get_config()`'s output."""
-        from .. import layers as layers_module
         model = cls(name=config.get("name"))
         if config.get("build_input_shape") is not None:
             model.add(Input(batch_shape=config["build_input_shape"]))

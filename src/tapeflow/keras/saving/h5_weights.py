@@ -16,6 +16,7 @@ import numpy as np
 
 from ...lib.io.atomic import atomic_write  # noqa: F401 - re-exported for keras_archive
 from .. import backend
+from . import legacy_h5
 
 __all__ = ["walk_variables", "save_weights_to_h5", "load_weights_from_h5", "atomic_write"]
 
@@ -170,7 +171,6 @@ def _open_h5(filepath):
 
 def load_weights_from_h5(model, filepath, skip_mismatch=False):
     """Loads a `.weights.h5` file (Keras 3 layout, or TF 2 tf.keras layout)."""
-    from . import legacy_h5
     with _open_h5(filepath) as f:
         if legacy_h5.is_legacy(f):
             legacy_h5.load_legacy_weights(f, model, skip_mismatch)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...lib.io.atomic import atomic_write
 from . import serialization as ser
+from .keras_archive import model_config
 
 __all__ = ["keras2_model_config", "training_config", "save_keras2_h5"]
 
@@ -81,7 +82,6 @@ def _convert_model_entry(entry):
 
 def keras2_model_config(model):
     """The model's config as tf.keras 2.x writes `model_config`."""
-    from .keras_archive import model_config
     return _convert_model_entry(_strip(model_config(model)))
 
 

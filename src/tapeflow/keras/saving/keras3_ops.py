@@ -14,7 +14,7 @@ node's other arguments passed on as recorded.
 import tapeflow as tf
 
 from ..backend import to_snake_case
-from ..layers.core.tf_op_layer import TFOpLambda
+from .object_registry import BUILTIN_CLASSES
 
 __all__ = ["op_layer_class", "is_keras3_op"]
 
@@ -39,5 +39,7 @@ def op_layer_class(name):
     def from_config(cls, config, custom_objects=None):
         kept = {k: v for k, v in config.items() if k in ("name",)}
         return cls(fn, symbol, **kept)
-    return type(name, (TFOpLambda,), {"from_config": from_config,
-                                      "__doc__": f"Keras 3's `{name}` op as `{symbol}`."})
+    # keras.layers.TFOpLambda, found in the namespaces keras/__init__.py registers
+    base = BUILTIN_CLASSES.get("TFOpLambda")
+    return type(name, (base,), {"from_config": from_config,
+                                "__doc__": f"Keras 3's `{name}` op as `{symbol}`."})

@@ -12,6 +12,7 @@ import json
 import warnings
 
 import numpy as np
+from . import keras_archive, serialization as ser
 
 __all__ = ["is_legacy", "load_legacy_weights"]
 
@@ -87,7 +88,6 @@ def load_legacy_model(filepath, custom_objects=None, safe_mode=True, compile=Tru
     """Rebuilds a TF 2 tf.keras `model.h5`: config and weights, then (with `compile`)
     `training_config` and the optimizer's variables."""
     import h5py
-    from . import serialization as ser
     try:
         f = h5py.File(filepath, "r")
     except OSError as e:
@@ -105,7 +105,6 @@ def load_legacy_model(filepath, custom_objects=None, safe_mode=True, compile=Tru
 
 
 def _compile_from_training_config(model, config, custom_objects):
-    from . import keras_archive
     opt = dict(config.get("optimizer_config") or {})
     if isinstance(opt.get("class_name"), str) and opt["class_name"].startswith("Custom>"):
         opt["class_name"] = opt["class_name"][len("Custom>"):]

@@ -25,6 +25,7 @@ from ...saved_model.save import (DEFAULT_SERVING_SIGNATURE_DEF_KEY, signature_fu
                                  signature_program, variable_keys, write_saved_model)
 from ...train import checkpoint
 from . import keras2_h5, keras_archive, serialization as ser
+from .legacy_h5 import _compile_from_training_config
 
 __all__ = ["save_keras_saved_model", "load_keras_saved_model"]
 
@@ -121,7 +122,6 @@ def load_keras_saved_model(export_dir, custom_objects=None, compile=True, safe_m
             else None))
     training = meta.get("training_config")
     if compile and training:
-        from .legacy_h5 import _compile_from_training_config
         _compile_from_training_config(model, training, custom_objects)
     checkpoint.restore_object(model, os.path.join(export_dir, "variables", "variables"))
     return model

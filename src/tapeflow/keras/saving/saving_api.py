@@ -11,6 +11,7 @@ import json
 import os
 
 from . import h5_weights, keras_archive, serialization as ser
+from . import keras2_h5, legacy_h5, saved_model_format, tf_format
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "to_json"]
 
@@ -33,10 +34,8 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
     if save_format == "keras" or save_format is None and filepath.endswith(".keras"):
         keras_archive.save_archive(model, filepath, include_optimizer)
     elif save_format == "h5" or save_format is None and filepath.endswith((".h5", ".hdf5")):
-        from . import keras2_h5
         keras2_h5.save_keras2_h5(model, filepath, include_optimizer)
     else:
-        from . import saved_model_format
         saved_model_format.save_keras_saved_model(model, filepath, include_optimizer,
                                                   signatures)
 
@@ -55,11 +54,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ValueError(f"File not found: filepath={filepath}. Please ensure the file is an "
                          "accessible `.keras` zip file.")
     if os.path.isdir(filepath):
-        from . import saved_model_format
         return saved_model_format.load_keras_saved_model(filepath, custom_objects, compile,
                                                          safe_mode)
     if filepath.endswith((".h5", ".hdf5")):
-        from . import legacy_h5
         return legacy_h5.load_legacy_model(filepath, custom_objects, safe_mode, compile)
     return keras_archive.load_archive(filepath, custom_objects, compile, safe_mode)
 
@@ -78,7 +75,6 @@ def save_weights(model, filepath, overwrite=True, save_format=None, options=None
     checkpoint (`path.index` + `path.data-00000-of-00001`, as tf.keras 2.x writes)."""
     filepath = _path(filepath)
     if not _is_h5(filepath, save_format):
-        from . import tf_format
         tf_format.save_weights(model, filepath, overwrite)
         return
     if not filepath.endswith((".h5", ".hdf5")):
@@ -93,7 +89,6 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     """`model.load_weights(path)`: `.weights.h5`, TF-layout `.h5`, a `.keras` archive, or a
     TF checkpoint prefix (then it returns the restore status, as tf.keras 2.x does)."""
     filepath = _path(filepath)
-    from . import tf_format
     if tf_format.is_checkpoint(filepath):
         return tf_format.load_weights(model, filepath)
     if not os.path.exists(filepath):

@@ -16,7 +16,7 @@ import marshal
 import threading
 import types
 
-from . import object_registry as reg
+from . import keras3_ops, object_registry as reg
 
 __all__ = ["serialize_keras_object", "deserialize_keras_object", "safe_mode_scope",
            "in_safe_mode", "encode_value", "decode_value"]
@@ -154,7 +154,6 @@ def resolve_class(config, custom_objects=None):
         found = reg.find(name, reg.BUILTIN_CLASSES, custom_objects)
     if found is not None:
         return found
-    from . import keras3_ops
     if keras3_ops.is_keras3_op(config):  # a keras.ops node of a Keras 3 functional graph
         cls = keras3_ops.op_layer_class(name)
         if cls is not None:

@@ -14,6 +14,7 @@ from .dataset_utils import __all__ as _ds_all
 from .file_utils import get_file
 from .sequence_utils import *  # noqa: F401,F403
 from .sequence_utils import __all__ as _seq_all
+from ... import random as tf_random
 
 __all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed",
            "get_file"] + _ds_all + _seq_all
@@ -100,7 +101,6 @@ def set_random_seed(seed):
                          f"(of type {type(seed)})")
     _pyrandom.seed(seed)
     np.random.seed(int(seed) % 2**32)
-    from ... import random as tf_random
     set_seed = getattr(tf_random, "set_seed", None)
     if set_seed is not None:
         set_seed(int(seed))

@@ -8,6 +8,7 @@ Needs the optional `pydot` package and Graphviz's `dot` program:
 """
 import os
 import shutil
+from ..models.summary import _class_name, _output_shape
 
 __all__ = ["plot_model", "model_to_dot"]
 
@@ -32,7 +33,6 @@ def _shape_text(shape):
 
 
 def _layer_label(layer, show_shapes, show_dtype, show_layer_names, show_trainable, relevant):
-    from ..models.summary import _class_name, _output_shape
     name = f"{layer.name}: {_class_name(layer)}" if show_layer_names else _class_name(layer)
     if show_dtype:
         name += f"|{layer.dtype}"

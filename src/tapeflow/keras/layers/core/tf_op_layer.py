@@ -11,6 +11,7 @@ from ....ops.symbolic_dispatch import set_symbolic_handler
 
 from ...keras_tensor import KerasTensor
 from ..layer import Layer
+from ... import backend
 
 __all__ = ["TFOpLambda", "install_operators", "symbolic_op"]
 
@@ -19,7 +20,6 @@ class TFOpLambda(Layer):
     """Applies one tapeflow operator to its input(s); named like tf.keras (`tf.math.multiply`)."""
 
     def __init__(self, function, symbol, **kwargs):
-        from ... import backend
         kwargs.setdefault("name", backend.unique_object_name(symbol))
         super().__init__(**kwargs)
         self.function = function

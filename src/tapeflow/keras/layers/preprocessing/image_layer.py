@@ -19,6 +19,8 @@ import tapeflow as tf
 from ....framework.dynamic_shape import DynamicShapeError
 from ....image.transform_ops import affine_transform, check_modes
 from ..layer import Layer
+from ....image.resize_ops import _METHODS
+from ...keras_tensor import KerasTensor, Node
 
 __all__ = ["ImageLayer", "AffineImageLayer", "RandomResizeLayer", "smart_resize",
            "parse_factor", "check_unit_range"]
@@ -151,7 +153,6 @@ class RandomResizeLayer(ImageLayer):
 
     def __init__(self, factor, interpolation="bilinear", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        from ....image.resize_ops import _METHODS
         if interpolation not in _METHODS:
             raise NotImplementedError(f"Value not recognized for `interpolation`: "
                                       f"{interpolation}. Supported values are: "
@@ -188,7 +189,6 @@ class RandomResizeLayer(ImageLayer):
         return max(int(np.float32(scale) * np.float32(length)), 1)
 
     def _symbolic_call(self, inputs, rest, kwargs, training, params):
-        from ...keras_tensor import KerasTensor, Node
         self._maybe_build(inputs)
         out = KerasTensor(self.compute_output_shape(inputs.shape), self._dtype)
         Node(self, (inputs,) + tuple(rest), {}, out)

@@ -23,6 +23,7 @@ from ....framework.tensor import Tensor
 from .category_encoding import host_zeros
 from .preprocessing_layer import PreprocessingLayer, check_output_mode, to_numpy
 from .string_lookup import StringLookup
+from ....ragged.ragged_tensor import RaggedTensor
 
 __all__ = ["TextVectorization"]
 
@@ -273,7 +274,6 @@ class TextVectorization(PreprocessingLayer):
 
     def _pad(self, ids, lengths, splits, scalar):
         if self.ragged and not scalar:
-            from ....ragged.ragged_tensor import RaggedTensor
             return RaggedTensor.from_row_splits(tf.constant(ids), splits, validate=False)
         width = self.output_sequence_length
         if width is None:

@@ -19,6 +19,7 @@ import tapeflow as tf
 from .... import nest
 from ..layer import Layer
 from .ragged_inputs import call_on_ragged
+from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["Bidirectional"]
 
@@ -151,7 +152,6 @@ class Bidirectional(Layer):
         self.backward_layer.reset_states(states[half:])
 
     def get_config(self):
-        from ...saving.serialization import serialize_keras_object
         layer_config = serialize_keras_object(self.forward_layer)
         config = {"merge_mode": self.merge_mode, "layer": layer_config}
         if self._custom_backward:
@@ -160,7 +160,6 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_keras_object
         config = copy.deepcopy(config)
         layer = deserialize_keras_object(config.pop("layer"), custom_objects)
         backward = config.pop("backward_layer", None)

@@ -50,7 +50,6 @@ def can_fuse(layer, inputs, mask, initial_state, constants, training):
 def _layer_key(layer):
     """Layers of one class and config (names aside) over built-in cells share a program:
     it only reads the weights bound to its arguments. Other layers get their own."""
-    from .rnn import _cell_key
     cell_key = _cell_key(layer.cell, hasattr(layer.cell, "_recur"))
     if cell_key is layer.cell:
         return layer
@@ -91,3 +90,13 @@ def fused_call(layer, call, inputs, mask, initial_state, training):
                 None if init is None else [tf.convert_to_tensor(s)._value for s in init],
                 [v._value for v in weights])
     return pack(out_struct["t"], values)
+
+
+def _cell_key(cell, fast):
+    """What a cell's step computes: its config for built-in cells (whose steps only read
+    the weights bound to the recurrence's params), else the cell itself."""
+    if not fast or not type(cell).__module__.startswith("tapeflow."):
+        return cell
+    config = dict(cell.get_config())
+    config.pop("name", None)
+    return type(cell), repr(sorted(config.items()))

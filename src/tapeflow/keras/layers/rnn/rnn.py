@@ -29,9 +29,11 @@ from ....function.recurrent_ops import recurrence
 from .. import call_context
 from ..layer import Layer
 from .cell_utils import zero_states
-from .eager_fusion import can_fuse, fused_call
+from .eager_fusion import _cell_key, can_fuse, fused_call
 from .ragged_inputs import call_on_ragged
 from .rnn_state import StatefulMixin, check_initial_states, flat_state_sizes
+from .stacked_rnn_cells import StackedRNNCells
+from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["RNN"]
 
@@ -68,7 +70,6 @@ class RNN(StatefulMixin, Layer):
                  stateful=False, unroll=False, time_major=False, zero_output_for_mask=False,
                  **kwargs):
         if isinstance(cell, (list, tuple)):
-            from .stacked_rnn_cells import StackedRNNCells
             cell = StackedRNNCells(cell)
         if not hasattr(cell, "call"):
             raise ValueError(f"Argument `cell` should have a `call` method. Received: "
@@ -283,7 +284,6 @@ class RNN(StatefulMixin, Layer):
         return outputs, last, new_states
 
     def get_config(self):
-        from ...saving.serialization import serialize_keras_object
         config = {"return_sequences": self.return_sequences, "return_state": self.return_state,
                   "go_backwards": self.go_backwards, "stateful": self.stateful,
                   "unroll": self.unroll, "zero_output_for_mask": self.zero_output_for_mask}
@@ -295,7 +295,6 @@ class RNN(StatefulMixin, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_keras_object
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects)
         return cls(cell, **config)
@@ -311,16 +310,6 @@ def _output_size(cell):
         return getattr(cell, "output_size", None)
     except NotImplementedError:
         return None
-
-
-def _cell_key(cell, fast):
-    """What a cell's step computes: its config for built-in cells (whose steps only read
-    the weights bound to the recurrence's params), else the cell itself."""
-    if not fast or not type(cell).__module__.startswith("tapeflow."):
-        return cell
-    config = dict(cell.get_config())
-    config.pop("name", None)
-    return type(cell), repr(sorted(config.items()))
 
 
 def _make_step(cell, cells, fast, training, masked, keep_prev, return_sequences, zero_out,

@@ -14,6 +14,7 @@ import tapeflow as tf
 from .... import nest
 from ..layer import Layer
 from .cell_utils import zero_states
+from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["StackedRNNCells"]
 
@@ -83,13 +84,11 @@ class StackedRNNCells(Layer):
         return inputs, tuple(new_states)
 
     def get_config(self):
-        from ...saving.serialization import serialize_keras_object
         return {**super().get_config(),
                 "cells": [serialize_keras_object(c) for c in self.cells]}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_keras_object
         config = dict(config)
         cells = [deserialize_keras_object(c, custom_objects) for c in config.pop("cells")]
         return cls(cells, **config)

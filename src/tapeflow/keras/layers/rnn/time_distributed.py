@@ -12,6 +12,7 @@ TensorShape([2, 10, 8])
 import tapeflow as tf
 
 from ..layer import Layer
+from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = ["TimeDistributed"]
 
@@ -63,12 +64,10 @@ class TimeDistributed(Layer):
         return mask
 
     def get_config(self):
-        from ...saving.serialization import serialize_keras_object
         return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_keras_object
         config = dict(config)
         layer = deserialize_keras_object(config.pop("layer"), custom_objects)
         return cls(layer, **config)
