@@ -7,7 +7,11 @@ protobuf wire format is walked for all records at once: `Example.features`
 list (bytes_list = 1, float_list = 2, int64_list = 3) and its packed values.
 Varints (tags, lengths, int64 values) are decoded with array arithmetic; a
 feature's float values are one gather of `4 * n` bytes per record viewed as
-little-endian float32.
+little-endian float32. When all records have one length and the framing bytes
+(tags, lengths, keys) of the layout last seen for the schema, each feature is a
+column slice of the records matrix (`_parse_uniform`); a few lengths take one
+layout each. Features not asked for are skipped without looking inside (as TF's
+own fast parser does).
 
 Only the canonical encoding is taken: exactly these fields, each once, in this
 order, packed numeric lists, no duplicate keys, keys in ASCII. Anything else —

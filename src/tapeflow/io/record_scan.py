@@ -4,11 +4,13 @@ A TFRecord file is a chain of `length (u64) | masked crc(length) (u32) | data |
 masked crc(data) (u32)`. `scan` finds the record starts: where one length
 repeats it checks with one gather whether many following records have the same
 length (Examples of one schema), so a run of equal-length records costs a few
-NumPy calls; elsewhere a tight Python loop walks the offsets. `cut` checks the
-length CRCs (one CRC per distinct length, compared in bulk), the data CRCs
-(google-crc32c when installed, else CRC-32C lanes in NumPy: slicing-by-4 over
-16-bit tables) and the stored footers in bulk, and cuts a run's records into
-`bytes` with one strided copy and `tolist`.
+NumPy calls; where records take a few lengths it searches the buffer for their
+headers (`_jump`: 8 aligned uint64 views, the masked length CRC after each hit,
+then the hits must chain); elsewhere a tight Python loop walks the offsets.
+`cut` checks the length CRCs and the data CRCs (google-crc32c when installed,
+else CRC-32C lanes in NumPy: slicing-by-4 over 16-bit tables) against the stored
+ones in bulk, and cuts a run's records into `bytes` with one strided copy and
+`tolist`.
 
 >>> from tapeflow.io.tfrecord import frame
 >>> raw = frame(b"ab") + frame(b"cd") + frame(b"xyz")
