@@ -16,9 +16,14 @@ import tapeflow as tf
 
 from .. import call_context
 from ..layer import Layer
+from ..rnn.ragged_inputs import padded_steps, ragged_like
 from .masking import causal_mask, masked_softmax
 
 __all__ = ["BaseDenseAttention"]
+
+
+def _dense(mask):
+    return mask.to_tensor() if isinstance(mask, tf.RaggedTensor) else mask
 
 
 class BaseDenseAttention(Layer):
@@ -47,6 +52,9 @@ class BaseDenseAttention(Layer):
 
     def call(self, inputs, mask=None, training=None, return_attention_scores=False,
              use_causal_mask=False):
+        if any(isinstance(x, tf.RaggedTensor) for x in inputs):
+            return self._call_ragged(inputs, mask, training, return_attention_scores,
+                                     use_causal_mask)
         q, v, k = self._unpack(inputs)
         q_mask = v_mask = None
         if mask is not None:
@@ -72,7 +80,29 @@ class BaseDenseAttention(Layer):
             return result, weights
         return result
 
+    def _call_ragged(self, inputs, mask, training, return_attention_scores, use_causal_mask):
+        """Ragged query/value/key (as tf.keras): padded value steps are masked out, and
+        a ragged query gives ragged outputs with its row lengths."""
+        (q,), (q_rows,) = padded_steps(inputs[:1])
+        rest, rest_rows = padded_steps(inputs[1:])  # value and key: one common length
+        dense, row_masks = [q] + rest, [q_rows] + rest_rows
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [None] * len(inputs)
+        for i in (0, 1):
+            if row_masks[i] is not None:
+                masks[i] = row_masks[i] if masks[i] is None else tf.logical_and(
+                    row_masks[i], tf.cast(_dense(masks[i]), tf.bool))
+        out = self.call(dense, mask=masks[:2], training=training,
+                        return_attention_scores=return_attention_scores,
+                        use_causal_mask=use_causal_mask)
+        if not isinstance(inputs[0], tf.RaggedTensor):
+            return out
+        if return_attention_scores:
+            return ragged_like(out[0], inputs[0]), out[1]
+        return ragged_like(out, inputs[0])
+
     def compute_mask(self, inputs, mask=None):
+        if isinstance(inputs, (list, tuple)) and isinstance(inputs[0], tf.RaggedTensor):
+            return None  # the ragged rows are the mask
         if mask is None or not isinstance(mask, (list, tuple)):
             return None
         return None if mask[0] is None else tf.convert_to_tensor(mask[0])

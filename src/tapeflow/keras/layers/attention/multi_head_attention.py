@@ -16,11 +16,15 @@ dropped out in training, combined with the values and projected back by
 """
 import string
 
+import numpy as np
+
 import tapeflow as tf
+from tapeflow.ragged import bucketing
 
 from ... import constraints, initializers, regularizers
 from .. import call_context
 from ..layer import Layer
+from ..rnn.ragged_inputs import padded_steps, ragged_like
 from .einsum_projection import EinsumProjection
 from .masking import causal_mask, masked_softmax
 
@@ -148,6 +152,8 @@ class MultiHeadAttention(Layer):
     def __call__(self, query, value=None, key=None, **kwargs):
         if value is None:
             raise _MissingArgument(f"MultiHeadAttention layer {self.name!r} needs `value`.")
+        if any(isinstance(x, tf.RaggedTensor) for x in (query, value, key)):
+            return self._call_ragged(query, value, key, kwargs)
         query, value = (tf.convert_to_tensor(x) if not hasattr(x, "shape") else x
                         for x in (query, value))
         if key is not None and not hasattr(key, "shape"):
@@ -156,6 +162,27 @@ class MultiHeadAttention(Layer):
             self._build_from_shapes(*self._check_shapes(query, value,
                                                         value if key is None else key))
         return super().__call__(query, value=value, key=key, **kwargs)
+
+    def _call_ragged(self, query, value, key, kwargs):
+        """Ragged inputs as tf.keras 2.15 takes them: each is zero-padded (key and value to
+        a common length, padded steps NOT masked); a ragged query gives ragged outputs."""
+        (q,), _ = padded_steps([query])
+        (v, k), _ = padded_steps([value, key])  # key and value: one common length
+        bounded = [x for x in (value, key) if isinstance(x, tf.RaggedTensor) and
+                   bucketing.is_traced(x.row_splits)]
+        if bounded:  # a compiled step pads to its bucket: mask the steps past the longest row
+            longest = tf.reduce_max(tf.stack([tf.reduce_max(x.row_lengths()) for x in bounded]))
+            steps = tf.constant(np.arange(v.shape[1])[None, None, :], longest.dtype)
+            keep = tf.less(steps, longest)
+            mask = kwargs.get("attention_mask")
+            kwargs["attention_mask"] = keep if mask is None else tf.logical_and(
+                tf.cast(mask, tf.bool), keep)
+        out = self.__call__(q, value=v, key=k, **kwargs)
+        if not isinstance(query, tf.RaggedTensor):
+            return out
+        if isinstance(out, tuple):
+            return ragged_like(out[0], query), out[1]
+        return ragged_like(out, query)
 
     def _masks(self, query, value, key, attention_mask, use_causal_mask, scores_shape):
         rank = len(self._attn_axes)

@@ -32,6 +32,10 @@ class LayerNormalization(Layer):
     def build(self, input_shape):
         shape = tf.TensorShape(input_shape)
         param_shape = [shape[a] for a in self._axes(shape.rank)]
+        if None in param_shape:  # e.g. a RaggedTensor's ragged dimension
+            raise ValueError(f"LayerNormalization layer {self.name!r}: the normalized axes "
+                             f"{self.axis} must have known sizes (ragged dimensions can't be "
+                             f"normalized). Received: input_shape={shape}")
         self.gamma = self.add_weight("gamma", param_shape, initializer=self.gamma_initializer,
                                      regularizer=self.gamma_regularizer,
                                      constraint=self.gamma_constraint) if self.scale else None
@@ -41,8 +45,15 @@ class LayerNormalization(Layer):
         self.built = True
 
     def call(self, inputs):
+        axes = self._axes(inputs.shape.rank)
+        if isinstance(inputs, tf.RaggedTensor):  # normalized axes are uniform: on the values
+            shift = inputs.ragged_rank
+            return inputs.with_flat_values(
+                self._normalize(inputs.flat_values, [a - shift for a in axes]))
+        return self._normalize(inputs, axes)
+
+    def _normalize(self, inputs, axes):
         rank = inputs.shape.rank
-        axes = self._axes(rank)
         mean, var = tf.nn.moments(inputs, axes=axes, keepdims=True)
         out = (inputs - mean) * tf.math.rsqrt(var + self.epsilon)
         shape = [1] * rank

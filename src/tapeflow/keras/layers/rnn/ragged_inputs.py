@@ -18,7 +18,7 @@ import numpy as np
 import tapeflow as tf
 from tapeflow.ragged import bucketing
 
-__all__ = ["dense_with_mask", "ragged_sequences", "call_on_ragged"]
+__all__ = ["dense_with_mask", "ragged_sequences", "call_on_ragged", "padded_steps", "ragged_like"]
 
 
 def dense_with_mask(rt):
@@ -78,3 +78,35 @@ def call_on_ragged(call, inputs, return_sequences, go_backwards, mask=None, **kw
     if isinstance(out, (list, tuple)):
         return [ragged_sequences(out[0], lengths, go_backwards, splits)] + list(out[1:])
     return ragged_sequences(out, lengths, go_backwards, splits)
+
+
+def padded_steps(values):
+    """Ragged `[batch, (time), ...]` entries of `values` -> (dense, row masks).
+
+    Every ragged entry becomes its zero-padded dense tensor, all of them padded
+    to the widest one's time steps (so value and key line up); dense entries
+    and None pass through with a None mask. Used by the attention layers.
+    """
+    dense, masks = [], []
+    for v in values:
+        if isinstance(v, tf.RaggedTensor):
+            d, m, _ = dense_with_mask(v)
+            dense.append(d)
+            masks.append(m)
+        else:
+            dense.append(v)
+            masks.append(None)
+    width = max([d.shape[1] for d, m in zip(dense, masks) if m is not None], default=0)
+    for i, (d, m) in enumerate(zip(dense, masks)):
+        if m is not None and d.shape[1] < width:
+            extra = width - d.shape[1]
+            dense[i] = tf.pad(d, [[0, 0], [0, extra]] + [[0, 0]] * (d.shape.rank - 2))
+            masks[i] = tf.pad(m, [[0, 0], [0, extra]])
+    return dense, masks
+
+
+def ragged_like(outputs, rt):
+    """Rows of `outputs` [batch, time, ...] cut to the row lengths of the RaggedTensor `rt`."""
+    if bucketing.is_traced(rt.row_splits):
+        return ragged_sequences(outputs, rt.row_lengths(), False, rt.row_splits)
+    return ragged_sequences(outputs, np.asarray(rt.row_lengths().numpy()), False)
