@@ -17,13 +17,13 @@ from .elementwise import same_partitions
 from .indexing import _take_rows
 from .ragged_tensor import RaggedTensor
 from .row_partition import concrete
+from ..ops import array_ops, gather_ops
 
 __all__ = ["concat", "stack", "gather", "where", "boolean_mask", "expand_dims", "size",
            "rank"]
 
 
 def _ops():
-    from ..ops import array_ops, gather_ops
     return array_ops, gather_ops
 
 

@@ -141,7 +141,7 @@ def _uniform(cls, values, nrows, width, sd):
 
 def to_sparse(rt):
     """A SparseTensor with the ragged values at their (row, column, ...) positions."""
-    from ..sparse.sparse_tensor import SparseTensor
+    from ..sparse.sparse_tensor import SparseTensor  # lazy: sparse's package init imports ragged
     fv = rt.flat_values
     cur = np.arange(fv.shape[0])[:, None]
     for splits in reversed(rt.nested_row_splits):

@@ -15,6 +15,7 @@ from .dynamic_ragged_shape import DynamicRaggedShape
 from .ragged_tensor import RaggedTensor
 from .reductions import REDUCTIONS, reduce
 from .shape_ops import SHAPE_OPS
+from .. import math as tf_math
 
 __all__ = ["dispatch", "install"]
 
@@ -61,13 +62,11 @@ def dispatch(fn, symbol, args, kwargs):
 
 
 def _add(x, y):
-    from .. import math as tf_math
     return tf_math.add(x, y)
 
 
 def _binary_op(fn_name, reverse=False):
     def op(x, y):
-        from .. import math as tf_math
         fn = getattr(tf_math, fn_name)
         return binary(fn, y, x, (), {}, fn_name) if reverse else binary(fn, x, y, (), {},
                                                                          fn_name)
@@ -76,13 +75,11 @@ def _binary_op(fn_name, reverse=False):
 
 def _unary_op(fn_name):
     def op(x):
-        from .. import math as tf_math
         return unary(getattr(tf_math, fn_name), x, (), {})
     return op
 
 
 def _invert(x):
-    from .. import math as tf_math
     return unary(tf_math.logical_not if x.dtype.is_bool else tf_math.invert, x, (), {})
 
 

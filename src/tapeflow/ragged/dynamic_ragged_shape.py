@@ -18,6 +18,8 @@ from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.tensor_shape import TensorShape
 from .row_partition import RowPartition, concrete
+from .ragged_tensor import RaggedTensor
+from ..ops.symbolic_dispatch import CompositeArgument
 
 __all__ = ["DynamicRaggedShape"]
 
@@ -127,7 +129,6 @@ class DynamicRaggedShape:
         >>> DynamicRaggedShape.from_tensor(tf.zeros([2, 3]))
         <DynamicRaggedShape lengths=[2, 3] num_row_partitions=0>
         """
-        from .ragged_tensor import RaggedTensor
         if isinstance(t, RaggedTensor):
             rps, rt = [], t
             while isinstance(rt, RaggedTensor):
@@ -274,6 +275,5 @@ class DynamicRaggedShape:
         """A dense shape converts to its shape vector; a ragged one goes to dispatch."""
         if not self._row_partitions:
             return self._inner_shape
-        from ..ops.symbolic_dispatch import CompositeArgument
         raise CompositeArgument(f"A DynamicRaggedShape with ragged dimensions ({self!r}) "
                                 "cannot be converted to a shape vector")

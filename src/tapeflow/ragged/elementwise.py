@@ -18,6 +18,7 @@ from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from .ragged_tensor import RaggedTensor
 from .row_partition import is_concrete
+from ..ops import array_ops, gather_ops
 
 __all__ = ["UNARY", "BINARY", "unary", "binary", "same_partitions", "outer_row_ids",
            "map_flat_values"]
@@ -97,7 +98,6 @@ def _dense_for(rt, d, op):
     if dims[0] not in (1, nrows):
         raise _incompatible(op, rt, d, f"dimension 0 is {dims[0]}, the ragged tensor has "
                             f"{nrows} rows")
-    from ..ops import array_ops, gather_ops
     rows = array_ops.reshape(d, [dims[0]] + dims[rr + 1:])
     if dims[0] == 1:
         return array_ops.reshape(rows, dims[rr + 1:]) if dims[rr + 1:] else \

@@ -16,6 +16,7 @@ from ..framework import recording
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor
 from .row_partition import concrete
+from ..ops import array_ops, gather_ops
 
 __all__ = ["getitem"]
 
@@ -26,7 +27,6 @@ def _is_ragged(value):
 
 
 def _ops():
-    from ..ops import array_ops, gather_ops
     return array_ops, gather_ops
 
 

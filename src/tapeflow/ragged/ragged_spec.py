@@ -7,6 +7,7 @@ RaggedTensorSpec(TensorShape([2, None]), tf.int32, 1, tf.int64)
 from ..framework import dtypes
 from ..framework.composite import CompositeSpec
 from ..framework.tensor_shape import TensorShape
+from . import ragged_tensor  # module import: ragged_tensor imports this module too
 
 __all__ = ["RaggedTensorSpec"]
 
@@ -48,8 +49,7 @@ class RaggedTensorSpec(CompositeSpec):
 
     @property
     def value_type(self):
-        from .ragged_tensor import RaggedTensor
-        return RaggedTensor
+        return ragged_tensor.RaggedTensor
 
     def is_compatible_with(self, other):
         if isinstance(other, RaggedTensorSpec):

@@ -22,6 +22,8 @@ from ..framework.tensor_shape import TensorShape
 from . import conversion, indexing
 from .row_partition import (check_splits, concrete, lengths_to_splits, splits_dtype,
                             value_rowids_to_splits)
+from ..ops.symbolic_dispatch import CompositeArgument
+from . import ragged_spec  # module import: ragged_spec imports this module too
 
 __all__ = ["RaggedTensor"]
 
@@ -376,7 +378,6 @@ class RaggedTensor:
         return indexing.getitem(self, key)
 
     def _as_tensor(self):
-        from ..ops.symbolic_dispatch import CompositeArgument
         raise CompositeArgument(f"Cannot convert a RaggedTensor with shape {self.shape} to a "
                                 "dense Tensor implicitly; use rt.to_tensor()")
 
@@ -384,13 +385,11 @@ class RaggedTensor:
         return self.to_tensor().__array__(dtype)
 
     def __tf_tracing_type__(self, context=None):
-        from .ragged_spec import RaggedTensorSpec
-        return RaggedTensorSpec.from_value(self)
+        return ragged_spec.RaggedTensorSpec.from_value(self)
 
     @property
     def _type_spec(self):
-        from .ragged_spec import RaggedTensorSpec
-        return RaggedTensorSpec.from_value(self)
+        return ragged_spec.RaggedTensorSpec.from_value(self)
 
     def _to_components(self):
         """(flat_values, *nested_row_splits) — the tensors this value is made of."""

@@ -16,6 +16,9 @@ import numpy as np
 from ..framework.tensor import Tensor
 from .ragged_tensor import RaggedTensor
 from .row_partition import concrete
+from ..ops import array_ops, gather_ops, logic_ops as L, math_ops, reduction_ops, segment_ops
+from ..framework.errors import invalid_argument
+from .array_ops import expand_dims
 
 __all__ = ["REDUCTIONS", "reduce"]
 
@@ -25,7 +28,6 @@ REDUCTIONS = frozenset(("reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
 
 
 def _ops():
-    from ..ops import math_ops, reduction_ops, segment_ops
     return math_ops, reduction_ops, segment_ops
 
 
@@ -42,17 +44,14 @@ def _segment(name, data, ids, n):
     if name == "reduce_min":
         return S.unsorted_segment_min(data, ids, n)
     if name in ("reduce_any", "reduce_all"):  # counts of True (or False) per row
-        from ..ops import logic_ops as L
         flags = data if name == "reduce_any" else L.logical_not(data)
         count = S.unsorted_segment_sum(M.cast(flags, "int32"), ids, n)
         return L.greater(count, 0) if name == "reduce_any" else L.equal(count, 0)
     if name == "reduce_mean":
-        from ..ops import array_ops
         count = S.unsorted_segment_sum(array_ops.ones_like(data), ids, n)
         return M.divide(S.unsorted_segment_sum(data, ids, n), count)
     if name in ("reduce_variance", "reduce_std"):
         mean = _segment("reduce_mean", data, ids._value, n)
-        from ..ops import gather_ops
         dev = M.square(M.subtract(data, gather_ops.gather(mean, ids)))
         var = _segment("reduce_mean", dev, ids._value, n)
         return var if name == "reduce_variance" else M.sqrt(var)
@@ -60,7 +59,6 @@ def _segment(name, data, ids, n):
         return M.sqrt(S.unsorted_segment_sum(M.square(data), ids, n))
     if name == "reduce_logsumexp":
         top = S.unsorted_segment_max(data, ids, n)
-        from ..ops import gather_ops
         shifted = M.exp(M.subtract(data, gather_ops.gather(top, ids)))
         return M.add(M.log(S.unsorted_segment_sum(shifted, ids, n)), top)
     raise ValueError(f"Unsupported ragged reduction {name}")
@@ -81,7 +79,6 @@ def reduce(name, fn, rt, axis=None, keepdims=False, args=(), kwargs=None):
     for a in axes:
         result = _reduce_axis(name, fn, result, a, args, kwargs)
     if keepdims:
-        from ..ops import array_ops
         for a in sorted(axes):
             result = array_ops.expand_dims(result, a) if not isinstance(
                 result, RaggedTensor) else _expand_ragged(result, a)
@@ -89,13 +86,11 @@ def reduce(name, fn, rt, axis=None, keepdims=False, args=(), kwargs=None):
 
 
 def _bad_axis(a, rank):
-    from ..framework.errors import invalid_argument
     raise invalid_argument(f"Invalid reduction dimension {a} for input with {rank} "
                            f"dimensions", "RaggedReduce")
 
 
 def _expand_ragged(rt, axis):
-    from .array_ops import expand_dims
     return expand_dims(rt, axis)
 
 

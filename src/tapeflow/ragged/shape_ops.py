@@ -17,12 +17,12 @@ from ..framework.tensor import Tensor, convert_to_tensor
 from .dynamic_ragged_shape import DynamicRaggedShape
 from .ragged_tensor import RaggedTensor
 from .row_partition import concrete
+from ..ops import array_ops, gather_ops
 
 __all__ = ["shape", "ones", "zeros", "fill", "reshape", "broadcast_to", "SHAPE_OPS"]
 
 
 def _ops():
-    from ..ops import array_ops, gather_ops
     return array_ops, gather_ops
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..framework.tensor import Tensor, convert_to_tensor
 from .sparse_tensor import SparseTensor
 from ..strings.hashing import fingerprint64
-from ..ragged import RaggedTensor
+from ..ragged.ragged_tensor import RaggedTensor
 
 __all__ = ["cross", "cross_hashed", "cross_ragged"]
 
