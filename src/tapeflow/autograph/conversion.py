@@ -25,6 +25,8 @@ import weakref
 
 from .status import STATUS
 from .transformer import convert_function
+from .operators import print_
+from ..framework.context import current_trace
 
 __all__ = ["convert", "converted_call", "do_not_convert", "is_convertible", "call_for_trace",
            "STATUS"]
@@ -180,7 +182,7 @@ def _fix_ranges(tree):
 
 
 def _build(fn):
-    from . import runtime
+    from . import runtime  # lazy: runtime, the ag__ namespace, re-exports converted_call
     compiled, _ = _transform(fn)
     ns = {}
     exec(compiled, fn.__globals__, ns)  # noqa: S102 - code we generated from the user's source
@@ -240,7 +242,6 @@ def converted_call(f, args, kwargs):
     """Calls `f(*args, **kwargs)`, converting `f` first when it is user code."""
     kwargs = kwargs or {}
     if f is print and STATUS.print_tensors:
-        from .runtime import print_
         return print_(*args, **kwargs)
     target = _convertible_target(f)
     if target is None:
@@ -267,7 +268,6 @@ def _convertible_target(f):
 def call_for_trace(method):
     """A Keras layer's bound `call` as a trace runs it: AutoGraph-converted when it is
     user code and a tf.function is tracing (as Keras converts `call`), else itself."""
-    from ..framework.context import current_trace
     if current_trace() is None:
         return method
     return convert(method)

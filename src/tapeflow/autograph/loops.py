@@ -20,10 +20,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import nest
-from ..framework.tensor import Tensor, convert_to_tensor
-from ..framework.variables import Variable
 from ..framework.context import current_trace
-from .operators import (Undefined, UndefinedReturnValue, _truth, abstract_state, if_stmt,
+from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework.tensor_shape import TensorShape
+from ..framework.variables import Variable
+from ..function.control_flow import while_loop
+from ..ops import array_ops, logic_ops, math_ops
+from ..ops.gather_ops import gather
+from ..tensor_array.tensor_array import TensorArray
+from .conversion import converted_call
+from .operators import (Undefined, UndefinedReturnValue, _truth, abstract_state, and_, if_stmt,
                         is_graph_tensor, merge_state, split_state, zeros_like_abstract)
 
 __all__ = ["while_stmt", "for_stmt", "RangeSpec"]
@@ -52,7 +58,6 @@ def while_stmt(test, body, get_state, set_state, symbol_names, carried, opts):
 
 def _tf_while(test, body, get_state, set_state, names, carried, opts, counter=None):
     """One tf.while_loop over the carried names (and an optional hidden counter)."""
-    from ..function.control_flow import while_loop
     init = list(get_state())
     idx = [i for i, n in enumerate(names) if n in carried]
     once = (lambda: body(counter.start)) if counter else body
@@ -96,7 +101,6 @@ def _tf_while(test, body, get_state, set_state, names, carried, opts, counter=No
 def _bool_tensor(t):
     t = convert_to_tensor(t)
     if t.dtype.name != "bool":
-        from ..ops import math_ops
         t = math_ops.cast(t, "bool")
     return t
 
@@ -159,7 +163,6 @@ def _presize_arrays(init, idx, n, body, get_state, set_state):
     grow one): `[n, *element_shape]` for a dynamic_size array in a loop of static length
     `n`, `[size, ...]` for a fixed-size one. The element shape is the array's own, its
     first element's, or the one a first iteration writes (traced abstractly)."""
-    from ..tensor_array.tensor_array import TensorArray
     def rows(ta):  # a dynamic array grows to the loop's length; a fixed one keeps its size
         if isinstance(n, int):
             return max(n, ta._len()) if ta.dynamic_size else ta._len()
@@ -177,8 +180,6 @@ def _presize_arrays(init, idx, n, body, get_state, set_state):
     need = [i for i in arrays if not _elem_shape(init[i]).is_fully_defined()]
     if need:
         abstract_state(body, set_state, get_state, init, [], collect)
-    from ..framework.tensor_shape import TensorShape
-    from ..ops import array_ops
     for i in arrays:
         ta = init[i]
         shape = _elem_shape(ta)
@@ -244,7 +245,6 @@ def _guarded_rest(x, it, extra_test, body, get_state, set_state, names):
 
 def _tensor_loop(t, extra_test, body, get_state, set_state, names, carried, opts):
     """Iterates the leading axis of a tensor (or a structure of equal-length tensors)."""
-    from ..ops.gather_ops import gather
     first = nest.flatten(t)[0]
     if first.ndim == 0:
         raise TypeError("Cannot iterate over a scalar tensor.")
@@ -261,12 +261,10 @@ def _tensor_loop(t, extra_test, body, get_state, set_state, names, carried, opts
 
 
 def _and(ok, extra_test):
-    from .operators import and_
     return and_(lambda: ok, extra_test)
 
 
 def _range_loop(r, extra_test, body, get_state, set_state, names, carried, opts):
-    from ..ops import logic_ops, math_ops
     start = convert_to_tensor(r.start, r.dtype)
     counter = _Counter(start, lambda i: i + math_ops.cast(r.delta, i.dtype))
     limit, delta = r.limit, r.delta
@@ -304,7 +302,6 @@ def _stack_dataset(ds):
 
 def range_or_call(f, args, kwargs):
     """`tf.range(...)` with a symbolic bound, in a `for` header, becomes a RangeSpec."""
-    from ..ops import array_ops
     if getattr(f, "__wrapped__", f) is array_ops.range or f is array_ops.range:
         vals = list(args) + [kwargs.get(k) for k in ("start", "limit", "delta")
                              if kwargs and k in kwargs]
@@ -314,7 +311,6 @@ def range_or_call(f, args, kwargs):
             delta = a[2] if len(a) > 2 else (kwargs or {}).get("delta", 1)
             dtype = (kwargs or {}).get("dtype") or _range_dtype(start, limit, delta)
             return RangeSpec(start, limit, delta, dtype)
-    from .conversion import converted_call
     return converted_call(f, args, kwargs)
 
 

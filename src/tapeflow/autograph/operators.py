@@ -1,4 +1,4 @@
-"""Runtime of converted code (`ag__`): conditionals and logical operators.
+"""Runtime of converted code (`ag__`): conditionals, logical operators, assert, print.
 
 Python values keep Python semantics; a tensor traced inside a tapeflow.function
 turns the construct into `tf.cond`. Branch state is what `get_state()` returns:
@@ -8,13 +8,21 @@ outputs; other objects must be identical in both branches.
 >>> if_exp(True, lambda: 1, lambda: 2)
 1
 """
+import sys
+
 import jax
 import numpy as np
 
 from .. import nest
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import Variable
-from ..framework.context import current_trace
+from ..framework.context import current_trace, staged
+from ..framework import recording
+from ..function.control_flow import _Scope, cond as tf_cond
+from ..ops import logic_ops, math_ops
+from .status import STATUS
+from ..function.printing import print as tf_print
+from ..function.runtime_checks import host_assert
 
 __all__ = ["Undefined", "UndefinedReturnValue", "retval", "if_stmt", "if_exp", "and_", "or_",
            "not_", "assert_stmt", "is_graph_tensor"]
@@ -111,8 +119,6 @@ def abstract_state(fn, set_state, get_state, init, idx, collect=None):
 
     Nothing leaks: variables are restored (`_Scope`), tapes are off, state is reset.
     """
-    from ..framework import recording
-    from ..function.control_flow import _Scope
     found = {}
 
     def once():
@@ -166,7 +172,6 @@ def _truth(c):
 
 
 def _tf_if(cond, body, orelse, get_state, set_state, names, live):
-    from ..function.control_flow import cond as tf_cond
     init = get_state()
     keep = [i for i, n in enumerate(names) if n in live]
     kept_names = [names[i] for i in keep]
@@ -246,7 +251,6 @@ def if_exp(cond, if_true, if_false):
     """`a if cond else b`: a symbolic cond becomes tf.cond over the two values."""
     if not is_graph_tensor(cond):
         return if_true() if _truth(cond) else if_false()
-    from ..function.control_flow import cond as tf_cond
     return tf_cond(cond, lambda: convert_to_tensor(if_true()),
                    lambda: convert_to_tensor(if_false()))
 
@@ -259,7 +263,6 @@ def and_(*fns):
     if len(fns) == 1:
         return value
     if is_graph_tensor(value):
-        from ..function.control_flow import cond as tf_cond
         return tf_cond(value, lambda: _as_bool(and_(*fns[1:])), lambda: _as_bool(value))
     return and_(*fns[1:]) if value else value
 
@@ -270,13 +273,11 @@ def or_(*fns):
     if len(fns) == 1:
         return value
     if is_graph_tensor(value):
-        from ..function.control_flow import cond as tf_cond
         return tf_cond(value, lambda: _as_bool(value), lambda: _as_bool(or_(*fns[1:])))
     return value if value else or_(*fns[1:])
 
 
 def _as_bool(x):
-    from ..ops import math_ops
     t = convert_to_tensor(x)
     return t if t.dtype.name == "bool" else math_ops.cast(t, "bool")
 
@@ -284,7 +285,6 @@ def _as_bool(x):
 def not_(x):
     """`not x`: tf.logical_not for a symbolic tensor."""
     if is_graph_tensor(x):
-        from ..ops import logic_ops
         return logic_ops.logical_not(_as_bool(x))
     return not x
 
@@ -298,15 +298,21 @@ def assert_stmt(cond, msg=None):
         if not _truth(cond):
             raise AssertionError(msg()) if msg is not None else AssertionError()
         return None
-    from .status import STATUS
     if not STATUS.assert_tensors:
         return bool(cond)  # TF's default: a symbolic tensor has no Python truth value
-    from ..function.runtime_checks import host_assert
-    from ..framework.context import staged
     text = str(msg()) if msg is not None else "Assertion error"
     with staged():
         host_assert(_as_bool(cond)._value, [text], [])
     return None
+
+
+# -- print (Feature.BUILTIN_FUNCTIONS) -------------------------------------------------
+
+def print_(*objects, sep=" ", end="\n", file=None, flush=False):
+    """`print` with Feature.BUILTIN_FUNCTIONS on: tf.print when any argument is a tensor."""
+    if any(isinstance(o, (Tensor, Variable)) for o in objects):
+        return tf_print(*objects, sep=sep, end=end, output_stream=file or sys.stdout)
+    return print(*objects, sep=sep, end=end, file=file, flush=flush)
 
 
 def in_trace():

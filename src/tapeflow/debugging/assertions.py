@@ -19,6 +19,8 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..function.runtime_checks import host_assert
+from ..ops import logic_ops, math_ops
+from ..framework import dtypes
 
 __all__ = ["Assert", "assert_equal", "assert_none_equal", "assert_less", "assert_less_equal",
            "assert_greater", "assert_greater_equal", "assert_near", "assert_rank",
@@ -115,7 +117,6 @@ def _comparison(op_name, symbol, public):
     def check(x, y, message=None, summarize=None, name=None):
         x = convert_to_tensor(x)
         y = convert_to_tensor(y, dtype_hint=x.dtype)
-        from ..ops import logic_ops
         ok = getattr(logic_ops, op_name)(x, y)
         if _concrete(ok):
             okv = np.asarray(ok._value)
@@ -151,7 +152,6 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
     eps = np.finfo(x.dtype._np).eps if x.dtype.is_floating else 0
     rtol = convert_to_tensor(10 * eps if rtol is None else rtol, dtype_hint=x.dtype)
     atol = convert_to_tensor(10 * eps if atol is None else atol, dtype_hint=x.dtype)
-    from ..ops import logic_ops, math_ops
     diff = math_ops.abs(math_ops.subtract(x, y))
     bound = math_ops.add(math_ops.multiply(math_ops.abs(y), rtol), atol)
     return Assert(
@@ -163,7 +163,6 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
 def _sign(fn, symbol):
     def check(x, message=None, summarize=None, name=None):
         x = convert_to_tensor(x)
-        from ..ops import logic_ops
         ok = getattr(logic_ops, fn)(x, 0)
         data = [_prefix(message), f"Condition x {symbol} 0 did not hold element-wise:",
                 f"x ({_named(x)}) = ", x]
@@ -216,7 +215,6 @@ def assert_scalar(tensor, message=None, name=None):
 
 
 def assert_type(tensor, tf_type, message=None, name=None):
-    from ..framework import dtypes
     t = convert_to_tensor(tensor)
     if t.dtype != dtypes.as_dtype(tf_type):
         raise TypeError((message or "") + f"{t.dtype.name} must be of type "
@@ -232,7 +230,6 @@ def assert_integer(x, message=None, name=None):
 def assert_same_float_dtype(tensors=None, dtype=None):
     ds = {convert_to_tensor(t).dtype for t in tensors or []}
     if dtype is not None:
-        from ..framework import dtypes
         ds.add(dtypes.as_dtype(dtype))
     if len(ds) > 1:
         raise ValueError(f"Expected the same float dtype; got {sorted(d.name for d in ds)}")
