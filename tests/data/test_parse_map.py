@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.train.example_pb import Example, Feature, Features, FloatList, Int64List
+from tapeflow.train.example_pb import (BytesList, Example, Feature, Features, FloatList,
+                                       Int64List)
 
 SPEC = {"x": tf.io.FixedLenFeature([3], tf.float32), "y": tf.io.FixedLenFeature([], tf.int64)}
 
@@ -91,3 +92,35 @@ def test_parse_errors_name_the_feature_on_the_batched_path(path):
     ds = tf.data.TFRecordDataset(path).map(lambda s: tf.io.parse_single_example(s, spec))
     with pytest.raises(tf.errors.InvalidArgumentError, match="z"):
         list(ds.batch(10))
+
+
+def test_string_post_processing_runs_per_element_on_the_batched_parse(tmp_path):
+    p = str(tmp_path / "raw.tfrecord")
+    rng = np.random.default_rng(7)
+    images = rng.integers(0, 256, (12, 6), dtype=np.uint8)
+    with tf.io.TFRecordWriter(p) as w:
+        for i in range(12):
+            w.write(Example(features=Features(feature={
+                "img": Feature(bytes_list=BytesList(value=[images[i].tobytes()])),
+                "y": Feature(int64_list=Int64List(value=[i]))})).SerializeToString())
+    spec = {"img": tf.io.FixedLenFeature([], tf.string), "y": tf.io.FixedLenFeature([], tf.int64)}
+
+    def fn(s):
+        d = tf.io.parse_single_example(s, spec)
+        return tf.cast(tf.io.decode_raw(d["img"], tf.uint8), tf.float32) / 255.0, d["y"]
+    ds = tf.data.TFRecordDataset(p).map(fn).batch(5)
+    got = list(ds.as_numpy_iterator())
+    assert ds._node._input._parse_map._plan is not None
+    for a, b in zip(got, _unfused(ds).as_numpy_iterator()):
+        _same(a, b)
+    np.testing.assert_allclose(np.concatenate([a for a, _ in got]), images / 255.0, rtol=1e-6)
+
+
+def test_functions_drawing_random_numbers_are_not_probed(path):
+    tf.random.set_seed(3)
+    fn = lambda s: tf.io.parse_single_example(s, SPEC)["x"] + tf.random.uniform([3])  # noqa
+    a = list(tf.data.TFRecordDataset(path).map(fn).batch(10).as_numpy_iterator())
+    tf.random.set_seed(3)
+    b = list(_unfused(tf.data.TFRecordDataset(path).map(fn).batch(10)).as_numpy_iterator())
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)  # no extra draw before the elements' own

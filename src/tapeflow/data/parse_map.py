@@ -10,9 +10,11 @@ function only hands it to `tf.io.parse_single_example` / `parse_example` with
 records is parsed by one vectorized `parse_example` call, and the rest of the
 function — when it returns anything but the parsed tensors themselves — runs
 as vectorize.py's compiled, vmapped program on the parsed rows (the parse
-calls replaying those rows). Otherwise (the function reads the record,
-parses something else, uses other feature kinds, or is not traceable) it
-runs element by element as before; results are the same either way.
+calls replaying those rows); when that rest is not traceable (string ops,
+random ops), it runs per element with its parse calls answered from the
+batched parse. Otherwise (the function reads the record, parses something
+else, or uses other feature kinds) it runs element by element as before;
+results are the same either way.
 
 >>> import os, tempfile, tapeflow as tf
 >>> p = os.path.join(tempfile.mkdtemp(), "e.tfrecord")
@@ -32,9 +34,12 @@ import numpy as np
 from .. import nest
 from ..framework import dtypes
 from ..framework.tensor import Tensor
+from ..framework.recording import stop_recording
 from ..framework.tensor_shape import TensorShape
+from ..framework.variables import HOOKS
 from ..io import parsing
 from . import structure
+from .vectorize import BatchedMap, _NoCreation, _refuse
 from .blocks import _index_blocks, _stacked, cut_blocks, string_blocks
 
 __all__ = ["parsed_batches", "ParseMap"]
@@ -99,7 +104,6 @@ class _Plan:
 
     def post(self, parsed):
         """The function's outputs from the parsed rows (a vectorize.BatchedMap), or None."""
-        from .vectorize import BatchedMap
         rows = len(structure.leaves(parsed)[0])
         if rows not in self._post:
             self._post[rows] = BatchedMap(self._replay, rows)
@@ -131,10 +135,15 @@ def _probe(fn, record_value):
         out = _with_hook(None, lambda r: parsing.parse_single_example(r, features), one)
         calls.append((features, out))
         return out
+    access, creator = HOOKS.access, HOOKS.creator
+    HOOKS.access, HOOKS.creator = _refuse, _NoCreation  # no RNG draw, no layer built twice
     try:
-        out = _with_hook(hook, fn, record)
+        with stop_recording():
+            out = _with_hook(hook, fn, record)
     except Exception:  # noqa: BLE001 - not vectorizable; the element path shows real errors
         return None
+    finally:
+        HOOKS.access, HOOKS.creator = access, creator
     if record.touched or not calls:
         return None
     return _Plan(fn, calls, tuple(out) if isinstance(out, list) else out)
@@ -147,7 +156,7 @@ class ParseMap:
     def __init__(self, fn):
         self._fn, self._plan, self._decided = fn, None, False
 
-    def __call__(self, block):
+    def __call__(self, block, stack):
         if not self._decided:
             self._plan, self._decided = _probe(self._fn, block[:1].reshape(())), True
         plan = self._plan
@@ -159,7 +168,19 @@ class ParseMap:
                        for features in plan.specs)
         if plan.passthrough:
             return nest.pack_sequence_as(plan.struct, [parsed[c][k] for c, k in plan.source])
-        return plan.post(parsed)
+        out = plan.post(parsed)
+        if out is not None:
+            return out
+        # the rest of fn does not vectorize (strings, random ops, ...): it runs per
+        # element, its parse calls answered from the batched parse
+        return stack([self._row(parsed, r, block) for r in range(len(block))])
+
+    def _row(self, parsed, r, block):
+        row = tuple({k: Tensor._from_host(v[r, ...]) for k, v in p.items()} for p in parsed)
+        try:
+            return structure.from_output(self._plan._replay(*row))
+        except _NotVectorizable:  # fn parsed differently for this record: run it as is
+            return structure.from_output(structure.call(self._fn, block[r, ...]))
 
 
 def _scalars(batches):
@@ -195,12 +216,12 @@ def _run(pmap, map_ds, batches, size, drop, stack):
     first = next(batches, None)
     if first is None:
         return
-    out = pmap(first)
+    out = pmap(first, stack)
     if out is None:
         elems = _scalars(itertools.chain([first], batches))
         yield from _stacked(map_ds._map_stream(elems), size, drop, stack)
         return
     yield out
     for b in batches:
-        out = pmap(b)
+        out = pmap(b, stack)
         yield out if out is not None else stack([map_ds._apply(e) for e in _scalars([b])])
