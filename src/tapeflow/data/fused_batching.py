@@ -14,6 +14,7 @@ from ..framework.tensor_shape import TensorShape
 from . import structure
 from .blocks import _index_blocks, stack
 from .transforms import _groups
+from .vectorize import _plain
 
 __all__ = ["pad_dense", "mapped_rows", "cut_rows", "unbatch_rows"]
 
@@ -101,7 +102,6 @@ def mapped_rows(map_ds):
 
 
 def _stack_or_none(rows):
-    from .vectorize import _plain
     if not all(_plain(r) for r in rows):
         return None
     try:

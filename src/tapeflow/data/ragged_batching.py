@@ -17,14 +17,15 @@ from ..framework.tensor import Tensor
 from . import structure
 from .pipeline import Node
 from .transforms import MapDataset
+from ..ragged import RaggedTensor, RaggedTensorSpec
+from ..ragged.array_ops import stack
+from ..framework.errors import invalid_argument
 
 __all__ = ["RaggedBatchDataset", "dense_to_ragged_batch"]
 
 
 def _rows_to_ragged(rows, splits_dtype):
     """A RaggedTensor whose rows are `rows` (NumPy arrays, Tensors or RaggedTensors)."""
-    from ..ragged import RaggedTensor
-    from ..ragged.array_ops import stack
     if any(isinstance(r, RaggedTensor) for r in rows):
         return stack(list(rows), axis=0).with_row_splits_dtype(splits_dtype)
     arrays = [np.asarray(r) for r in rows]
@@ -38,7 +39,6 @@ def _rows_to_ragged(rows, splits_dtype):
 
 
 def _ragged(values, splits):
-    from ..ragged import RaggedTensor
     vals = Tensor(values) if values.dtype == object else Tensor(jnp.asarray(values))
     return RaggedTensor(vals, Tensor(splits), internal=True)
 
@@ -50,7 +50,6 @@ class RaggedBatchDataset(Node):
         self._input = input_dataset
         self._size = int(batch_size)
         if self._size <= 0:
-            from ..framework.errors import invalid_argument
             raise invalid_argument(f"Batch size must be greater than zero, got {self._size}.",
                                    "RaggedBatch")
         self._drop = bool(drop_remainder)
@@ -76,7 +75,6 @@ class RaggedBatchDataset(Node):
                 for s in spec]
 
     def _compute_spec(self):
-        from ..ragged import RaggedTensorSpec
         size = self._size if self._drop else None
         dense = self._dense_components()
         spec = self._input.element_spec

@@ -16,6 +16,7 @@ from . import structure
 from .pipeline import UNKNOWN
 from .shuffle import _resolve_seed
 from .transforms import _Unary
+from ..sparse import SparseTensor, SparseTensorSpec
 
 __all__ = ["SparseBatchDataset", "RejectionResampleDataset"]
 
@@ -38,12 +39,10 @@ class SparseBatchDataset(_Unary):
         return n if n < 0 else -(-n // self._size)
 
     def _compute_spec(self):
-        from ..sparse import SparseTensorSpec
         spec = self._input.element_spec
         return SparseTensorSpec([None] + [None if d < 0 else d for d in self._row], spec.dtype)
 
     def _sparse(self, rows):
-        from ..sparse import SparseTensor
         rank = len(self._row)
         for r in rows:
             if r.ndim != rank:

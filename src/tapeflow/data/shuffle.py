@@ -17,13 +17,13 @@ import threading
 import numpy as np
 
 from .pipeline import Node
+from .. import random as _random
 
 __all__ = ["ShuffleDataset", "shuffle_indices", "buffer_shuffle"]
 
 
 def _resolve_seed(seed):
     """The op seed combined with tapeflow.random's global seed, if one is set."""
-    from .. import random as _random
     g, s = _random.get_seed(seed)
     if g is not None or s is not None:
         return [int(g or 0), int(s or 0)]

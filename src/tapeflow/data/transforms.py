@@ -21,9 +21,11 @@ from . import structure
 from .blocks import _index_blocks, _stacked
 from .blocks import stack as stack_rows
 from .ignore_errors import Failure, ignoring, marked
-from .options import SHARD_HINT, debug_mode
+from .options import SHARD_HINT, active_options, debug_mode
 from .parse_map import parsed_batches
 from .pipeline import INFINITE, UNKNOWN, Node
+from .vectorize import BatchedMap, _plain, traced_spec
+from ..framework import errors
 
 __all__ = ["MapDataset", "FilterDataset", "TakeDataset", "SkipDataset", "RepeatDataset"]
 
@@ -72,7 +74,6 @@ class MapDataset(_Unary):
         self._deterministic = deterministic
 
     def _compute_spec(self):
-        from .vectorize import traced_spec
         if not _debug():
             spec = traced_spec(self._fn, self._input.element_spec)
             if spec is not None:
@@ -111,7 +112,6 @@ class MapDataset(_Unary):
     def _pipeline_options(self):
         """This dataset's Options merged with those of the pipeline being iterated (TF
         applies `with_options` anywhere in a pipeline to all of it)."""
-        from .options import active_options
         opts, outer = self.options(), active_options()
         return opts if outer is None else opts.merge(outer)
 
@@ -160,7 +160,6 @@ class MapDataset(_Unary):
 
     def _batched_map(self, rows):
         """The compiled `fn` for blocks of `rows` rows (kept across epochs)."""
-        from .vectorize import BatchedMap
         cache = self.__dict__.setdefault("_bmaps", {})
         if rows not in cache:
             cache[rows] = BatchedMap(self._fn, rows)
@@ -228,7 +227,6 @@ def _pool_map(fn, items, n, in_order):
 
 def _stack_plain(rows, stack):
     """The rows stacked when they are numeric arrays of one shape, else None."""
-    from .vectorize import _plain
     if not rows or not all(_plain(r) for r in rows):
         return None
     try:
@@ -467,7 +465,6 @@ class ShardDataset(_Unary):
 
     def _elements(self):
         if self._n == SHARD_HINT:
-            from ..framework import errors
             raise errors.FailedPreconditionError(
                 None, None, "`tf.data.Dataset.shard(SHARD_HINT, ...)` is a placeholder: it can "
                 "only be used in `tf.distribute.Strategy.experimental_distribute_dataset()` with "
@@ -477,7 +474,6 @@ class ShardDataset(_Unary):
 
 
 def _invalid(msg):
-    from ..framework import errors
     return errors.invalid_argument(msg)
 
 

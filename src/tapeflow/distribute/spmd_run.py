@@ -26,9 +26,10 @@ from .. import nest
 from ..framework.jax_compat import eager_constant_folding
 from ..framework.tensor import Tensor, convert_to_tensor
 from ..framework.variables import PLACEMENT
-from .context import STACK, ReplicaContext
+from .context import ReplicaContext, STACK, _in_cross_replica
 from .unrolled_run import is_uneven, run_unrolled
 from .values import DistributedValues, PerReplica
+from .reduce_op import ReduceOp, as_reduce_op
 
 __all__ = ["run_spmd", "SpmdReplicaContext"]
 
@@ -51,7 +52,6 @@ class SpmdReplicaContext(ReplicaContext):
         return t
 
     def all_reduce(self, reduce_op, value, options=None):
-        from .reduce_op import ReduceOp, as_reduce_op
         mean = as_reduce_op(reduce_op) is ReduceOp.MEAN
         op = jax.lax.pmean if mean else jax.lax.psum
         accumulate = getattr(self._strategy._reduce_ops(), "accumulation_fn", None)
@@ -85,7 +85,6 @@ class SpmdReplicaContext(ReplicaContext):
         everywhere) and non-tensors are passed as they are. In the one SPMD program
         each device then evaluates `merge_fn`'s (replica-invariant) computation.
         """
-        from .context import _in_cross_replica
         n = self.num_replicas_in_sync
 
         def per_replica(v):

@@ -39,6 +39,9 @@ from .cross_device_ops import CrossDeviceOps, default_cross_device_ops
 from .devices import resolve_devices
 from .reduce_op import ReduceOp, as_reduce_op, reduce_values
 from .values import DistributedValues, PerReplica as PerReplicaView, regroup, select_replica
+from .spmd_run import run_spmd
+from ..ops.array_ops import concat
+from ..ops.math_ops import reduce_sum
 
 __all__ = ["Strategy", "StrategyExtended", "MirroredStrategy"]
 
@@ -129,7 +132,6 @@ class Strategy:
         if n == 1:
             return self._run_replica(fn, 0, None, args, kwargs)
         if current_trace() is not None:  # compiled: the replicas as one SPMD program
-            from .spmd_run import run_spmd
             return run_spmd(self, fn, args, kwargs)
         return self._run_threads(fn, args, kwargs, list(range(n)))
 
@@ -205,7 +207,6 @@ class Strategy:
 
     def _all_gather_replicas(self, replica_values, axis):
         """[nest per replica] -> one nest: the replicas' values concatenated along `axis`."""
-        from ..ops.array_ops import concat
         return nest.map_structure(lambda *vs: concat(list(vs), axis), *replica_values)
 
     def reduce(self, reduce_op, value, axis):
@@ -218,7 +219,6 @@ class Strategy:
         parts = [convert_to_tensor(v) for v in self.experimental_local_results(value)]
         if axis is None:
             return self._combine(op, parts)
-        from ..ops.math_ops import reduce_sum
         sums = self._combine(ReduceOp.SUM, [reduce_sum(p, axis=axis) for p in parts])
         if op is ReduceOp.SUM:
             return sums
@@ -231,7 +231,6 @@ class Strategy:
 
     def gather(self, value, axis):
         """The replicas' components concatenated along `axis` (on the host device)."""
-        from ..ops.array_ops import concat
         parts = self.experimental_local_results(value)
         return nest.map_structure(lambda *vs: concat(list(vs), axis), *parts)
 

@@ -31,6 +31,7 @@ from ..framework.variables import PLACEMENT
 from .context import ReplicaContext, _group_arg, _in_cross_replica
 from .reduce_op import as_reduce_op, reduce_values
 from .values import DistributedValues, regroup, select_replica
+from ..ops.array_ops import concat
 
 __all__ = ["run_unrolled", "is_uneven"]
 
@@ -81,7 +82,6 @@ class _Rounds:
         if kind == "all_reduce":
             result = reduce_values(entries[0][1], payloads)
         elif kind == "all_gather":
-            from ..ops.array_ops import concat
             axis = entries[0][1]
             result = nest.map_structure(lambda *vs: concat(list(vs), axis), *payloads)
         else:  # merge_call: merge_fn of the first replica, once, with PerReplica arguments
