@@ -110,10 +110,17 @@ def test_string_post_processing_runs_per_element_on_the_batched_parse(tmp_path):
         return tf.cast(tf.io.decode_raw(d["img"], tf.uint8), tf.float32) / 255.0, d["y"]
     ds = tf.data.TFRecordDataset(p).map(fn).batch(5)
     got = list(ds.as_numpy_iterator())
-    assert ds._node._input._parse_map._plan is not None
+    plan = ds._node._input._parse_map._plan
+    assert any(c for m in plan._post.values() for c in m._compiled.values())  # one program
     for a, b in zip(got, _unfused(ds).as_numpy_iterator()):
         _same(a, b)
     np.testing.assert_allclose(np.concatenate([a for a, _ in got]), images / 255.0, rtol=1e-6)
+    # the raw string returned too: it cannot enter the program, rows run one by one
+    both = tf.data.TFRecordDataset(p).map(lambda s: (fn(s)[0], tf.io.parse_single_example(
+        s, spec)["img"])).batch(5)
+    for a, b in zip(both.as_numpy_iterator(), _unfused(both).as_numpy_iterator()):
+        _same(a, b)
+    assert next(both.as_numpy_iterator())[1][0] == images[0].tobytes()
 
 
 def test_functions_drawing_random_numbers_are_not_probed(path):

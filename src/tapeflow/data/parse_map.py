@@ -37,7 +37,7 @@ from ..framework.tensor import Tensor
 from ..framework.recording import stop_recording
 from ..framework.tensor_shape import TensorShape
 from ..framework.variables import HOOKS
-from ..io import parsing
+from ..io import file_io, parsing
 from . import structure
 from .vectorize import BatchedMap, _NoCreation, _refuse
 from .blocks import _index_blocks, _stacked, cut_blocks, string_blocks
@@ -90,10 +90,11 @@ def _with_hook(hook, fn, arg):
 
 
 class _Plan:
-    """What the probe learned: the parse calls, and where each output leaf comes from."""
+    """What the probe learned: the parse calls, the `decode_raw` calls on parsed string
+    features, and where each output leaf comes from."""
 
-    def __init__(self, fn, calls, out):
-        self.fn, self.calls = fn, calls
+    def __init__(self, fn, calls, decodes, out):
+        self.fn, self.decodes = fn, decodes
         ids = {id(t): (c, k) for c, (_, res) in enumerate(calls) for k, t in res.items()}
         leaves = nest.flatten(out)
         self.source = [ids.get(id(v)) for v in leaves]
@@ -103,16 +104,54 @@ class _Plan:
         self._post = {}
 
     def post(self, parsed):
-        """The function's outputs from the parsed rows (a vectorize.BatchedMap), or None."""
-        rows = len(structure.leaves(parsed)[0])
+        """The function's outputs from the parsed rows (a vectorize.BatchedMap over the
+        numeric features and the decoded string features), or None."""
+        numeric = tuple({k: v for k, v in p.items() if v.dtype != object} for p in parsed)
+        try:
+            decoded = tuple(np.asarray(file_io.decode_raw(
+                Tensor._from_host(parsed[c][k]), *args)._value) for c, k, args in self.decodes)
+        except Exception:  # noqa: BLE001 - e.g. strings of other sizes: the element path
+            return None
+        leaves = structure.leaves(parsed)
+        if not leaves:
+            return None
+        rows = len(leaves[0])
         if rows not in self._post:
-            self._post[rows] = BatchedMap(self._replay, rows)
-        return self._post[rows](parsed)
+            self._post[rows] = BatchedMap(self._traced, rows)
+        return self._post[rows]((numeric, decoded))
 
-    def _replay(self, *parsed):
+    def _traced(self, numeric, decoded):
+        """fn on one row under the vmap trace: string features are stand-ins that only
+        the recorded `decode_raw` calls may take (answered by `decoded`)."""
+        strings = {}
+        parsed = []
+        for c, features in enumerate(self.specs):
+            row = {}
+            for k in features:
+                if k in numeric[c]:
+                    row[k] = numeric[c][k]
+                else:
+                    row[k] = _Record(b"")
+                    strings[id(row[k])] = (c, k)
+            parsed.append(row)
+        answers = {(c, k, args): decoded[i] for i, (c, k, args) in enumerate(self.decodes)}
+
+        def decode(input_bytes, *args):
+            key = strings.get(id(input_bytes))
+            if key is None:
+                return NotImplemented
+            if (key + (args,)) not in answers:
+                raise _NotVectorizable("decode_raw with other arguments on a replay")
+            return answers[key + (args,)]
+        return self._replay(parsed, decode)
+
+    def _replay(self, parsed, decode=None):
         record, calls = _Record(b""), iter(range(len(self.specs)))
 
-        def hook(serialized, features):
+        def hook(op, *args):
+            if op == "decode_raw":
+                return NotImplemented if decode is None else decode(*args)
+            serialized, features = args
             if serialized is not record:
                 return NotImplemented
             c = next(calls, None)
@@ -123,9 +162,16 @@ class _Plan:
 
 
 def _probe(fn, record_value):
-    record, calls = _Record(record_value), []
+    record, calls, decodes = _Record(record_value), [], []
+    strings = {}  # id of a parsed string feature -> (call, key)
 
-    def hook(serialized, features):
+    def hook(op, *args):
+        if op == "decode_raw":
+            key = strings.get(id(args[0]))
+            if key is not None:
+                decodes.append(key + (tuple(args[1:]),))
+            return NotImplemented
+        serialized, features = args
         if serialized is not record:
             return NotImplemented
         features = dict(features)
@@ -133,6 +179,9 @@ def _probe(fn, record_value):
             raise _NotVectorizable("sparse/ragged features batch as composites")
         one = Tensor._from_host(record._held)
         out = _with_hook(None, lambda r: parsing.parse_single_example(r, features), one)
+        for k, t in out.items():
+            if features[k].dtype == "string":
+                strings[id(t)] = (len(calls), k)
         calls.append((features, out))
         return out
     access, creator = HOOKS.access, HOOKS.creator
@@ -146,7 +195,7 @@ def _probe(fn, record_value):
         HOOKS.access, HOOKS.creator = access, creator
     if record.touched or not calls:
         return None
-    return _Plan(fn, calls, tuple(out) if isinstance(out, list) else out)
+    return _Plan(fn, calls, decodes, tuple(out) if isinstance(out, list) else out)
 
 
 class ParseMap:
@@ -178,7 +227,7 @@ class ParseMap:
     def _row(self, parsed, r, block):
         row = tuple({k: Tensor._from_host(v[r, ...]) for k, v in p.items()} for p in parsed)
         try:
-            return structure.from_output(self._plan._replay(*row))
+            return structure.from_output(self._plan._replay(row))
         except _NotVectorizable:  # fn parsed differently for this record: run it as is
             return structure.from_output(structure.call(self._fn, block[r, ...]))
 

@@ -17,6 +17,7 @@ from .. import _core as tf
 
 from ..framework import errors
 from ..lib.io import wire
+from .parsing import intercepted
 from ..train import tensor_bundle
 
 __all__ = ["read_file", "write_file", "decode_raw", "serialize_tensor", "parse_tensor",
@@ -55,6 +56,9 @@ def write_file(filename, contents, name=None):
 
 def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
     """Reinterprets the bytes of each string as a vector of `out_type`."""
+    got = intercepted("decode_raw", input_bytes, out_type, little_endian, fixed_length)
+    if got is not NotImplemented:
+        return got
     dtype = np.dtype(tf.as_dtype(out_type).as_numpy_dtype)
     if not little_endian:
         dtype = dtype.newbyteorder(">")

@@ -229,22 +229,24 @@ def _parse_features(maps, features, batch_shape):
 
 
 class _Intercept(threading.local):
-    """A per-thread hook seeing parse calls first: tapeflow.data's vectorized map uses it
-    to learn which Examples a map function parses (and to replay them batched)."""
+    """A per-thread hook seeing `parse_*example` and `decode_raw` calls first:
+    tapeflow.data's vectorized map uses it to learn what a map function does with a
+    record (and to replay it batched). `hook(op, *args)` returns NotImplemented to let
+    the call run."""
     hook = None
 
 
 INTERCEPT = _Intercept()
 
 
-def _intercepted(serialized, features):
+def intercepted(op, *args):
     hook = INTERCEPT.hook
-    return NotImplemented if hook is None else hook(serialized, features)
+    return NotImplemented if hook is None else hook(op, *args)
 
 
 def parse_example(serialized, features, example_names=None, name=None):
     """Parses a batch (vector) of serialized Examples into a dict of batched tensors."""
-    got = _intercepted(serialized, features)
+    got = intercepted("parse", serialized, features)
     if got is not NotImplemented:
         return got
     records, shape = _records(serialized)
@@ -264,7 +266,7 @@ def parse_example(serialized, features, example_names=None, name=None):
 
 def parse_single_example(serialized, features, example_names=None, name=None):
     """Parses one serialized Example (a scalar string) into a dict of tensors."""
-    got = _intercepted(serialized, features)
+    got = intercepted("parse", serialized, features)
     if got is not NotImplemented:
         return got
     records, shape = _records(serialized)
