@@ -34,7 +34,7 @@ from .ragged_tensor import RaggedTensor
 
 __all__ = ["BoundedSplits", "PaddedRagged", "bucket", "encode", "decode", "is_traced",
            "length_bound",
-           "slot_positions", "to_host", "trim"]
+           "slot_positions", "to_host", "trim", "concat_rows"]
 
 
 class BoundedSplits(Tensor):
@@ -161,3 +161,18 @@ def trim(value):
         return value
     return RaggedTensor(Tensor._from_host(np.asarray(value.values._value)[:total]),
                         Tensor._from_host(np.asarray(splits)), internal=True)
+
+
+def concat_rows(rts):
+    """Host RaggedTensors (e.g. predict's batch outputs) joined along the rows, filler cut."""
+    rts = [trim(r) for r in rts]
+    if any(r.ragged_rank != 1 for r in rts):
+        return tf.concat(rts, axis=0)
+    values = np.concatenate([np.asarray(r.values._value) for r in rts])
+    splits, offset = [np.zeros(1, np.asarray(rts[0].row_splits._value).dtype)], 0
+    for r in rts:
+        s = np.asarray(r.row_splits._value)
+        splits.append(s[1:] + offset)
+        offset += s[-1]
+    return RaggedTensor(Tensor._from_host(values), Tensor._from_host(np.concatenate(splits)),
+                        internal=True)

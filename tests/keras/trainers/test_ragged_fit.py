@@ -57,11 +57,12 @@ def test_shuffled_ragged_fit_compiles_few_programs_and_matches_masked_dense(data
     np.testing.assert_allclose(hist.history["loss"], ref_hist.history["loss"], rtol=1e-5)
     for w, r in zip(model.get_weights(), ref.get_weights()):
         np.testing.assert_allclose(w, r, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(model.predict(ragged, batch_size=8, verbose=0),
-                               ref.predict(padded, batch_size=8, verbose=0),
+    # one batch each: one more program per model
+    np.testing.assert_allclose(model.predict(ragged, batch_size=N, verbose=0),
+                               ref.predict(padded, batch_size=N, verbose=0),
                                rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(model.evaluate(ragged, y, batch_size=8, verbose=0),
-                               ref.evaluate(padded, y, batch_size=8, verbose=0), rtol=1e-5)
+    np.testing.assert_allclose(model.evaluate(ragged, y, batch_size=N, verbose=0),
+                               ref.evaluate(padded, y, batch_size=N, verbose=0), rtol=1e-5)
 
 
 def test_return_sequences_inside_a_compiled_step_gives_the_real_steps(data):
@@ -88,3 +89,31 @@ def test_encoding_pads_rows_to_a_power_of_two_and_decodes_back(data):
     total = int(ragged.row_splits.numpy()[-1])
     np.testing.assert_array_equal(decoded.values.numpy()[:total], ragged.values.numpy())
     assert [bucketing.bucket(n) for n in (0, 1, 2, 3, 40, 64)] == [1, 1, 2, 4, 64, 64]
+
+
+def test_ragged_targets_train_as_eager_steps_and_predict_stays_ragged(data):
+    ragged = data[0]
+    short = np.nonzero(np.diff(ragged.row_splits.numpy()) <= 8)[0][:16]  # quick eager steps
+    ragged = ragged[short]
+    x = tf.RaggedTensor.from_row_splits(tf.cast(ragged.values, tf.float32)[:, None] / VOCAB,
+                                        ragged.row_splits)
+    y = x.with_flat_values(tf.sin(x.flat_values * 3.0))
+
+    def fitted(run_eagerly):
+        keras.utils.set_random_seed(4)
+        model = keras.Sequential([keras.layers.SimpleRNN(3, return_sequences=True),
+                                  keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=run_eagerly)
+        hist = model.fit(x[:16], y[:16], batch_size=16, epochs=1, verbose=0)
+        return model, hist.history["loss"]
+
+    model, loss = fitted(False)
+    ref, ref_loss = fitted(True)  # eager steps on the unbucketed RaggedTensors
+    np.testing.assert_allclose(loss, ref_loss, rtol=1e-5)
+    for w, r in zip(model.get_weights(), ref.get_weights()):
+        np.testing.assert_allclose(w, r, rtol=1e-5, atol=1e-6)
+    out = model.predict(x[:12], batch_size=8, verbose=0)  # two batches joined
+    assert isinstance(out, tf.RaggedTensor)
+    want = ref(x[:12])
+    assert out.row_splits.numpy().tolist() == want.row_splits.numpy().tolist()
+    np.testing.assert_allclose(out.values.numpy(), want.values.numpy(), rtol=1e-5, atol=1e-6)

@@ -80,6 +80,9 @@ class Loss:
         self._allow_sum_over_batch_size = False
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if isinstance(y_true, tf.RaggedTensor) or isinstance(y_pred, tf.RaggedTensor):
+            from .ragged_losses import ragged_loss  # it calls back into this class
+            return ragged_loss(self, y_true, y_pred, sample_weight)
         losses = self.call(y_true, y_pred)
         red = self._get_reduction()
         return compute_weighted_loss(losses, sample_weight, red)

@@ -68,6 +68,8 @@ def _loss_name(loss):
 
 def _batch_size(y_pred):
     """The batch size as a float32 scalar (1.0 for a scalar output); static when known."""
+    if isinstance(y_pred, tf.RaggedTensor):
+        return tf.constant(float(y_pred.shape[0]))
     y_pred = tf.convert_to_tensor(y_pred)
     if not nx.rank(y_pred):
         return tf.constant(1.0)
@@ -158,6 +160,8 @@ def _masked_loss(loss, y_true, y_pred, sample_weight, rows):
     reduction = loss._get_reduction()
     if type(loss).__call__ is not Loss.__call__ or reduction == Reduction.NONE:
         raise _row_mask.CannotMask(f"loss {loss.name!r} (own __call__ or reduction 'none')")
+    if isinstance(y_true, tf.RaggedTensor) or isinstance(y_pred, tf.RaggedTensor):
+        raise _row_mask.CannotMask(f"loss {loss.name!r} (ragged targets: a loss per step)")
     values = nx.as_float(loss.call(y_true, y_pred))
     _row_mask.require_rows(values, f"loss {loss.name!r}")
     total = compute_weighted_loss(values, _row_mask.row_weights(rows, sample_weight),

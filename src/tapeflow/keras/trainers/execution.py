@@ -38,7 +38,7 @@ __all__ = ["make_step_function", "groups"]
 
 def _tensorize(data):
     def conv(v):
-        if v is None or isinstance(v, (tf.Tensor, tf.Variable)):
+        if v is None or isinstance(v, (tf.Tensor, tf.Variable, tf.RaggedTensor)):
             return v
         return tf.convert_to_tensor(v)
     return nest.map_structure(conv, data)

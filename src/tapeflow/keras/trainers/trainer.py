@@ -21,6 +21,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from ...ragged import bucketing
 from .. import _row_mask
 from .. import optimizers as optimizers_mod
 from ..callbacks.callback import CallbackList, to_python_logs
@@ -103,6 +104,13 @@ def _distribution_of(model):
         if strategy is not None:
             return strategy
     return None
+
+
+def _concat_outputs(*xs):
+    """One predict output from its batches (ragged outputs stay ragged, as tf.keras)."""
+    if isinstance(xs[0], tf.RaggedTensor):
+        return bucketing.concat_rows(xs)
+    return np.concatenate([np.asarray(v) for v in xs])
 
 
 class Trainer:
@@ -472,8 +480,7 @@ class Trainer:
                              "the input data yielded no batch. Check that `x` is not empty "
                              "and that `steps` does not exceed the number of batches.")
         cbs.on_predict_end()
-        return nest.map_structure(lambda *xs: np.concatenate([np.asarray(v) for v in xs]),
-                                  *outputs)
+        return nest.map_structure(_concat_outputs, *outputs)
 
     def _predict_padded(self, fn, packed, full):
         """Runs a short batch through the full batch's program (one compile per size)."""

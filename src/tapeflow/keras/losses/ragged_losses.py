@@ -1,0 +1,75 @@
+"""Losses on RaggedTensor targets/predictions, as tf.keras 2.15 computes them.
+
+With ragged `y_true` and `y_pred` of one row partition `[batch, (steps), ...]`,
+the loss function runs on the flat values (one loss per step), each step
+weighs its row's `sample_weight`, and `sum_over_batch_size` divides by the
+number of steps. Inside a compiled Keras step the partition may be traced and
+the flat values hold filler past the last row (ragged/bucketing.py): filler
+weighs 0 and is not counted.
+
+>>> import tapeflow as tf
+>>> from tapeflow import keras
+>>> yt = tf.ragged.constant([[[1.], [2.], [3.]], [[4.]]], ragged_rank=1)
+>>> yp = tf.ragged.constant([[[1.5], [2.], [2.]], [[1.]]], ragged_rank=1)
+>>> float(keras.losses.MeanSquaredError()(yt, yp))
+2.5625
+"""
+import numpy as np
+
+import tapeflow as tf
+from tapeflow.ragged import bucketing
+
+__all__ = ["ragged_loss"]
+
+
+def _step_weights(rt, sample_weight):
+    """Per flat value: 1 (or its row's sample weight) for real values, 0 for filler."""
+    n = rt.values.shape[0]
+    splits = tf.cast(rt.row_splits, tf.int64)
+    slots = tf.constant(np.arange(n, dtype=np.int64))
+    weights = tf.cast(tf.less(slots, splits[-1]), tf.float32)
+    if sample_weight is None:
+        return weights
+    sw = tf.reshape(tf.cast(tf.convert_to_tensor(sample_weight), tf.float32), [-1])
+    if sw.shape[0] != rt.shape[0]:
+        raise ValueError(f"sample_weight for ragged targets takes one weight per row; "
+                         f"Received: sample_weight shape={sample_weight.shape}, "
+                         f"rows={rt.shape[0]}")
+    rows = tf.minimum(tf.searchsorted(splits[1:], slots, side="right", out_type=tf.int64),
+                      rt.shape[0] - 1)
+    return weights * tf.gather(sw, rows)
+
+
+def _check_partitions(loss, y_true, y_pred):
+    for rt in (y_true, y_pred):
+        if rt.ragged_rank != 1 or (rt is y_pred and rt.flat_values.shape.rank < 2):
+            raise ValueError(f"Loss {loss.name!r} on RaggedTensors takes [batch, (steps), "
+                             f"features] values (one ragged dimension, not the last); "
+                             f"Received: shape={rt.shape}")
+    if bucketing.is_traced(y_true.row_splits) or bucketing.is_traced(y_pred.row_splits):
+        return
+    a, b = np.asarray(y_true.row_splits.numpy()), np.asarray(y_pred.row_splits.numpy())
+    if a.shape != b.shape or (a != b).any():
+        raise ValueError(f"Loss {loss.name!r}: y_true and y_pred must have the same row "
+                         f"lengths; Received: {np.diff(a).tolist()} and {np.diff(b).tolist()}")
+
+
+def ragged_loss(loss, y_true, y_pred, sample_weight=None):
+    """`loss(y_true, y_pred, sample_weight)` where y_true and/or y_pred are ragged."""
+    if not isinstance(y_pred, tf.RaggedTensor):
+        return loss(y_true.to_tensor(), y_pred, sample_weight)
+    if not isinstance(y_true, tf.RaggedTensor):
+        return loss(y_true, y_pred.to_tensor(), sample_weight)
+    _check_partitions(loss, y_true, y_pred)
+    values = tf.cast(loss.call(y_true.flat_values, y_pred.flat_values), tf.float32)
+    weights = _step_weights(y_pred, sample_weight)
+    weighted = values * tf.reshape(weights, [-1] + [1] * (values.shape.rank - 1))
+    reduction = loss._get_reduction()
+    if reduction == "none":
+        return y_pred.with_flat_values(weighted)
+    total = tf.reduce_sum(weighted)
+    if reduction == "sum":
+        return total
+    steps = tf.cast(y_pred.row_splits[-1], tf.float32) * float(
+        np.prod(values.shape.as_list()[1:], dtype=np.int64))
+    return tf.math.divide_no_nan(total, steps)
