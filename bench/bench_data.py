@@ -8,7 +8,8 @@
 3. TFRecord read + parse of 100k small tf.train.Examples (4 floats + 1 int64):
    TFRecordDataset(f).batch(1000).map(parse_example) and
    TFRecordDataset(f).map(parse_single_example).batch(1000), next to tf.data; each
-   contender in its own process, after one warm-up pass.
+   contender in its own process, after one warm-up pass; plus files of varying record
+   lengths and 20k raw 28x28 images parsed with decode_raw.
 
     python bench/bench_data.py [--repeats 5] [--suite all|float|image|tfrecord]
 
@@ -131,6 +132,18 @@ fn = lambda: sum(int(b["y"].shape[0]) for b in ds)
 }
 
 
+IMAGES = 20_000
+IMAGE_PIPELINE = """
+ispec = {"img": tf.io.FixedLenFeature([], tf.string), "y": tf.io.FixedLenFeature([], tf.int64)}
+def parse(s):
+    d = tf.io.parse_single_example(s, ispec)
+    img = tf.reshape(tf.io.decode_raw(d["img"], tf.uint8), [28, 28])
+    return tf.cast(img, tf.float32) / 255.0, d["y"]
+ds = tf.data.TFRecordDataset(PATH).map(parse).batch(64)
+fn = lambda: sum(int(b[1].shape[0]) for b in ds)
+"""
+
+
 def _write_examples(path, labels):
     with tf.io.TFRecordWriter(path) as w:
         for i in range(RECORDS):
@@ -160,9 +173,20 @@ def tfrecord_suite(repeats):
                   PIPELINES["batch(1000).map(parse_example)"]))
     cases.append(("bytes of 50..499 B (450 lengths), batch.map", varied,
                   PIPELINES["batch(1000).map(parse_example)"].replace("spec", "bspec")))
-    for name, file, text in cases:
-        t_tf = _own_process(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
-        t_real = _peer(f"PATH = {file!r}\n" + SPEC + text, repeats, RECORDS)
+    images = os.path.join(tempfile.mkdtemp(), "images.tfrecord")  # MNIST-like raw bytes
+    with tf.io.TFRecordWriter(images) as w:
+        for i in range(IMAGES):
+            w.write(tf.train.Example(features=tf.train.Features(feature={
+                "img": tf.train.Feature(bytes_list=tf.train.BytesList(value=[bytes(
+                    rng.integers(0, 256, 784).astype(np.uint8))])),
+                "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 10]))}),
+            ).SerializeToString())
+    cases = [(name, file, text, RECORDS) for name, file, text in cases]
+    cases.append((f"{IMAGES} raw 28x28 images: map(parse+decode_raw+cast/255).batch(64)",
+                  images, IMAGE_PIPELINE, IMAGES))
+    for name, file, text, n in cases:
+        t_tf = _own_process(f"PATH = {file!r}\n" + SPEC + text, repeats, n)
+        t_real = _peer(f"PATH = {file!r}\n" + SPEC + text, repeats, n)
         print(f"{name:44s} tapeflow.data {t_tf * 1e3:8.1f} ms", end="")
         if t_real is not None:
             print(f"   tf.data {t_real * 1e3:8.1f} ms   ({t_tf / t_real:.2f}x: tapeflow / tf.data)")
