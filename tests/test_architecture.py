@@ -8,9 +8,11 @@ and the facade `tapeflow/__init__.py` included, imports inside functions and
 `importlib.import_module("tapeflow...")` calls counted. The one exemption is
 the facade's `__getattr__`: `tf.keras` is imported on first attribute access
 (TF's `tf.keras` is lazy too), so keras may `import tapeflow as tf`.
+Imports sit at module top; one left inside a function says why (`# lazy: <reason>`).
 """
 import ast
 import pathlib
+import re
 
 import tapeflow
 
@@ -161,3 +163,50 @@ def test_only_keras_and_examples_import_the_facade():
     bad = sorted(m for m, targets in graph.items() if "tapeflow" in targets
                  and m.split(".")[1:2] not in (["keras"], ["examples"]))
     assert bad == []
+
+
+# Files whose in-function imports are not yet marked: their owners were editing them
+# when the rule came in (issue 19). Remove a file from here once its imports are marked.
+UNMARKED_YET = {"function/polymorphic.py", "keras/losses/loss.py", "keras/trainers/trainer.py"}
+
+
+def _function_imports(path):
+    """(line, text) of each tapeflow import inside a function, importlib ones included."""
+    tree = ast.parse(path.read_text())
+    seen = set()
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        for node in ast.walk(fn):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, ast.ImportFrom):
+                ours = node.level > 0 or (node.module or "").split(".")[0] == "tapeflow"
+            elif isinstance(node, ast.Import):
+                ours = any(a.name.split(".")[0] == "tapeflow" for a in node.names)
+            else:
+                ours = (isinstance(node, ast.Call) and node.args
+                        and getattr(node.func, "attr", getattr(node.func, "id", None))
+                        == "import_module" and isinstance(node.args[0], ast.Constant)
+                        and str(node.args[0].value).startswith((".", "tapeflow")))
+            if ours:
+                yield node.lineno, node.end_lineno
+
+
+def test_imports_inside_functions_say_why():
+    """Imports sit at module top. One inside a function carries `# lazy: <reason>` on its
+    line (or the line above): an optional package's module, the lazy `tf.keras`, or an
+    import circle it breaks that can't be cut cheaply."""
+    bad = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = str(path.relative_to(ROOT))
+        if rel in UNMARKED_YET:
+            continue
+        lines = path.read_text().splitlines()
+        for first, last in _function_imports(path):
+            above = lines[first - 2].strip() if first > 1 else ""
+            around = lines[first - 1:last] + ([above] if above.startswith("#") else [])
+            if not any(re.search(r"#\s*lazy:\s*\S", line) for line in around):
+                bad.append(f"{rel}:{first}: {lines[first - 1].strip()}")
+    assert bad == [], "\n".join(bad)

@@ -80,9 +80,10 @@ def __getattr__(name):
     `import tapeflow as tf`), so `import tapeflow` does not import it.
     """
     if name in ("keras", "initializers"):
-        keras = _importlib.import_module(".keras", __name__)
+        keras = _importlib.import_module(".keras", __name__)  # lazy: tf.keras, as in TF
         return keras if name == "keras" else keras.initializers
     if name in _INITIALIZERS:
+        # lazy: tf.keras.initializers, imported with tf.keras on first use
         return getattr(_importlib.import_module(".keras.initializers", __name__),
                        _INITIALIZERS[name])
     raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

@@ -16,6 +16,7 @@ import numpy as np
 from tapeflow import keras
 from tapeflow.keras import layers
 from tapeflow.keras.preprocessing.sequence import pad_sequences
+from tapeflow.keras.datasets import imdb
 
 VOCAB, MAXLEN = 200, 40
 
@@ -43,7 +44,6 @@ def synthetic_reviews(samples, seed=0):
 def load_data(samples):
     path = os.path.expanduser("~/.keras/datasets/imdb.npz")
     if os.path.exists(path):
-        from tapeflow.keras.datasets import imdb
         (x, y), (xt, yt) = imdb.load_data(num_words=VOCAB, maxlen=MAXLEN)
         return (pad_sequences(x, MAXLEN)[:samples], y[:samples].astype("float32"),
                 pad_sequences(xt, MAXLEN)[:samples // 4], yt[:samples // 4].astype("float32"),

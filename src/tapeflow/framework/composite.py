@@ -10,6 +10,7 @@ True
 """
 import jax
 import numpy as np
+
 from .tensor import Tensor
 
 __all__ = ["StaticArray", "static_or_tensor", "to_tensor", "CompositeSpec"]

@@ -16,6 +16,9 @@ import numpy as np
 
 from ..framework.name_scope import current_scope
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework.gradient_registry import NotDifferentiable
+from ..autodiff.custom_gradient import custom_gradient
+from .tensor_spec import TensorSpec
 
 __all__ = ["no_op", "group", "tuple", "control_dependencies", "get_current_name_scope",
            "no_gradient", "grad_pass_through", "recompute_grad", "type_spec_from_value",
@@ -50,13 +53,11 @@ def get_current_name_scope():
 
 def no_gradient(op_type):
     """Declares `op_type` non-differentiable (`tf.no_gradient`)."""
-    from ..framework.gradient_registry import NotDifferentiable
     NotDifferentiable(op_type)
 
 
 def grad_pass_through(f):
     """`f` in the forward pass, identity in the backward pass (`tf.grad_pass_through`)."""
-    from ..autodiff.custom_gradient import custom_gradient
 
     @custom_gradient
     def wrapped(x):
@@ -74,7 +75,6 @@ def type_spec_from_value(value):
     spec = getattr(value, "_type_spec", None)
     if spec is not None:
         return spec
-    from .tensor_spec import TensorSpec
     return TensorSpec.from_tensor(convert_to_tensor(value))
 
 

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 
 from .. import nest
 from .tensor_spec import TensorSpec, check_against
+from .signatures import arg_names, pretty_signature
 
 __all__ = ["Introspection", "Graph", "Operation"]
 
@@ -96,7 +97,6 @@ class Introspection:
         return self._function._name
 
     def pretty_printed_signature(self, verbose=True):
-        from .signatures import arg_names, pretty_signature
         args, kwargs = self.structured_input_signature or ((), {})
         names = arg_names(self._function._python_fn, len(args))
         return pretty_signature(self._function._name, names, (args, kwargs),

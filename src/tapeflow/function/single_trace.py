@@ -27,6 +27,9 @@ with the discovered variables as inputs.
 import jax
 from jax import core
 
+from . import tracing  # module import: tracing.py imports this module too
+from .fast_call import flat_jit, invoke
+
 __all__ = ["STAGED", "trace_once"]
 
 STAGED = {}  # id(constant staged for a variable) -> variable, during one recording
@@ -35,12 +38,10 @@ STAGED = {}  # id(constant staged for a variable) -> variable, during one record
 def trace_once(entry, known, written, allow, arg_vals, donate):
     """(result, jitted, known, written, run) from one recorded trace; (known, written) to
     trace again with the variables it met (it created some); None to fall back."""
-    from .fast_call import flat_jit, invoke
-    from .tracing import _donatable, _partition
     f = entry.function
     run = {"reuse": True}
     pure = entry._pure(known, written, allow, run, True)
-    w_vars, r_vars = _partition(known, written)
+    w_vars, r_vars = tracing._partition(known, written)
     STAGED.clear()
     try:
         closed = jax.make_jaxpr(pure)([v._value for v in w_vars], [v._value for v in r_vars],
@@ -112,13 +113,13 @@ def trace_once(entry, known, written, allow, arg_vals, donate):
             else:
                 final.append(vals[known_pos[id(v)]])
         return list(outs), final
-    w2, r2 = _partition(all_vars, written2)
+    w2, r2 = tracing._partition(all_vars, written2)
     jitted = flat_jit(rewired, len(w2), len(r2), donate)
     entry._keep_rng(w2 + r2)
     run2.setdefault("ctx", ctx)
     run2["order"] = written2
     try:
-        res = invoke(jitted, _donatable(w2) if donate else [v._value for v in w2],
+        res = invoke(jitted, tracing._donatable(w2) if donate else [v._value for v in w2],
                      [v._value for v in r2], arg_vals)
     except Exception:  # compiled, failed while running: later calls run this program
         entry.install(all_vars, written2, jitted, run2, written2)

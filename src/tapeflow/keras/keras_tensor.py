@@ -13,6 +13,7 @@ import collections
 import tapeflow as tf
 
 from .. import nest
+from ..ops.symbolic_dispatch import SymbolicArgument
 
 __all__ = ["KerasTensor", "KerasHistory", "Node", "is_keras_tensor", "any_keras_tensor"]
 
@@ -77,7 +78,6 @@ class KerasTensor:
     def _as_tensor(self):
         # Reached when a tapeflow op converts its arguments: the op's dispatch
         # wrapper then records the call as a TFOpLambda layer.
-        from ..ops.symbolic_dispatch import SymbolicArgument
         raise SymbolicArgument(f"{self!r} is symbolic and has no value; ops called on it "
                                "are recorded as layers of the functional model.")
 

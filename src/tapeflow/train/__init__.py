@@ -24,7 +24,7 @@ def __getattr__(name):
 def example_protos():
     """The module of the tf.train.Example message classes (needs `protobuf`)."""
     try:
-        from . import example_pb
+        from . import example_pb  # lazy: needs the optional protobuf package
     except ImportError as e:
         raise ImportError("tf.train.Example and tf.io.parse_example need the `protobuf` "
                           "package: pip install protobuf (or tapeflow[example])") from e

@@ -9,6 +9,7 @@ import tapeflow as tf
 
 from ... import nest
 from ..keras_tensor import KerasTensor
+from ..layers import call_context
 
 __all__ = ["Graph"]
 
@@ -126,7 +127,6 @@ class Graph:
 
     def run(self, inputs, masks=None):
         """Outputs of the graph for real `inputs`, in the structure of `outputs`."""
-        from ..layers import call_context
         values = {}
         for kt, x in zip(self.inputs, self.conform_inputs(inputs)):
             t = x if getattr(kt, "ragged", False) and isinstance(x, tf.RaggedTensor) else \

@@ -12,6 +12,7 @@ import json
 import warnings
 
 import numpy as np
+
 from . import keras_archive, serialization as ser
 
 __all__ = ["is_legacy", "load_legacy_weights"]

@@ -16,6 +16,8 @@ import marshal
 import threading
 import types
 
+import tapeflow
+
 from . import keras3_ops, object_registry as reg
 
 __all__ = ["serialize_keras_object", "deserialize_keras_object", "safe_mode_scope",
@@ -109,7 +111,6 @@ def _lambda_from(config):
 
 
 def _tf_globals():
-    import tapeflow
     return {"tf": tapeflow, "__builtins__": __builtins__}
 
 

@@ -8,6 +8,7 @@ Needs the optional `pydot` package and Graphviz's `dot` program:
 """
 import os
 import shutil
+
 from ..models.summary import _class_name, _output_shape
 
 __all__ = ["plot_model", "model_to_dot"]
