@@ -31,6 +31,9 @@ def test_mse_averages_the_steps_with_row_weights(rng):
     w = np.repeat(sw, LENGTHS)
     np.testing.assert_allclose(float(loss(yt, yp, sample_weight=sw[:, None])),
                                (per_step * w).sum() / LENGTHS.sum(), rtol=1e-6)
+    ragged_sw = tf.RaggedTensor.from_row_lengths(w, LENGTHS)  # tf.keras' per-step form
+    np.testing.assert_allclose(float(loss(yt, yp, sample_weight=ragged_sw)),
+                               (per_step * w).sum() / LENGTHS.sum(), rtol=1e-6)
     summed = keras.losses.MeanSquaredError(reduction="sum")(yt, yp)
     np.testing.assert_allclose(float(summed), per_step.sum(), rtol=1e-6)
     each = keras.losses.MeanSquaredError(reduction="none")(yt, yp)
@@ -65,3 +68,12 @@ def test_mismatched_rows_and_a_ragged_last_axis_are_errors(rng):
     flat = tf.ragged.constant([[1.0, 2.0], [3.0]])
     with pytest.raises(ValueError, match=r"not the last.*\(2, None\)"):
         keras.losses.MeanSquaredError()(flat, flat)
+
+
+def test_mean_metrics_average_the_steps(rng):
+    yt, yp = _pair(rng)
+    err = np.abs(yt.values.numpy() - yp.values.numpy()).mean(-1)
+    w = np.repeat(np.array([1.0, 3.0, 5.0, 0.5], np.float32), LENGTHS)
+    metric = keras.metrics.MeanAbsoluteError()
+    metric.update_state(yt, yp, sample_weight=tf.RaggedTensor.from_row_lengths(w, LENGTHS))
+    np.testing.assert_allclose(float(metric.result()), (err * w).sum() / w.sum(), rtol=1e-6)

@@ -103,9 +103,10 @@ def test_ragged_targets_train_as_eager_steps_and_predict_stays_ragged(data):
         keras.utils.set_random_seed(4)
         model = keras.Sequential([keras.layers.SimpleRNN(3, return_sequences=True),
                                   keras.layers.Dense(1)])
-        model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=run_eagerly)
+        model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"],
+                      run_eagerly=run_eagerly)
         hist = model.fit(x[:16], y[:16], batch_size=16, epochs=1, verbose=0)
-        return model, hist.history["loss"]
+        return model, [hist.history["loss"], hist.history["mae"]]
 
     model, loss = fitted(False)
     ref, ref_loss = fitted(True)  # eager steps on the unbucketed RaggedTensors

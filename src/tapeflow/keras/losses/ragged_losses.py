@@ -19,17 +19,20 @@ import numpy as np
 import tapeflow as tf
 from tapeflow.ragged import bucketing
 
-__all__ = ["ragged_loss"]
+__all__ = ["ragged_loss", "ragged_values"]
 
 
 def _step_weights(rt, sample_weight):
-    """Per flat value: 1 (or its row's sample weight) for real values, 0 for filler."""
+    """Per flat value: 1 (or its row's / its own ragged sample weight) for real values,
+    0 for filler."""
     n = rt.values.shape[0]
     splits = tf.cast(rt.row_splits, tf.int64)
     slots = tf.constant(np.arange(n, dtype=np.int64))
     weights = tf.cast(tf.less(slots, splits[-1]), tf.float32)
     if sample_weight is None:
         return weights
+    if isinstance(sample_weight, tf.RaggedTensor):  # one weight per step (tf.keras' form)
+        return weights * tf.reshape(tf.cast(sample_weight.flat_values, tf.float32), [-1])
     sw = tf.reshape(tf.cast(tf.convert_to_tensor(sample_weight), tf.float32), [-1])
     if sw.shape[0] != rt.shape[0]:
         raise ValueError(f"sample_weight for ragged targets takes one weight per row; "
@@ -40,18 +43,26 @@ def _step_weights(rt, sample_weight):
     return weights * tf.gather(sw, rows)
 
 
-def _check_partitions(loss, y_true, y_pred):
+def _check_partitions(name, y_true, y_pred):
     for rt in (y_true, y_pred):
         if rt.ragged_rank != 1 or (rt is y_pred and rt.flat_values.shape.rank < 2):
-            raise ValueError(f"Loss {loss.name!r} on RaggedTensors takes [batch, (steps), "
-                             f"features] values (one ragged dimension, not the last); "
-                             f"Received: shape={rt.shape}")
+            raise ValueError(f"{name} on RaggedTensors takes [batch, (steps), features] "
+                             f"values (one ragged dimension, not the last); Received: "
+                             f"shape={rt.shape}")
     if bucketing.is_traced(y_true.row_splits) or bucketing.is_traced(y_pred.row_splits):
         return
     a, b = np.asarray(y_true.row_splits.numpy()), np.asarray(y_pred.row_splits.numpy())
     if a.shape != b.shape or (a != b).any():
-        raise ValueError(f"Loss {loss.name!r}: y_true and y_pred must have the same row "
-                         f"lengths; Received: {np.diff(a).tolist()} and {np.diff(b).tolist()}")
+        raise ValueError(f"{name}: y_true and y_pred must have the same row lengths; "
+                         f"Received: {np.diff(a).tolist()} and {np.diff(b).tolist()}")
+
+
+def ragged_values(fn, y_true, y_pred, sample_weight=None, name="loss"):
+    """(`fn` on the flat values of ragged y_true and y_pred — one value per step —, the
+    steps' weights). Metrics (`MeanMetricWrapper`) average these as tf.keras does."""
+    _check_partitions(name, y_true, y_pred)
+    values = tf.cast(fn(y_true.flat_values, y_pred.flat_values), tf.float32)
+    return values, _step_weights(y_pred, sample_weight)
 
 
 def ragged_loss(loss, y_true, y_pred, sample_weight=None):
@@ -60,9 +71,8 @@ def ragged_loss(loss, y_true, y_pred, sample_weight=None):
         return loss(y_true.to_tensor(), y_pred, sample_weight)
     if not isinstance(y_true, tf.RaggedTensor):
         return loss(y_true, y_pred.to_tensor(), sample_weight)
-    _check_partitions(loss, y_true, y_pred)
-    values = tf.cast(loss.call(y_true.flat_values, y_pred.flat_values), tf.float32)
-    weights = _step_weights(y_pred, sample_weight)
+    values, weights = ragged_values(loss.call, y_true, y_pred, sample_weight,
+                                    f"Loss {loss.name!r}")
     weighted = values * tf.reshape(weights, [-1] + [1] * (values.shape.rank - 1))
     reduction = loss._get_reduction()
     if reduction == "none":

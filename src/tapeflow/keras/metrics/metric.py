@@ -215,6 +215,11 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if isinstance(y_true, tf.RaggedTensor) and isinstance(y_pred, tf.RaggedTensor):
+            from ..losses.ragged_losses import ragged_values  # one value per ragged step
+            values, weights = ragged_values(self._values, y_true, y_pred, sample_weight,
+                                            f"Metric {self.name!r}")
+            return super().update_state(values, sample_weight=weights)
         super().update_state(self._values(y_true, y_pred), sample_weight=sample_weight)
 
     def _values(self, y_true, y_pred):
