@@ -8,6 +8,7 @@
 import tapeflow as tf
 
 from . import numerics as nx
+from .ragged_losses import ragged_loss
 
 __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "compute_weighted_loss"]
 
@@ -81,7 +82,6 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if isinstance(y_true, tf.RaggedTensor) or isinstance(y_pred, tf.RaggedTensor):
-            from .ragged_losses import ragged_loss  # lazy: ragged_losses uses this class
             return ragged_loss(self, y_true, y_pred, sample_weight)
         losses = self.call(y_true, y_pred)
         red = self._get_reduction()
