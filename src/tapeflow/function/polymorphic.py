@@ -24,6 +24,8 @@ from .. import nest
 from ..framework import recording
 from ..framework.tensor import Tensor
 from ..framework.context import STACK, current_trace
+from ..framework.dynamic_shape import DynamicShapeError
+from .dynamic_fallback import run_eagerly_from_now
 from .fast_call import fast_key, prepare
 from .gradient import call_recorded
 from .introspection import Introspection
@@ -192,12 +194,16 @@ class Function:
         if self._input_signature is not None:
             args, kwargs = self._bind_signature(args, kwargs)
         entry = self._entry_for(args, kwargs)
+        if entry.runs_eagerly:  # its trace met a shape drawn per call (dynamic_shape.py)
+            return self._python_fn(*args, **kwargs)
         leaves = nest.flatten((args, kwargs), expand_composites="function")
         vals = _values(leaves)
         try:
             if recording.recording_tapes():
                 return call_recorded(entry, leaves, vals)
             out = entry.pack(entry.call_values(vals))
+        except DynamicShapeError as e:
+            return run_eagerly_from_now(self, entry, e, args, kwargs)
         except Exception as e:  # noqa: BLE001 - re-raised as TF's error
             raise_failed_assertion(e)
             raise

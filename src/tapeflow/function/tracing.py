@@ -102,6 +102,7 @@ class Entry:
         self.out_struct = None
         self.out_static = None
         self.jitted = None
+        self.runs_eagerly = False  # set when its trace met a shape drawn per call
         self.backward = None
         self.keep_pre = False  # keep the RNG inputs of each call (for gradient replay)
         self.rng_pre = []

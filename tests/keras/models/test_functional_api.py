@@ -230,3 +230,18 @@ def test_functional_vae_with_symbolic_kl_loss():
         loss = vae.losses[0]
     grads = tape.gradient(loss, vae.trainable_weights)
     assert sum(g is not None for g in grads) == 6  # encoder weights only
+
+
+def test_model_output_shape_and_unknown_spatial_dims():
+    # tf.keras: Model.output_shape comes from the graph's outputs; None spatial dims
+    # pass through convolutions and pooling with kernels/strides larger than 2
+    inp = keras.Input((None, None, 3))
+    x = keras.layers.Conv2D(4, 7, strides=2)(inp)
+    x = keras.layers.MaxPooling2D(3)(x)
+    out = keras.layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inp, out)
+    assert x.shape.as_list() == [None, None, None, 4]
+    assert model.output_shape == (None, 4) and model.input_shape == (None, None, None, 3)
+    seq = keras.Sequential([keras.Input((None, 5)), keras.layers.Conv1D(2, 4)])
+    assert seq.output_shape == (None, None, 2)
+    assert model(np.zeros((2, 40, 30, 3), np.float32)).shape == (2, 4)

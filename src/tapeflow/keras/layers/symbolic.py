@@ -18,7 +18,9 @@ from ...ragged import RaggedTensor
 
 __all__ = ["infer_outputs"]
 
-_FILLS = (2, 3)
+# Unknown dims are traced at two sizes; a dim whose output differs becomes None. The
+# sizes leave room for kernels and strides (Input((None, None, 3)) -> Conv2D(7, strides=2)).
+_FILLS = (31, 47)
 
 
 def _spec(kt, fill):

@@ -101,6 +101,14 @@ class Model(Trainer, Layer):
         return Layer.input_shape.fget(self)
 
     @property
+    def output_shape(self):
+        """Shape(s) of the model's outputs, `None` for unknown dims: `(None, 2)`."""
+        if self._graph is not None:
+            return nest.map_structure(lambda t: tuple(t.shape.as_list()),
+                                      self._graph.outputs_struct)
+        return Layer.output_shape.fget(self)
+
+    @property
     def layers(self):
         """Graph layers (InputLayers included) or tracked sublayers of a subclassed model."""
         if self._graph is not None:

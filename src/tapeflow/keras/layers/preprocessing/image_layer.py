@@ -143,9 +143,9 @@ class RandomResizeLayer(ImageLayer):
     """Base of RandomHeight (`_axis` 0) and RandomWidth (`_axis` 1).
 
     The new size is drawn per call, so the output shape is only known when the layer
-    runs: eagerly it resizes; in a trace (tf.function) it raises `DynamicShapeError`,
-    which `Dataset.map` and `fit` catch to run the Python eagerly instead (see the
-    package README). The scale is TF's: `int(float32(U(1+lower, 1+upper)) * size)`.
+    runs: eagerly it resizes; in a trace it raises `DynamicShapeError`, which
+    tf.function, `Dataset.map` and `fit` catch to run the Python eagerly instead (see
+    the package README). The scale is TF's: `int(float32(U(1+lower, 1+upper)) * size)`.
     """
 
     _axis = 0
@@ -184,8 +184,7 @@ class RandomResizeLayer(ImageLayer):
             raise DynamicShapeError(
                 f"Layer {self.name} draws its output {which} on every call, so it cannot run "
                 f"inside a compiled function (tf.function, jit_compile): XLA programs have "
-                f"static shapes. Dataset.map and Model.fit run it eagerly by themselves; "
-                f"elsewhere call it outside tf.function.")
+                f"static shapes; tf.function, Dataset.map and Model.fit then run it eagerly.")
         return max(int(np.float32(scale) * np.float32(length)), 1)
 
     def _symbolic_call(self, inputs, rest, kwargs, training, params):

@@ -9,7 +9,8 @@ cannot hold:
   function's Python per element instead, so the elements still come out randomly sized;
 - `Model.fit` of a model holding the layer runs its train steps eagerly (one warning);
   `evaluate`/`predict` stay compiled, as the layer passes inputs through there;
-- a plain `tf.function` raises `DynamicShapeError` (a ValueError) naming the layer.
+- a `tf.function` calling it runs its Python eagerly for that input signature
+  (one warning; function/dynamic_fallback.py).
 
 >>> import tapeflow as tf
 >>> RandomHeight(0.5, seed=1)(tf.ones([1, 4, 4, 1])).shape[2]
