@@ -24,14 +24,16 @@ import threading
 import jax
 import numpy as np
 
-from ..framework.errors import InvalidArgumentError
+from ..framework.errors import InvalidArgumentError, OpError
 from ..framework.trace_stack import current_trace
 
-__all__ = ["summarize_value", "format_data", "host_assert", "raise_failed_assertion"]
+__all__ = ["summarize_value", "format_data", "host_assert", "raise_failed_assertion",
+           "remember_host_failure"]
 
 _FAILED = []  # texts of assertions that failed in running programs, newest last
 _LOCK = threading.Lock()
 _MARK = "tapeflow_assertion_failed"
+_HOST_OP = "EagerPyFunc"  # py_function / numpy_function callbacks (pyfunc/py_function.py)
 
 
 def _element(x, kind):
@@ -119,19 +121,32 @@ def host_assert(ok, data, arrays, summarize=None, text=None):
     jax.debug.callback(check, *([] if ok is None else [ok]), *arrays)
 
 
+def remember_host_failure(error):
+    """Keeps `error` (a tf.errors.OpError a host callback is about to raise, e.g. a
+    py_function's) so the call boundary re-raises it instead of jax's runtime error."""
+    _quiet_jax_callback_log()
+    with _LOCK:
+        _FAILED.append(error)
+        del _FAILED[:-16]
+
+
 def raise_failed_assertion(err):
-    """Raises InvalidArgumentError if `err` is jax's report of a failed `host_assert`."""
-    if not _FAILED or isinstance(err, InvalidArgumentError):
+    """Raises TF's error if `err` is jax's report of a failed `host_assert` (as
+    InvalidArgumentError) or of a host callback that remembered its error."""
+    if not _FAILED or isinstance(err, OpError):
         return
     text = str(err)
     with _LOCK:
         for i in range(len(_FAILED) - 1, -1, -1):
-            if _FAILED[i] in text:
+            item = _FAILED[i]
+            if (item if isinstance(item, str) else item.message) in text:
                 found = _FAILED.pop(i)
                 break
         else:
             return
-    raise InvalidArgumentError(None, None, found) from None
+    if isinstance(found, str):
+        raise InvalidArgumentError(None, None, found) from None
+    raise type(found)(None, found.op, found.message) from None
 
 
 class _DropOwnFailures(logging.Filter):
@@ -140,7 +155,7 @@ class _DropOwnFailures(logging.Filter):
 
     def filter(self, record):
         exc = record.exc_info[1] if record.exc_info else None
-        return not (isinstance(exc, InvalidArgumentError) and exc.op == _MARK)
+        return not (isinstance(exc, OpError) and exc.op in (_MARK, _HOST_OP))
 
 
 _FILTERED = []
@@ -149,4 +164,5 @@ _FILTERED = []
 def _quiet_jax_callback_log():
     if not _FILTERED:
         _FILTERED.append(True)
-        logging.getLogger(jax.debug.callback.__module__).addFilter(_DropOwnFailures())
+        for fn in (jax.debug.callback, jax.pure_callback):
+            logging.getLogger(fn.__module__).addFilter(_DropOwnFailures())

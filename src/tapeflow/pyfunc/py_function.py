@@ -14,10 +14,13 @@ import jax
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.context import current_trace
 from ..framework.tensor import Tensor, convert_to_tensor
+from ..framework import errors
 from ..framework.errors import invalid_argument
 from ..ops.dispatch import outs, wrap
 from ..autodiff.tape import GradientTape
+from ..function.runtime_checks import remember_host_failure
 
 __all__ = ["py_function", "numpy_function", "eager_py_func"]
 
@@ -56,12 +59,42 @@ def _host_call(func, tout, single, numpy, what):
     def run(*arrays):
         args = [np.asarray(a) for a in arrays] if numpy else [
             Tensor(jax.numpy.asarray(a)) for a in arrays]
-        res = func(*args)
+        res = _call_as_op(func, args, in_program=True)
         outs = _as_outputs(res, tout, single, what) if not numpy else [
             np.asarray(r, dtype=d._np) for r, d in zip(
                 [res] if single or not isinstance(res, (list, tuple)) else list(res), tout)]
         return tuple(np.asarray(o) for o in outs)
     return run
+
+
+# TF's status codes for Python exceptions raised by the function of a py_function
+_CODES = ((StopIteration, errors.OutOfRangeError), (IndexError, errors.OutOfRangeError),
+          (MemoryError, errors.ResourceExhaustedError),
+          (NotImplementedError, errors.UnimplementedError),
+          ((ValueError, TypeError), errors.InvalidArgumentError))
+
+
+def _call_as_op(func, args, in_program=False):
+    """`func(*args)`; a Python exception becomes TF's error for it, e.g. ValueError ->
+    InvalidArgumentError("ValueError: ..."), as TF's EagerPyFunc op reports it."""
+    try:
+        return func(*args)
+    except errors.OpError:
+        raise
+    except Exception as e:  # noqa: BLE001 - mapped to TF's error types
+        cls = next((c for k, c in _CODES if isinstance(e, k)), errors.UnknownError)
+        error = cls(None, "EagerPyFunc", f"{type(e).__name__}: {e}")
+        if in_program:  # raised inside a running program: see function/runtime_checks.py
+            remember_host_failure(error)
+        raise error from e
+
+
+def _keep_variable_buffers():
+    """The Python may raise while the program runs: the program must not consume
+    (donate) its variables' buffers, so a failed call leaves them intact (tracing.py)."""
+    trace = current_trace()
+    if trace is not None:
+        trace.runtime_checks = True
 
 
 def _compiled(func, inputs, tout, single, numpy, what, differentiable):
@@ -71,6 +104,7 @@ def _compiled(func, inputs, tout, single, numpy, what, differentiable):
     with jax.ensure_compile_time_eval():
         probe = run(*[np.zeros(t.shape.as_list(), t._value.dtype) for t in inputs])
     specs = tuple(jax.ShapeDtypeStruct(p.shape, d._np) for p, d in zip(probe, tout))
+    _keep_variable_buffers()
     vals = jax.pure_callback(run, specs, *[t._value for t in inputs])
     if differentiable:
         res = outs(list(vals), "EagerPyFunc", tuple(inputs), {"func": func, "tout": tout})
@@ -89,7 +123,7 @@ def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803 - TF's
     inputs = [convert_to_tensor(x) for x in (inp or [])]
     tout, single = _tout_list(Tout)
     if not _is_traced(inputs):  # eager: tapes record the ops `func` runs
-        result = func(*inputs)
+        result = _call_as_op(func, inputs)
         if tout is None:
             return result
         res = _as_outputs(result, tout, single, "tf.py_function")
@@ -144,6 +178,7 @@ def _py_func_grad(op, *dys):
     specs = tuple(jax.ShapeDtypeStruct(t._value.shape, t._value.dtype) for t in inputs)
     dys = [d if d is not None else Tensor(jax.numpy.zeros(o._value.shape, o._value.dtype))
            for d, o in zip(dys, op.outputs)]
+    _keep_variable_buffers()
     vals = jax.pure_callback(host, specs, *[t._value for t in inputs],
                              *[convert_to_tensor(d)._value for d in dys])
     return [Tensor(v) if f else None for v, f in zip(vals, float_in)]
