@@ -34,7 +34,8 @@ from .ragged_tensor import RaggedTensor
 
 __all__ = ["BoundedSplits", "PaddedRagged", "bucket", "encode", "decode", "is_traced",
            "length_bound",
-           "slot_positions", "to_host", "trim", "concat_rows"]
+           "slot_positions", "to_host", "trim", "concat_rows",
+           "pad_rows", "first_rows"]
 
 
 class BoundedSplits(Tensor):
@@ -176,3 +177,22 @@ def concat_rows(rts):
         offset += s[-1]
     return RaggedTensor(Tensor._from_host(values), Tensor._from_host(np.concatenate(splits)),
                         internal=True)
+
+
+def pad_rows(rt, size):
+    """A host RaggedTensor (ragged rank 1) with its last row repeated up to `size` rows."""
+    splits = np.asarray(rt.row_splits._value)
+    values = np.asarray(rt.values._value)
+    last = values[splits[-2]:splits[-1]]
+    extra = size - (splits.size - 1)
+    values = np.concatenate([values] + [last] * extra)
+    splits = np.concatenate([splits, splits[-1] + len(last) * np.arange(1, extra + 1)])
+    return RaggedTensor(Tensor._from_host(values), Tensor._from_host(splits.astype(
+        rt.row_splits.dtype.as_numpy_dtype)), internal=True)
+
+
+def first_rows(rt, n):
+    """The first `n` rows of a host RaggedTensor (ragged rank 1), filler cut."""
+    splits = np.asarray(rt.row_splits._value)[:n + 1]
+    values = np.asarray(rt.values._value)[:splits[-1]]
+    return RaggedTensor(Tensor._from_host(values), Tensor._from_host(splits), internal=True)

@@ -118,3 +118,22 @@ def test_ragged_targets_train_as_eager_steps_and_predict_stays_ragged(data):
     want = ref(x[:12])
     assert out.row_splits.numpy().tolist() == want.row_splits.numpy().tolist()
     np.testing.assert_allclose(out.values.numpy(), want.values.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_short_ragged_batch_rides_the_full_batch_program():
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(5, 8, 20)  # one width bucket (8)
+    x = tf.RaggedTensor.from_row_lengths(rng.normal(size=(lengths.sum(), 2)).astype(np.float32),
+                                         lengths)
+    y = rng.normal(size=(20, 1)).astype(np.float32)
+    keras.utils.set_random_seed(6)
+    model = keras.Sequential([keras.layers.SimpleRNN(3), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # batches of 8, 8 and 4 rows
+    fn = model.train_function
+    assert fn.masked.experimental_get_tracing_count() + \
+        fn.single.experimental_get_tracing_count() == 1
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=8, verbose=0),
+                               model.evaluate(x, y, batch_size=20, verbose=0), rtol=1e-5)
+    np.testing.assert_allclose(model.predict(x, batch_size=8, verbose=0), model(x).numpy(),
+                               rtol=1e-5, atol=1e-6)

@@ -18,6 +18,7 @@ import numpy as np
 import tapeflow as tf
 
 from ... import nest
+from ...ragged import bucketing
 
 __all__ = ["pad_rows", "cut_rows", "rows"]
 
@@ -40,7 +41,8 @@ def pad_rows(batch, size):
     different row counts, or a batch already `size` rows or longer.
     """
     leaves = [v for v in nest.flatten(batch) if v is not None]
-    if not leaves or not all(isinstance(v, (np.ndarray, tf.Tensor)) for v in leaves):
+    if not leaves or not all(isinstance(v, (np.ndarray, tf.Tensor)) or _ragged(v)
+                             for v in leaves):
         return None
     counts = {_rows(v) for v in leaves}
     if len(counts) != 1 or None in counts:
@@ -52,6 +54,8 @@ def pad_rows(batch, size):
     def pad(v):
         if v is None:
             return None
+        if _ragged(v):
+            return bucketing.pad_rows(v, size)
         a = v.numpy() if isinstance(v, tf.Tensor) else v
         return np.concatenate([a, np.repeat(a[-1:], size - n, axis=0)])
     return nest.map_structure(pad, batch), n
@@ -63,4 +67,10 @@ def cut_rows(outputs, n, size):
     if not leaves or any(_rows(v) != size for v in leaves):
         return None
     # NumPy slicing: an eager tensor slice would compile a program per length
-    return nest.map_structure(lambda v: np.asarray(v)[:n], outputs)
+    return nest.map_structure(lambda v: bucketing.first_rows(v, n) if _ragged(v) else
+                              np.asarray(v)[:n], outputs)
+
+
+def _ragged(v):
+    """A RaggedTensor batch leaf with one ragged dimension (padded on the host)."""
+    return isinstance(v, tf.RaggedTensor) and v.ragged_rank == 1
