@@ -22,8 +22,8 @@ back (`to_tensor` pads from the splits; `trim` cuts it off an output).
 >>> enc = encode(rt)
 >>> enc.dense.shape, enc.lengths.tolist()
 ((2, 4), [3, 1])
->>> enc.to_ragged().to_tensor().numpy().tolist()
-[[1, 2, 3, 0], [4, 0, 0, 0]]
+>>> enc.to_ragged().to_list()  # eagerly; in a trace to_tensor() would be [2, 4]
+[[1, 2, 3], [4]]
 """
 import jax
 import numpy as np
