@@ -13,7 +13,7 @@ import numpy as np
 
 from ..framework.errors import invalid_argument
 from ..framework.tensor import Tensor, convert_to_tensor
-from .elementwise import same_partitions
+from .elementwise import same_partitions, splits_equal
 from .indexing import _take_rows
 from .ragged_tensor import RaggedTensor
 from .row_partition import concrete
@@ -102,7 +102,9 @@ def concat(values, axis, name=None):
 
 
 def same_partitions_outer(a, b):
-    return np.array_equal(_splits_np(a), _splits_np(b))
+    """Equal outer row splits (traced ones, e.g. a compiled Keras step's bucketed batch,
+    can't be compared: equal lengths count, as for elementwise ops)."""
+    return splits_equal(a.row_splits, b.row_splits)
 
 
 def _raise_ragged_rank(rt, rr):

@@ -20,8 +20,8 @@ from .ragged_tensor import RaggedTensor
 from .row_partition import is_concrete
 from ..ops import array_ops, gather_ops
 
-__all__ = ["UNARY", "BINARY", "unary", "binary", "same_partitions", "outer_row_ids",
-           "map_flat_values"]
+__all__ = ["UNARY", "BINARY", "unary", "binary", "same_partitions", "splits_equal",
+           "outer_row_ids", "map_flat_values"]
 
 UNARY = frozenset((
     "abs", "acos", "acosh", "angle", "asin", "asinh", "atan", "atanh", "bitcast", "cast",
@@ -46,7 +46,7 @@ def unary(fn, x, args, kwargs):
     return x.with_flat_values(fn(x.flat_values, *args, **kwargs))
 
 
-def _splits_equal(a, b):
+def splits_equal(a, b):
     if a is b:
         return True
     if a.shape != b.shape:
@@ -58,7 +58,7 @@ def _splits_equal(a, b):
 
 def same_partitions(x, y):
     xs, ys = x.nested_row_splits, y.nested_row_splits
-    return len(xs) == len(ys) and all(_splits_equal(a, b) for a, b in zip(xs, ys))
+    return len(xs) == len(ys) and all(splits_equal(a, b) for a, b in zip(xs, ys))
 
 
 def outer_row_ids(rt):

@@ -13,7 +13,9 @@ axes inside the flat values reduce them directly.
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _core as tf
 from ..framework.tensor import Tensor
+from . import bucketing
 from .ragged_tensor import RaggedTensor
 from .row_partition import concrete
 from ..ops import array_ops, gather_ops, logic_ops as L, math_ops, reduction_ops, segment_ops
@@ -100,6 +102,9 @@ def _reduce_axis(name, fn, rt, axis, args, kwargs):
     rr = rt.ragged_rank
     if axis > rr:  # inside the flat values
         return rt.with_flat_values(fn(rt.flat_values, axis - rr, False, *args, **kwargs))
+    if axis == rr and rr == 1 and bucketing.length_bound(rt.row_splits) is not None and \
+            bucketing.is_traced(rt.row_splits):
+        return _bounded_rows(name, fn, rt, args, kwargs)
     if axis == rr:  # innermost ragged dimension: segment by row
         inner = _innermost(rt)
         n = inner.shape[0]
@@ -108,6 +113,44 @@ def _reduce_axis(name, fn, rt, axis, args, kwargs):
             return vals
         return _replace_innermost(rt, vals)
     return _reduce_outer(name, rt, axis)
+
+
+def _identity(name, dtype):
+    """The value a padded cell takes so that reduction `name` ignores it."""
+    if name == "reduce_logsumexp":
+        return -np.inf
+    if name in ("reduce_max", "reduce_min"):  # an empty row gives the type's lowest/highest
+        np_dtype = dtype.as_numpy_dtype
+        info = np.finfo(np_dtype) if dtype.is_floating else np.iinfo(np_dtype)
+        return info.min if name == "reduce_max" else info.max
+    if name in ("reduce_prod", "reduce_all"):
+        return 1
+    return 0
+
+
+def _bounded_rows(name, fn, rt, args, kwargs):
+    """Reduces the rows of a ragged-rank-1 `rt` whose splits are traced (a compiled Keras
+    step's bucketed batch, bucketing.py): on `to_tensor()`'s static [rows, bucket, ...]
+    form, the padded cells filled with the reduction's identity."""
+    dense = rt.to_tensor()
+    shape = dense.shape.as_list()
+    steps = tf.constant(np.arange(shape[1]))
+    keep = tf.less(steps, tf.cast(rt.row_lengths(), steps.dtype)[:, None])
+    keep = tf.broadcast_to(tf.reshape(keep, shape[:2] + [1] * (len(shape) - 2)), shape)
+
+    def filled(value):
+        return tf.where(keep, dense, tf.fill(shape, tf.cast(value, dense.dtype)))
+    if name not in ("reduce_mean", "reduce_variance", "reduce_std", "reduce_euclidean_norm"):
+        return fn(filled(_identity(name, dense.dtype)), 1, False, *args, **kwargs)
+    count = tf.reduce_sum(tf.cast(keep, dense.dtype), axis=1)
+    if name == "reduce_euclidean_norm":
+        return tf.sqrt(tf.reduce_sum(tf.square(filled(0)), axis=1))
+    mean = tf.reduce_sum(filled(0), axis=1) / count
+    if name == "reduce_mean":
+        return mean
+    dev = tf.where(keep, tf.square(dense - mean[:, None]), tf.zeros_like(dense))
+    var = tf.reduce_sum(dev, axis=1) / count
+    return var if name == "reduce_variance" else tf.sqrt(var)
 
 
 def _innermost(rt):
