@@ -33,8 +33,7 @@ from ..framework.tensor import Tensor
 from .ragged_tensor import RaggedTensor
 
 __all__ = ["BoundedSplits", "PaddedRagged", "bucket", "encode", "decode", "is_traced",
-           "length_bound",
-           "slot_positions", "to_host", "trim", "concat_rows",
+           "length_bound", "slot_rows", "slot_positions", "to_host", "trim", "concat_rows",
            "pad_rows", "first_rows"]
 
 
@@ -105,8 +104,7 @@ def to_host(rt):
 
 def encode(rt):
     """A host RaggedTensor of ragged rank 1 as a `PaddedRagged`; anything else unchanged."""
-    if not isinstance(rt, RaggedTensor) or rt.ragged_rank != 1 or \
-            isinstance(rt.row_splits._value, jax.core.Tracer):
+    if not isinstance(rt, RaggedTensor) or rt.ragged_rank != 1 or is_traced(rt.row_splits):
         return rt
     splits = np.asarray(rt.row_splits._value)
     lengths = np.diff(splits)
@@ -142,12 +140,18 @@ def slot_positions(splits, width):
     Slot `i < splits[-1]` is value `i` of the ragged rows; later slots (filler)
     point at the last cell, so gathers with them stay in bounds.
     """
-    nrows = splits.shape[0] - 1
     splits = tf.cast(splits, tf.int64)
-    slot = tf.constant(np.arange(nrows * width, dtype=np.int64))  # host: no compile
-    row = tf.searchsorted(splits[1:], slot, side="right", out_type=tf.int64)
-    row = tf.minimum(row, nrows - 1)
+    row = slot_rows(splits, (splits.shape[0] - 1) * width)
+    slot = tf.constant(np.arange(row.shape[0], dtype=np.int64))
     return row, tf.minimum(slot - tf.gather(splits, row), width - 1)
+
+
+def slot_rows(splits, n):
+    """The row of each of `n` flat value slots (filler past the last row: the last row)."""
+    splits = tf.cast(splits, tf.int64)
+    slot = tf.constant(np.arange(n, dtype=np.int64))  # host: no compile
+    row = tf.searchsorted(splits[1:], slot, side="right", out_type=tf.int64)
+    return tf.minimum(row, splits.shape[0] - 2)
 
 
 def trim(value):

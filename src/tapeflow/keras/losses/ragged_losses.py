@@ -38,9 +38,7 @@ def _step_weights(rt, sample_weight):
         raise ValueError(f"sample_weight for ragged targets takes one weight per row; "
                          f"Received: sample_weight shape={sample_weight.shape}, "
                          f"rows={rt.shape[0]}")
-    rows = tf.minimum(tf.searchsorted(splits[1:], slots, side="right", out_type=tf.int64),
-                      rt.shape[0] - 1)
-    return weights * tf.gather(sw, rows)
+    return weights * tf.gather(sw, bucketing.slot_rows(splits, n))
 
 
 def _check_partitions(name, y_true, y_pred):
