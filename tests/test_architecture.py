@@ -165,9 +165,6 @@ def test_only_keras_and_examples_import_the_facade():
     assert bad == []
 
 
-# Files whose in-function imports are not yet marked: their owners were editing them
-# when the rule came in (issue 19). Remove a file from here once its imports are marked.
-UNMARKED_YET = {"function/polymorphic.py", "keras/metrics/metric.py", "keras/trainers/trainer.py"}
 
 
 def _function_imports(path):
@@ -201,8 +198,6 @@ def test_imports_inside_functions_say_why():
     bad = []
     for path in sorted(ROOT.rglob("*.py")):
         rel = str(path.relative_to(ROOT))
-        if rel in UNMARKED_YET:
-            continue
         lines = path.read_text().splitlines()
         for first, last in _function_imports(path):
             above = lines[first - 2].strip() if first > 1 else ""

@@ -34,6 +34,7 @@ from .signatures import (arg_names, covers, input_signature, is_host_value, rela
 from .tensor_spec import TensorSpec, check_against
 from .runtime_checks import raise_failed_assertion
 from .tracing import Entry, Retrace, strip
+from ..autograph.conversion import for_function
 
 __all__ = ["function", "Function", "ConcreteFunction"]
 
@@ -93,7 +94,6 @@ class Function:
         if fn is None:
             fn = self._python_fn
             if self._autograph:
-                from ..autograph.conversion import for_function
                 fn = for_function(fn, getattr(self, "_ag_features", None))
             self._converted = fn
         return fn

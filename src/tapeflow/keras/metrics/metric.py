@@ -14,6 +14,7 @@ import weakref
 import tapeflow as tf
 
 from ..losses import numerics as nx
+from ..losses.ragged_losses import ragged_values
 
 __all__ = ["Metric", "Reduce", "Sum", "Mean", "MeanMetricWrapper", "MeanTensor"]
 
@@ -216,7 +217,6 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if isinstance(y_true, tf.RaggedTensor) and isinstance(y_pred, tf.RaggedTensor):
-            from ..losses.ragged_losses import ragged_values  # one value per ragged step
             values, weights = ragged_values(self._values, y_true, y_pred, sample_weight,
                                             f"Metric {self.name!r}")
             return super().update_state(values, sample_weight=weights)

@@ -33,6 +33,7 @@ from . import padding
 from .compile_utils import LossesContainer, MetricsContainer
 from .execution import groups as _groups
 from .execution import make_step_function
+from ..distribution import distribution
 
 __all__ = ["Trainer", "flatten_metrics_in_order"]
 
@@ -96,7 +97,6 @@ def _distribution_of(model):
                     "some layers were created outside the strategy's scope: create the model "
                     "and call compile() inside the same `with strategy.scope():` block.")
         return strategy
-    from ..distribution import distribution
     if distribution() is not None:
         return distribution()
     for v in weights:
