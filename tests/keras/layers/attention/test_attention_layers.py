@@ -124,7 +124,8 @@ def test_multi_head_attention_masks_from_embedding_and_dropout():
     out = layer(x, x).numpy()
     keep = (ids != 0)[:, :, None] & (ids != 0)[:, None, :]
     ref, _ = _mha_ref(_params(layer), x.numpy(), x.numpy(), x.numpy(), 2, 3, keep)
-    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
+    # float32 sums of random weights (which depend on the tests run before): 3e-5 abs
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=3e-5)
     assert not np.allclose(layer(x, x, training=True).numpy(), out)
 
 
