@@ -39,27 +39,37 @@ def _open(path, compression):
     return open(path, "rb")
 
 
-class TextLineDataset(Dataset):
-    """Lines of one or more text files, without their line endings, as tf.string."""
+class FileReaderDataset(Dataset):
+    """Base of the file readers: a file list (names or a Dataset of names, read when
+    iterated) and a compression type; elements are tf.string records."""
 
-    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
-                 name=None):
+    def __init__(self, filenames, compression_type=None):
         if isinstance(filenames, Dataset):
-            self._files = None
-            self._file_ds = filenames
+            self._files, self._file_ds = None, filenames
         else:
             names = structure.to_numpy_leaf(filenames).reshape(-1)
-            self._files = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+            self._files = [_name(n) for n in names]
         self._compression = compression_type
 
     def _filenames(self):
         if self._files is not None:
             return self._files
-        return [n.decode() if isinstance(n, bytes) else str(n)
-                for n in self._file_ds.as_numpy_iterator()]
+        return [_name(n) for n in self._file_ds.as_numpy_iterator()]
 
     def _compute_spec(self):
         return structure.TensorSpec([], dtypes.string)
+
+
+def _name(n):
+    return n.decode() if isinstance(n, bytes) else str(n)
+
+
+class TextLineDataset(FileReaderDataset):
+    """Lines of one or more text files, without their line endings, as tf.string."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
+                 name=None):
+        super().__init__(filenames, compression_type)
 
     def _elements(self):
         for path in self._filenames():

@@ -14,40 +14,25 @@ Framing and CRC checks are `tapeflow.io.tfrecord`'s: a damaged file raises
 """
 import numpy as np
 
-from ..framework import dtypes, errors
+from ..framework import errors
 from ..io import tfrecord
-from . import structure
-from .dataset import Dataset
 from .ignore_errors import Failure, ignoring
+from .readers import FileReaderDataset
 
 __all__ = ["TFRecordDataset"]
 
 
-class TFRecordDataset(Dataset):
+class TFRecordDataset(FileReaderDataset):
     """Records of one or more TFRecord files (`compression_type` '', 'ZLIB' or 'GZIP')."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None, name=None):
-        if isinstance(filenames, Dataset):
-            self._files, self._file_ds = None, filenames
-        else:
-            names = structure.to_numpy_leaf(filenames).reshape(-1)
-            self._files = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        super().__init__(filenames, compression_type)
         tfrecord.TFRecordOptions(compression_type)  # validates the name now, as TF
-        self._compression = compression_type
         self._parallel = int(num_parallel_reads or 1)
         if self._parallel < 1 and self._parallel != -1:
             raise ValueError(f"num_parallel_reads must be positive or AUTOTUNE. Received: "
                              f"num_parallel_reads={num_parallel_reads}")
-
-    def _filenames(self):
-        if self._files is not None:
-            return self._files
-        return [n.decode() if isinstance(n, bytes) else str(n)
-                for n in self._file_ds.as_numpy_iterator()]
-
-    def _compute_spec(self):
-        return structure.TensorSpec([], dtypes.string)
 
     def _records(self, path):
         try:
