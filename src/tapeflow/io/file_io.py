@@ -29,6 +29,14 @@ def _path(p):
     return p.decode() if isinstance(p, (bytes, np.bytes_)) else os.fspath(p)
 
 
+def _free_target(dst, overwrite):
+    """`dst` as a path; TF's AlreadyExistsError if it exists and `overwrite` is False."""
+    dst = _path(dst)
+    if os.path.exists(dst) and not overwrite:
+        raise errors.AlreadyExistsError(None, None, f"file already exists: {dst}")
+    return dst
+
+
 def _bytes(x):
     x = x.numpy() if hasattr(x, "numpy") else x
     if isinstance(x, np.ndarray) and x.dtype == object and x.shape == ():
@@ -216,17 +224,11 @@ class _Gfile:
 
     @staticmethod
     def rename(src, dst, overwrite=False):
-        src, dst = _path(src), _path(dst)
-        if os.path.exists(dst) and not overwrite:
-            raise errors.AlreadyExistsError(None, None, f"file already exists: {dst}")
-        os.replace(src, dst)
+        os.replace(_path(src), _free_target(dst, overwrite))
 
     @staticmethod
     def copy(src, dst, overwrite=False):
-        src, dst = _path(src), _path(dst)
-        if os.path.exists(dst) and not overwrite:
-            raise errors.AlreadyExistsError(None, None, f"file already exists: {dst}")
-        shutil.copyfile(src, dst)
+        shutil.copyfile(_path(src), _free_target(dst, overwrite))
 
     @staticmethod
     def stat(path):
