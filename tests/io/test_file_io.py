@@ -79,3 +79,15 @@ def test_gfile(tmp_path):
         g.remove(d + "/y.txt")
     g.rmtree(str(tmp_path / "a"))
     assert not g.exists(d)
+
+
+@pytest.mark.parametrize("op", ["rename", "copy"])
+def test_gfile_rename_copy_refuse_existing_target_unless_overwrite(tmp_path, op):
+    src, dst = tmp_path / "a", tmp_path / "b"
+    src.write_bytes(b"new")
+    dst.write_bytes(b"old")
+    with pytest.raises(tf.errors.AlreadyExistsError, match="file already exists"):
+        getattr(tf.io.gfile, op)(str(src), str(dst))
+    assert dst.read_bytes() == b"old" and src.exists()  # nothing touched
+    getattr(tf.io.gfile, op)(str(src), str(dst), overwrite=True)
+    assert dst.read_bytes() == b"new" and src.exists() == (op == "copy")
