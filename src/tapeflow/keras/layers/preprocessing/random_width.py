@@ -1,16 +1,9 @@
 """RandomWidth: in training, resizes the batch to a random width
 (width * (1 + U(factor)), truncated as TF does); the height is kept.
 
-The width is drawn per call (reproducibly after `tf.random.set_seed` for a seeded
-layer), so the output shape is only known when the layer runs, which an XLA program
-cannot hold:
-- eagerly (and in eager `Dataset.map`) it simply resizes;
-- `Dataset.map(tf.function(fn))` catches the layer's `DynamicShapeError` and runs the
-  function's Python per element instead, so the elements still come out randomly sized;
-- `Model.fit` of a model holding the layer runs its train steps eagerly (one warning);
-  `evaluate`/`predict` stay compiled, as the layer passes inputs through there;
-- a `tf.function` calling it runs its Python eagerly for that input signature
-  (one warning; function/dynamic_fallback.py).
+The width is drawn per call, so it runs where RandomHeight runs (eagerly; per element in
+`Dataset.map`; eager train steps in `fit`; eager fallback in `tf.function`) — see
+random_height.py.
 
 >>> import tapeflow as tf
 >>> RandomWidth(0.5, seed=1)(tf.ones([1, 4, 4, 1])).shape[1]
